@@ -1,0 +1,262 @@
+//! Scales for charts: mapping data to drawing coordinates, and choosing round tick values.
+
+use crate::format::without_negative_zero;
+
+/// The most ticks a scale produces, however many are asked for.
+const MAX_TICKS: usize = 1000;
+
+/// Slack, in steps, so that a bound like 0.30000000000000004 still counts as the tick 0.3.
+const STEP_SLACK: f64 = 1e-9;
+
+/// The most decimals [`format_tick`] writes.
+const MAX_TICK_DECIMALS: usize = 12;
+
+/// A straight-line map from a data domain onto a drawing range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LinearScale {
+    domain: (f64, f64),
+    range: (f64, f64),
+}
+
+impl LinearScale {
+    /// A scale from `domain` to `range`; a zero-width or non-finite domain is widened first.
+    pub fn new(domain: (f64, f64), range: (f64, f64)) -> LinearScale {
+        LinearScale {
+            domain: usable_domain(domain),
+            range,
+        }
+    }
+
+    /// Where `x` lands in the range; values outside the domain extend the line.
+    pub fn map(&self, x: f64) -> f64 {
+        let (d0, d1) = self.domain;
+        let (r0, r1) = self.range;
+        r0 + (x - d0) / (d1 - d0) * (r1 - r0)
+    }
+
+    /// The domain, after any widening.
+    pub fn domain(&self) -> (f64, f64) {
+        self.domain
+    }
+
+    /// The range.
+    pub fn range(&self) -> (f64, f64) {
+        self.range
+    }
+
+    /// Round values (steps of 1, 2 or 5 × 10^k) within the domain, about `target` of them, ascending.
+    pub fn ticks(&self, target: usize) -> Vec<f64> {
+        let (lo, hi) = ascending(self.domain);
+        let step = nice_step(hi - lo, target);
+        if step <= 0.0 {
+            return Vec::new();
+        }
+        let first = (in_steps(lo, step) - STEP_SLACK).ceil();
+        let last = (in_steps(hi, step) + STEP_SLACK).floor();
+        let count = last - first + 1.0;
+        // Far from zero a step can be below the float spacing; then there are no distinct ticks.
+        if !(count >= 1.0 && count <= MAX_TICKS as f64 * 2.0) {
+            return Vec::new();
+        }
+        (0..count as usize)
+            .map(|k| from_steps(first + k as f64, step))
+            .collect()
+    }
+
+    /// The same scale with its domain pushed out to the nearest round tick values.
+    pub fn nice(self, target: usize) -> LinearScale {
+        let (mut lo, mut hi) = ascending(self.domain);
+        let mut previous_step = 0.0;
+        // Widening can call for a larger step, so repeat until the step settles (as d3 does).
+        for _ in 0..10 {
+            let step = nice_step(hi - lo, target);
+            if step <= 0.0 || step == previous_step {
+                break;
+            }
+            lo = from_steps((in_steps(lo, step) + STEP_SLACK).floor(), step);
+            hi = from_steps((in_steps(hi, step) - STEP_SLACK).ceil(), step);
+            previous_step = step;
+        }
+        let domain = if self.domain.0 <= self.domain.1 {
+            (lo, hi)
+        } else {
+            (hi, lo)
+        };
+        LinearScale::new(domain, self.range)
+    }
+}
+
+/// A round step (1, 2 or 5 × 10^k) that cuts `span` into about `target` parts; 0 for an empty span.
+pub fn nice_step(span: f64, target: usize) -> f64 {
+    let span = span.abs();
+    if !(span.is_finite() && span > 0.0) {
+        return 0.0;
+    }
+    let raw = span / target.clamp(1, MAX_TICKS) as f64;
+    if !raw.is_normal() {
+        return 0.0;
+    }
+    let exponent = raw.log10().floor() as i32;
+    let fraction = raw / power_of_ten(exponent);
+    // Thresholds at the geometric means between 1, 2, 5 and 10 pick the nearest round step.
+    if fraction >= 50f64.sqrt() {
+        power_of_ten(exponent + 1)
+    } else if fraction >= 10f64.sqrt() {
+        5.0 * power_of_ten(exponent)
+    } else if fraction >= 2f64.sqrt() {
+        2.0 * power_of_ten(exponent)
+    } else {
+        power_of_ten(exponent)
+    }
+}
+
+/// A tick label with just the decimals `step` needs: step 0.5 gives "2.5", step 100 gives "300".
+pub fn format_tick(value: f64, step: f64) -> String {
+    let decimals = if step.is_finite() && step > 0.0 {
+        (0..=MAX_TICK_DECIMALS)
+            .find(|&d| {
+                let scaled = step * power_of_ten(d as i32);
+                (scaled - scaled.round()).abs() <= 1e-9 * scaled.max(1.0)
+            })
+            .unwrap_or(MAX_TICK_DECIMALS)
+    } else {
+        0
+    };
+    without_negative_zero(format!("{value:.decimals$}"))
+}
+
+fn usable_domain((d0, d1): (f64, f64)) -> (f64, f64) {
+    if !(d0.is_finite() && d1.is_finite()) {
+        (0.0, 1.0)
+    } else if d0 == d1 {
+        let pad = if d0 == 0.0 { 1.0 } else { d0.abs() * 0.1 };
+        (d0 - pad, d0 + pad)
+    } else {
+        (d0, d1)
+    }
+}
+
+fn ascending((a, b): (f64, f64)) -> (f64, f64) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+/// 10^exponent, dividing for negative exponents so that 10^-1 is the double nearest 0.1.
+fn power_of_ten(exponent: i32) -> f64 {
+    // Beyond ±400 the result is 0 or infinity anyway; clamping keeps `-exponent` from overflowing.
+    let exponent = exponent.clamp(-400, 400);
+    if exponent >= 0 {
+        10f64.powi(exponent)
+    } else {
+        1.0 / 10f64.powi(-exponent)
+    }
+}
+
+// A step below 1 is 1/k for a whole k (10, 5, 2, 20, ...); multiplying and dividing by k keeps
+// values like 0.3 exact where multiplying by 0.1 would give 0.30000000000000004.
+
+fn in_steps(x: f64, step: f64) -> f64 {
+    if step < 1.0 {
+        x * (1.0 / step).round()
+    } else {
+        x / step
+    }
+}
+
+fn from_steps(i: f64, step: f64) -> f64 {
+    if step < 1.0 {
+        i / (1.0 / step).round()
+    } else {
+        i * step
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_is_linear_and_may_be_reversed() {
+        let x = LinearScale::new((0.0, 100.0), (10.0, 210.0));
+        assert_eq!(x.map(0.0), 10.0);
+        assert_eq!(x.map(50.0), 110.0);
+        assert_eq!(x.map(100.0), 210.0);
+        assert_eq!(x.map(150.0), 310.0);
+        let y = LinearScale::new((0.0, 10.0), (200.0, 0.0));
+        assert_eq!(y.map(2.5), 150.0);
+    }
+
+    #[test]
+    fn degenerate_domains_are_widened() {
+        let zero = LinearScale::new((0.0, 0.0), (0.0, 100.0));
+        assert_eq!(zero.domain(), (-1.0, 1.0));
+        assert_eq!(zero.map(0.0), 50.0);
+        let five = LinearScale::new((5.0, 5.0), (0.0, 100.0));
+        assert_eq!(five.domain(), (4.5, 5.5));
+        assert_eq!(five.map(5.0), 50.0);
+        let broken = LinearScale::new((f64::NAN, 3.0), (0.0, 1.0));
+        assert_eq!(broken.domain(), (0.0, 1.0));
+        assert!(broken.map(0.5).is_finite());
+    }
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(10.0, 5), 2.0);
+        assert_eq!(nice_step(100.0, 10), 10.0);
+        assert_eq!(nice_step(1.0, 10), 0.1);
+        assert_eq!(nice_step(1000.0, 4), 200.0);
+        assert_eq!(nice_step(30.0, 5), 5.0);
+        assert_eq!(nice_step(37.0, 5), 10.0);
+        assert_eq!(nice_step(0.0, 5), 0.0);
+        assert_eq!(nice_step(f64::NAN, 5), 0.0);
+        assert_eq!(nice_step(1e-320, 1000), 0.0);
+        assert_eq!(nice_step(10.0, 0), 10.0);
+    }
+
+    #[test]
+    fn ticks_are_round_and_inside_the_domain() {
+        let scale = LinearScale::new((0.0, 10.0), (0.0, 1.0));
+        assert_eq!(scale.ticks(5), [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        let scale = LinearScale::new((0.0, 1.0), (0.0, 1.0));
+        assert_eq!(
+            scale.ticks(10),
+            [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+        );
+        let scale = LinearScale::new((3.0, 97.0), (0.0, 1.0));
+        assert_eq!(scale.ticks(5), [20.0, 40.0, 60.0, 80.0]);
+        let reversed = LinearScale::new((10.0, 0.0), (0.0, 1.0));
+        assert_eq!(reversed.ticks(2), [0.0, 5.0, 10.0]);
+        let huge = LinearScale::new((0.0, 1.0), (0.0, 1.0)).ticks(usize::MAX);
+        assert_eq!(huge.len(), 1001);
+        let far = LinearScale::new((1e17, 1e17 + 32.0), (0.0, 1.0));
+        assert!(far.ticks(1000).len() <= 2 * MAX_TICKS);
+    }
+
+    #[test]
+    fn nice_extends_to_round_bounds() {
+        let scale = LinearScale::new((3.0, 97.0), (0.0, 500.0)).nice(5);
+        assert_eq!(scale.domain(), (0.0, 100.0));
+        assert_eq!(scale.map(50.0), 250.0);
+        let small = LinearScale::new((0.12, 0.87), (0.0, 1.0)).nice(5);
+        assert_eq!(small.domain(), (0.0, 1.0));
+        let reversed = LinearScale::new((97.0, 3.0), (0.0, 1.0)).nice(5);
+        assert_eq!(reversed.domain(), (100.0, 0.0));
+        let already = LinearScale::new((0.0, 0.3), (0.0, 1.0)).nice(3);
+        assert_eq!(already.domain(), (0.0, 0.3));
+    }
+
+    #[test]
+    fn tick_labels() {
+        assert_eq!(format_tick(2.5, 0.5), "2.5");
+        assert_eq!(format_tick(300.0, 100.0), "300");
+        assert_eq!(format_tick(0.30000000000000004, 0.1), "0.3");
+        assert_eq!(format_tick(0.25, 0.05), "0.25");
+        assert_eq!(format_tick(-0.0, 1.0), "0");
+        assert_eq!(format_tick(-1e-17, 0.1), "0.0");
+        assert_eq!(format_tick(-2.0, 1.0), "-2");
+        assert_eq!(format_tick(7.0, 0.0), "7");
+    }
+}

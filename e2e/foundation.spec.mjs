@@ -1,0 +1,115 @@
+// The foundation on a cross-origin isolated page: the pool starts, the async batch overlaps
+// its requests, the parallel batch spreads over the workers, the main thread stays free, and
+// the export says what the page shows.
+import { ISOLATED } from '../playwright.config.mjs';
+import { test, expect, expectedChecksum, maxConcurrent } from './lab-page.mjs';
+
+test('the page is isolated and starts one worker per hardware thread', async ({ lab, page }) => {
+  await lab.open(ISOLATED);
+  await expect(lab.isolated).toHaveAttribute('data-value', 'true');
+  await lab.waitForPool();
+  const threads = await page.evaluate(() => navigator.hardwareConcurrency);
+  await expect(lab.pool).toHaveAttribute('data-threads', String(threads));
+  expect(await lab.workersStarted()).toBe(threads);
+  await expect(page.getByTestId('isolation-warning')).toHaveCount(0);
+});
+
+test('a page with no query has exactly one status and one export, idle', async ({ lab, page }) => {
+  await lab.open(ISOLATED);
+  await expect(page.locator('[data-testid=run-status]:visible')).toHaveCount(1);
+  await expect(page.locator('[data-testid=export-json]:visible')).toHaveCount(1);
+  await expect(lab.status).toHaveAttribute('data-state', 'idle');
+  await expect(lab.configError).toHaveCount(0);
+});
+
+test('the async batch keeps 20 requests in flight on one thread', async ({ lab }) => {
+  await lab.open(ISOLATED);
+  await lab.waitForPool();
+  await lab.runIo();
+  const results = await lab.exportJson();
+  expect(results.runs).toHaveLength(1);
+  const [run] = results.runs;
+  expect(run.kind).toBe('io');
+  expect(run.spans).toHaveLength(20);
+  expect(run.spans.every((s) => s.ok)).toBe(true);
+  expect(run.spans.every((s) => /^io-\d+$/.test(s.lane))).toBe(true);
+  expect(maxConcurrent(run.spans)).toBeGreaterThanOrEqual(2);
+  expect(run.summary.completed).toBe(20);
+  expect(run.summary.errors).toBe(0);
+  expect(run.summary.mean_in_flight).toBeGreaterThan(1);
+  expect(run.main_thread.long_tasks).toBe(0);
+  expect(run.params.n).toBe(20);
+});
+
+test('the parallel batch uses every worker and leaves the main thread free', async ({ lab, page }) => {
+  await lab.open(ISOLATED);
+  await lab.waitForPool();
+  await lab.runCpu();
+  const results = await lab.exportJson();
+  const [run] = results.runs;
+  expect(run.kind).toBe('cpu');
+  expect(run.spans).toHaveLength(64);
+  const lanes = new Set(run.spans.map((s) => s.lane));
+  expect([...lanes].every((lane) => /^worker-\d+$/.test(lane))).toBe(true);
+  const threads = await page.evaluate(() => navigator.hardwareConcurrency);
+  if (threads >= 2) expect(lanes.size).toBeGreaterThanOrEqual(2);
+  expect(lanes.size).toBeLessThanOrEqual(results.environment.pool_threads);
+  expect(run.main_thread.long_tasks).toBe(0);
+  expect(run.cpu.checksum).toBe(expectedChecksum(64, 20000));
+  await expect(page.getByTestId('checksum')).toHaveText(run.cpu.checksum);
+});
+
+test('autorun runs both batches and the export agrees with the page', async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?lab=start&n=20&tasks=64&size=20000&autorun=1');
+  await lab.waitForState('done');
+  await expect(page.getByTestId('batch-cpu').getByTestId('result')).toBeVisible();
+  const results = await lab.exportJson();
+  expect(results.schema).toBe(1);
+  expect(results.config).toMatchObject({ lab: 'start', n: 20, tasks: 64, size: 20000 });
+  const env = results.environment;
+  expect(env.cross_origin_isolated).toBe(true);
+  expect(env.build).toBe('release');
+  expect(env.hardware_threads).toBe(await page.evaluate(() => navigator.hardwareConcurrency));
+  expect(env.pool_threads).toBe(env.hardware_threads);
+  expect(env.user_agent).toBe(await page.evaluate(() => navigator.userAgent));
+  expect(results.runs.map((r) => r.kind)).toEqual(['io', 'cpu']);
+  for (const run of results.runs) {
+    const batch = run.kind;
+    for (const key of ['wall_ms', 'completed', 'errors', 'throughput_per_s', 'mean_in_flight']) {
+      expect(await lab.metric(batch, key), `${batch} ${key}`).toBe(run.summary[key]);
+    }
+    for (const p of ['p50', 'p90', 'p99', 'max', 'mean']) {
+      expect(await lab.metric(batch, `latency_${p}`), `${batch} ${p}`).toBe(run.summary.latency_ms[p]);
+    }
+    expect(await lab.metric(batch, 'long_tasks')).toBe(run.main_thread.long_tasks);
+    expect(await lab.metric(batch, 'frame_p99_ms')).toBe(run.main_thread.frame_p99_ms);
+    expect(run.main_thread.long_tasks).toBe(0);
+    expect(run.summary.latency_ms.p50).toBeLessThanOrEqual(run.summary.latency_ms.p99);
+  }
+});
+
+test('invalid settings name each field and its range, and nothing runs', async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?n=abc&tasks=0&size=99999999&autorun=1');
+  await expect(lab.configError).toBeVisible();
+  await expect(lab.configError).toContainText('n must be a whole number from 1 to 200');
+  await expect(lab.configError).toContainText('tasks must be a whole number from 1 to 1024');
+  await expect(lab.configError).toContainText('size must be a whole number from 1 to 1000000');
+  await lab.waitForPool();
+  await expect(lab.runIoButton).toBeDisabled();
+  await expect(lab.runCpuButton).toBeDisabled();
+  await page.waitForTimeout(1000);
+  await expect(lab.status).toHaveAttribute('data-state', 'idle');
+  expect((await lab.exportJson()).runs).toEqual([]);
+
+  // Fixing the field in the form clears the message and lets the run go.
+  await page.getByTestId('setting-n').fill('5');
+  await page.getByTestId('setting-n').press('Enter');
+  await page.getByTestId('setting-tasks').fill('8');
+  await page.getByTestId('setting-tasks').press('Enter');
+  await page.getByTestId('setting-size').fill('100');
+  await page.getByTestId('setting-size').press('Enter');
+  await expect(lab.configError).toHaveCount(0);
+  await expect(page).toHaveURL(/n=5/);
+  await lab.runIo();
+  expect((await lab.exportJson()).runs[0].spans).toHaveLength(5);
+});

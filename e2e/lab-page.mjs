@@ -1,0 +1,128 @@
+// The page object: every selector the specs use lives here, and the fixture that fails a test
+// on any console error, page error or failed response.
+import { test as base, expect } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+export class LabPage {
+  constructor(page) {
+    this.page = page;
+    this.status = page.getByTestId('run-status');
+    this.configError = page.getByTestId('config-error');
+    this.exportButton = page.getByTestId('export-json');
+    this.runIoButton = page.getByTestId('run-io');
+    this.runCpuButton = page.getByTestId('run-cpu');
+    this.runBothButton = page.getByTestId('run-both');
+    this.pool = page.getByTestId('env-pool');
+    this.isolated = page.getByTestId('env-isolated');
+  }
+
+  async open(base, query = '') {
+    await this.page.goto(`${base}/${query}`);
+    await expect(this.status).toBeVisible();
+  }
+
+  async workersStarted() {
+    return this.page.evaluate(() => window.__workersStarted);
+  }
+
+  async waitForPool() {
+    await expect(this.pool).toHaveAttribute('data-state', 'ready');
+  }
+
+  async waitForState(state) {
+    await expect(this.status).toHaveAttribute('data-state', state, { timeout: 60_000 });
+  }
+
+  async runIo() {
+    await this.runIoButton.click();
+    await this.waitForState('done');
+  }
+
+  async runCpu() {
+    await this.runCpuButton.click();
+    await this.waitForState('done');
+  }
+
+  /** Clicks the export button and returns the downloaded JSON, parsed. */
+  async exportJson() {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.exportButton.click()]);
+    return JSON.parse(await readFile(await download.path(), 'utf8'));
+  }
+
+  /** The exact value the page shows for a metric of a batch (`io` or `cpu`). */
+  async metric(batch, key) {
+    const value = await this.page
+      .getByTestId(`batch-${batch}`)
+      .locator(`[data-metric="${key}"]`)
+      .getAttribute('data-value');
+    return Number(value);
+  }
+}
+
+export const test = base.extend({
+  lab: async ({ page }, use) => {
+    // Counts the web workers the page starts, so a test can tell a pool from none.
+    await page.addInitScript(() => {
+      const NativeWorker = window.Worker;
+      window.__workersStarted = 0;
+      window.Worker = class extends NativeWorker {
+        constructor(...args) {
+          super(...args);
+          window.__workersStarted += 1;
+        }
+      };
+    });
+    const problems = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    });
+    await use(new LabPage(page));
+    expect(problems, 'the page logged errors or failed to load a file').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** The largest number of spans open at one instant. */
+export function maxConcurrent(spans) {
+  const events = spans.flatMap((s) => [
+    [s.start_ms, 1],
+    [s.end_ms, -1],
+  ]);
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let most = 0;
+  for (const [, delta] of events) {
+    open += delta;
+    most = Math.max(most, open);
+  }
+  return most;
+}
+
+/**
+ * The CPU batch's checksum computed independently with Node's own SHA-256: each task hashes a
+ * 32-byte block (its index, little-endian) `rounds` times; the first 8 bytes of the digest are
+ * mixed with the task index (SplitMix64) and summed modulo 2^64, so any order gives one result.
+ */
+export function expectedChecksum(tasks, rounds) {
+  const mask = (1n << 64n) - 1n;
+  const mix = (z) => {
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & mask;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & mask;
+    return z ^ (z >> 31n);
+  };
+  let total = 0n;
+  for (let task = 0; task < tasks; task++) {
+    let block = Buffer.alloc(32);
+    block.writeUInt32LE(task, 0);
+    for (let i = 0; i < rounds; i++) block = createHash('sha256').update(block).digest();
+    const checksum = block.readBigUInt64LE(0);
+    total = (total + mix(checksum ^ ((BigInt(task) * 0x9e3779b97f4a7c15n) & mask))) & mask;
+  }
+  return total.toString(16).padStart(16, '0');
+}

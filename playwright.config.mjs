@@ -1,0 +1,35 @@
+// End-to-end tests in Debian's headless Chromium (never a downloaded browser) against the
+// release build in dist/, served twice: with the isolation headers and without them.
+import { defineConfig } from '@playwright/test';
+
+export const ISOLATED = 'http://127.0.0.1:4173';
+export const PLAIN = 'http://127.0.0.1:4174';
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    browserName: 'chromium',
+    acceptDownloads: true,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: [
+    { command: 'node e2e/serve.mjs dist 4173 isolated', url: `${ISOLATED}/index.html`, reuseExistingServer: false },
+    { command: 'node e2e/serve.mjs dist 4174 plain', url: `${PLAIN}/index.html`, reuseExistingServer: false },
+  ],
+});

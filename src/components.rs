@@ -1,0 +1,12 @@
+//! One concept a file: the environment strip, the run status, the live meter, settings,
+//! the batch cards with their summaries and timelines, the export.
+
+pub mod batch_card;
+pub mod config_errors;
+pub mod environment_panel;
+pub mod export_button;
+pub mod live_meter;
+pub mod run_status;
+pub mod settings_form;
+pub mod summary;
+pub mod timeline;

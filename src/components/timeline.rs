@@ -1,0 +1,150 @@
+//! The timeline: one lane per request in flight or per worker, the main thread's frames on
+//! top, all on the run's one clock. Idle is empty space.
+
+use lab_core::meter::{frozen_gaps, LONG_TASK_MS};
+use lab_core::scale::{format_tick, LinearScale};
+use lab_core::schema::RunRecord;
+use lab_core::span::{lanes, Lane};
+use leptos::prelude::*;
+
+const WIDTH: f64 = 720.0;
+const LEFT: f64 = 74.0;
+const RIGHT: f64 = 12.0;
+const TOP: f64 = 8.0;
+const MAIN_ROW: f64 = 18.0;
+const ROW: f64 = 11.0;
+const GAP: f64 = 2.0;
+const AXIS: f64 = 34.0;
+
+/// A run drawn as spans on lanes.
+#[component]
+pub fn Timeline(record: RunRecord) -> impl IntoView {
+    let main = &record.main_thread;
+    let lanes = lanes(&record.spans);
+    let end = record
+        .spans
+        .iter()
+        .map(|s| s.end_ms)
+        .fold(record.summary.wall_ms, f64::max);
+    let x = LinearScale::new((0.0, end.max(1.0)), (LEFT, WIDTH - RIGHT)).nice(6);
+    let (_, domain_end) = x.domain();
+    let lane_top = |index: usize| TOP + MAIN_ROW + GAP * 2.0 + index as f64 * (ROW + GAP);
+    let height = lane_top(lanes.len()) + AXIS;
+    let axis_y = lane_top(lanes.len()) + 2.0;
+
+    let frames = main
+        .frame_times_ms
+        .iter()
+        .filter(|&&t| t <= domain_end)
+        .map(|&t| {
+            let px = format!("{:.1}", x.map(t));
+            view! { <line class="frame-tick" x1=px.clone() x2=px y1=TOP + 3.0 y2=TOP + MAIN_ROW - 3.0 /> }
+        })
+        .collect_view();
+    let freezes = frozen_gaps(&main.frame_times_ms, LONG_TASK_MS)
+        .into_iter()
+        .chain(main.long_task_spans.iter().map(|t| (t.start_ms, t.start_ms + t.duration_ms)))
+        .map(|(from, to)| {
+            let (x0, x1) = (x.map(from.max(0.0)), x.map(to.min(domain_end)));
+            view! {
+                <rect class="long-task" x=format!("{x0:.1}") y=TOP width=format!("{:.1}", (x1 - x0).max(1.0)) height=MAIN_ROW>
+                    <title>{format!("main thread blocked {:.0} ms", to - from)}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    let lane_labels = lanes
+        .iter()
+        .enumerate()
+        .map(|(i, lane)| {
+            view! {
+                <text class="lane-label" x=LEFT - 6.0 y=lane_top(i) + ROW - 2.0 text-anchor="end">
+                    {lane.to_string()}
+                </text>
+            }
+        })
+        .collect_view();
+    let bars = record
+        .spans
+        .iter()
+        .map(|span| {
+            let row = lanes.iter().position(|l| *l == span.lane).unwrap_or(0);
+            let (x0, x1) = (x.map(span.start_ms), x.map(span.end_ms));
+            let class = match span.lane {
+                Lane::Main => "span main",
+                Lane::Io(_) => "span io",
+                Lane::Worker(_) => "span worker",
+            };
+            let shade = match span.lane {
+                Lane::Worker(i) => format!("--shade:{}", i % 8),
+                _ => String::new(),
+            };
+            let tip = format!(
+                "{} #{}: {:.2} → {:.2} ms ({:.2} ms){}",
+                span.lane,
+                span.id,
+                span.start_ms,
+                span.end_ms,
+                span.duration_ms(),
+                if span.ok { "" } else { ", failed" }
+            );
+            view! {
+                <rect
+                    class=class
+                    class:failed=!span.ok
+                    style=shade
+                    data-lane=span.lane.to_string()
+                    x=format!("{x0:.2}")
+                    y=format!("{:.1}", lane_top(row))
+                    width=format!("{:.2}", (x1 - x0).max(0.75))
+                    height=ROW
+                >
+                    <title>{tip}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    let step = {
+        let ticks = x.ticks(6);
+        if ticks.len() > 1 {
+            ticks[1] - ticks[0]
+        } else {
+            1.0
+        }
+    };
+    let ticks = x
+        .ticks(6)
+        .into_iter()
+        .map(|t| {
+            let px = x.map(t);
+            view! {
+                <g class="tick">
+                    <line x1=px x2=px y1=TOP y2=axis_y />
+                    <text x=px y=axis_y + 14.0 text-anchor="middle">{format_tick(t, step)}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="timeline" data-testid="timeline">
+            <svg viewBox=format!("0 0 {WIDTH} {height:.0}") role="img" aria-label="Timeline of the run">
+                <g class="grid">{ticks}</g>
+                <text class="lane-label" x=LEFT - 6.0 y=TOP + MAIN_ROW - 5.0 text-anchor="end">"main"</text>
+                <rect class="main-lane" x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=MAIN_ROW />
+                {frames}
+                {freezes}
+                {lane_labels}
+                {bars}
+                <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=height - 4.0 text-anchor="middle">
+                    "time since the run was submitted (ms)"
+                </text>
+            </svg>
+            <figcaption class="legend">
+                <span class="key main">"main thread: a tick per frame drawn"</span>
+                <span class="key blocked">"main thread blocked"</span>
+                <span class="key io">"request in flight"</span>
+                <span class="key worker">"task on a worker"</span>
+            </figcaption>
+        </figure>
+    }
+}

@@ -1,0 +1,94 @@
+//! A CPU batch on the worker pool: `par_iter` over the tasks inside one job sent with
+//! `rayon::spawn`, awaited through a oneshot. The main thread only waits on the event loop.
+
+use lab_core::kernels;
+use lab_core::span::{Lane, Span};
+use rayon::prelude::*;
+
+use super::{Cancel, Progress};
+use crate::runtime::{clock, pool};
+
+/// What a parallel batch measured.
+#[derive(Clone, Debug)]
+pub struct CpuBatch {
+    /// One span per task on lane `worker-<rayon index>`, relative to `start_ms`.
+    pub spans: Vec<Span>,
+    /// Submission time on the shared clock.
+    pub start_ms: f64,
+    /// Job latency: from submission to the result on the main thread.
+    pub wall_ms: f64,
+    /// The combined checksum of every task's result.
+    pub checksum: u64,
+}
+
+struct TaskDone {
+    task: u32,
+    worker: u32,
+    began: f64,
+    ended: f64,
+    checksum: u64,
+}
+
+/// Runs `tasks` SHA-256 chains of `rounds` rounds across the pool.
+pub async fn run(
+    tasks: u32,
+    rounds: u32,
+    progress: &Progress,
+    cancel: &Cancel,
+) -> Result<CpuBatch, pool::PoolLost> {
+    let progress = progress.clone();
+    let cancelled = cancel.flag();
+    let start_ms = clock::now_ms();
+    let done = pool::run(move || {
+        (0..tasks)
+            .into_par_iter()
+            .filter_map(|task| {
+                if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                    return None;
+                }
+                let began = clock::now_ms();
+                let checksum = kernels::task_checksum(task, rounds);
+                let ended = clock::now_ms();
+                progress.tick();
+                Some(TaskDone {
+                    task,
+                    worker: rayon::current_thread_index().map_or(0, |i| i as u32),
+                    began,
+                    ended,
+                    checksum,
+                })
+            })
+            .collect::<Vec<_>>()
+    })
+    .await?;
+    let wall_ms = clock::now_ms() - start_ms;
+    let checksum = kernels::combine_checksums(done.iter().map(|t| (t.task, t.checksum)));
+    let spans = done
+        .into_iter()
+        .map(|t| Span {
+            id: t.task,
+            lane: Lane::Worker(t.worker),
+            start_ms: t.began - start_ms,
+            end_ms: t.ended - start_ms,
+            ok: true,
+        })
+        .collect();
+    Ok(CpuBatch {
+        spans,
+        start_ms,
+        wall_ms,
+        checksum,
+    })
+}
+
+/// A short unmeasured job on every worker, so the first measured tasks do not pay for the
+/// engine compiling the kernel.
+pub async fn warm_up(threads: u32) -> Result<(), pool::PoolLost> {
+    pool::run(move || {
+        (0..threads * 4)
+            .into_par_iter()
+            .map(|task| kernels::task_checksum(task, 500))
+            .reduce(|| 0, u64::wrapping_add);
+    })
+    .await
+}

@@ -1,0 +1,19 @@
+//! Async vs Parallel Lab: see and measure, in your own browser, the difference between
+//! asynchronous work (timing: one thread keeps many waits in flight) and parallel work
+//! (teamwork: several cores share one job).
+//!
+//! Data flows one way: settings ([`lab_core::config`]) -> a workload run by the browser glue
+//! ([`experiments`], [`runtime`]) -> spans on lanes -> a summary ([`lab_core::stats`]) -> charts
+//! ([`components`]). The pure decisions live in the `lab-core` crate; this crate is components
+//! and glue.
+
+pub mod app;
+pub mod components;
+pub mod experiments;
+pub mod runtime;
+pub mod state;
+
+/// Mounts the app. Called once, on the main thread (workers never run `main`).
+pub fn start() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,20 @@
+//! Browser glue: the clock, fetch, the worker pool, the responsiveness meter and the URL.
+//! Nothing here decides anything; the core crate does that.
+
+pub mod clock;
+pub mod environment;
+pub mod fetch;
+pub mod meter;
+pub mod pool;
+pub mod url;
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A readable text for a JavaScript error value.
+pub fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
+}

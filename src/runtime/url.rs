@@ -1,0 +1,31 @@
+//! The page's settings live in the URL query, so a link reproduces a run.
+
+/// The current query string, with its leading `?` (empty when there is none).
+pub fn query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the query without reloading or adding a history entry.
+pub fn replace_query(query: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let path = window.location().pathname().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        // Refused only for a cross-origin URL, which this never builds.
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}?{query}")),
+        );
+    }
+}
+
+/// The raw text of one query parameter, as typed (decoded), if present.
+pub fn param(name: &str) -> Option<String> {
+    web_sys::UrlSearchParams::new_with_str(&query())
+        .ok()
+        .and_then(|params| params.get(name))
+}
