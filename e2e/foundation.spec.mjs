@@ -76,13 +76,13 @@ test('autorun runs both batches and the export agrees with the page', async ({ l
   for (const run of results.runs) {
     const batch = run.kind;
     for (const key of ['wall_ms', 'completed', 'errors', 'throughput_per_s', 'mean_in_flight']) {
-      expect(await lab.metric(batch, key), `${batch} ${key}`).toBe(run.summary[key]);
+      expect(await lab.metric(`batch-${batch}`, key), `${batch} ${key}`).toBe(run.summary[key]);
     }
     for (const p of ['p50', 'p90', 'p99', 'max', 'mean']) {
-      expect(await lab.metric(batch, `latency_${p}`), `${batch} ${p}`).toBe(run.summary.latency_ms[p]);
+      expect(await lab.metric(`batch-${batch}`, `latency_${p}`), `${batch} ${p}`).toBe(run.summary.latency_ms[p]);
     }
-    expect(await lab.metric(batch, 'long_tasks')).toBe(run.main_thread.long_tasks);
-    expect(await lab.metric(batch, 'frame_p99_ms')).toBe(run.main_thread.frame_p99_ms);
+    expect(await lab.metric(`batch-${batch}`, 'long_tasks')).toBe(run.main_thread.long_tasks);
+    expect(await lab.metric(`batch-${batch}`, 'frame_p99_ms')).toBe(run.main_thread.frame_p99_ms);
     expect(run.main_thread.long_tasks).toBe(0);
     expect(run.summary.latency_ms.p50).toBeLessThanOrEqual(run.summary.latency_ms.p99);
   }

@@ -1,14 +1,15 @@
-//! The page: header with the environment, the run bar, settings, and the two batches.
+//! The page: header with the environment, the lab tabs, the run bar, and the lab the URL names.
 
+use lab_core::config::Lab;
 use leptos::prelude::*;
 
-use crate::components::batch_card::{Batch, BatchCard};
 use crate::components::config_errors::ConfigErrors;
 use crate::components::environment_panel::EnvironmentPanel;
 use crate::components::export_button::ExportButton;
 use crate::components::live_meter::LiveMeter;
 use crate::components::run_status::RunStatusBar;
-use crate::components::settings_form::SettingsForm;
+use crate::pages::io_lab::IoLabPage;
+use crate::pages::start::StartPage;
 use crate::state::LabState;
 
 /// The whole lab.
@@ -17,8 +18,19 @@ pub fn App() -> impl IntoView {
     let state = LabState::new();
     provide_context(state);
     state.boot();
-    let run_both = move |_| {
-        leptos::task::spawn_local(state.run_all());
+    let lab = state.settings.with_untracked(|s| s.lab());
+    let tab = move |target: Lab, title: &'static str| {
+        view! {
+            <a
+                href=format!("?lab={}", target.name())
+                class="tab"
+                class:active=lab == target
+                aria-current=(lab == target).then_some("page")
+                data-testid=format!("tab-{}", target.name())
+            >
+                {title}
+            </a>
+        }
     };
     view! {
         <header class="masthead">
@@ -30,6 +42,10 @@ pub fn App() -> impl IntoView {
             </div>
             <EnvironmentPanel />
         </header>
+        <nav class="tabs" aria-label="Labs">
+            {tab(Lab::Start, "Start")}
+            {tab(Lab::Io, "Timing: I/O")}
+        </nav>
         <section class="runbar" aria-label="Run">
             <RunStatusBar />
             <LiveMeter />
@@ -37,29 +53,10 @@ pub fn App() -> impl IntoView {
         </section>
         <ConfigErrors />
         <main class="lab">
-            <section class="intro">
-                <p>
-                    "Asynchronous work is about "<strong>"timing"</strong>": one cook starts the oven and "
-                    "takes the next order while it bakes. Parallel work is about "
-                    <strong>"teamwork"</strong>": several cooks chop at once. The main thread is the cook "
-                    "who takes the orders: if it stops to chop, the page freezes."
-                </p>
-                <div class="intro-actions">
-                    <SettingsForm />
-                    <button
-                        class="primary"
-                        data-testid="run-both"
-                        on:click=run_both
-                        disabled=move || state.busy() || !state.settings_valid()
-                    >
-                        "Run the comparison"
-                    </button>
-                </div>
-            </section>
-            <div class="batches">
-                <BatchCard batch=Batch::Io />
-                <BatchCard batch=Batch::Cpu />
-            </div>
+            {match lab {
+                Lab::Start => view! { <StartPage /> }.into_any(),
+                Lab::Io => view! { <IoLabPage /> }.into_any(),
+            }}
         </main>
         <footer class="footer">
             <p>

@@ -1,10 +1,14 @@
 //! One concept a file: the environment strip, the run status, the live meter, settings,
 //! the batch cards with their summaries and timelines, the export.
 
+pub mod axes;
 pub mod batch_card;
 pub mod config_errors;
 pub mod environment_panel;
 pub mod export_button;
+pub mod histogram;
+pub mod io_results;
+pub mod latency_throughput;
 pub mod live_meter;
 pub mod run_status;
 pub mod settings_form;

@@ -3,6 +3,7 @@
 
 pub mod cpu_batch;
 pub mod io_batch;
+pub mod io_run;
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;

@@ -10,6 +10,8 @@
 pub mod app;
 pub mod components;
 pub mod experiments;
+pub mod labs;
+pub mod pages;
 pub mod runtime;
 pub mod state;
 

@@ -6,6 +6,7 @@ pub mod environment;
 pub mod fetch;
 pub mod meter;
 pub mod pool;
+pub mod sim_server;
 pub mod url;
 
 use wasm_bindgen::{JsCast, JsValue};

@@ -2,18 +2,15 @@
 //! progress (`idle`, `running`, `done`, `error`, `cancelled`) and the runs kept for export.
 //! Signals are only ever touched here, on the main thread.
 
-use std::collections::BTreeMap;
-
-use lab_core::config::{self, FieldError, Settings};
-use lab_core::schema::{self, CpuBlock, Export, RunKind, RunRecord};
-use lab_core::{format, kernels, stats};
+use lab_core::config::{self, FieldError, Lab, Settings};
+use lab_core::schema::{self, Export, RunRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 
-use crate::experiments::{cpu_batch, io_batch, Cancel, Progress};
-use crate::runtime::meter::{meter, next_frame};
-use crate::runtime::{clock, environment, pool, url};
+use crate::experiments::{cpu_batch, Cancel, Progress};
+use crate::labs;
+use crate::runtime::meter::next_frame;
+use crate::runtime::{clock, environment, pool, sim_server, url};
 
 /// The states of the run contract, as `data-state` spells them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,7 +52,8 @@ pub struct RunStatus {
 }
 
 impl RunStatus {
-    fn new(state: RunState, text: impl Into<String>) -> RunStatus {
+    /// A status with no progress.
+    pub fn new(state: RunState, text: impl Into<String>) -> RunStatus {
         RunStatus {
             state,
             text: text.into(),
@@ -82,6 +80,17 @@ pub enum PoolStatus {
     Failed(String),
 }
 
+/// Where the simulated server (the service worker) stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SimStatus {
+    /// Registering, or waiting for it to take control.
+    Starting,
+    /// It controls the page and answers.
+    Ready,
+    /// It could not take control; the reason in words.
+    Failed(String),
+}
+
 /// What the browser offers this page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Environment {
@@ -91,6 +100,8 @@ pub struct Environment {
     pub hardware_threads: u32,
     /// The worker pool.
     pub pool: PoolStatus,
+    /// The simulated server.
+    pub sim: SimStatus,
     /// The smallest step of `performance.now()`, measured.
     pub timer_resolution_ms: f64,
 }
@@ -124,9 +135,10 @@ pub struct LabState {
 impl LabState {
     /// Reads the settings from the URL and measures the environment.
     pub fn new() -> LabState {
-        let (settings, errors) = match config::parse_query(&url::query()) {
+        let query = url::query();
+        let (settings, errors) = match config::parse_query(&query) {
             Ok(settings) => (settings, Vec::new()),
-            Err(errors) => (Settings::default(), errors),
+            Err(errors) => (Settings::defaults(lab_named_in(&query)), errors),
         };
         let isolated = environment::cross_origin_isolated();
         LabState {
@@ -140,6 +152,7 @@ impl LabState {
                 } else {
                     PoolStatus::NotIsolated
                 },
+                sim: SimStatus::Starting,
                 timer_resolution_ms: clock::resolution_ms(),
             }),
             status: RwSignal::new(RunStatus::new(
@@ -151,7 +164,8 @@ impl LabState {
         }
     }
 
-    /// Starts the worker pool (when isolated), then performs the autorun if the URL asks for one.
+    /// Starts the worker pool (when isolated) and the simulated server side by side, then
+    /// performs the autorun if the URL asks for one.
     pub fn boot(self) {
         spawn_local(async move {
             let wants_autorun = self.settings.with_untracked(|s| s.autorun)
@@ -159,24 +173,37 @@ impl LabState {
             if wants_autorun {
                 self.status.set(RunStatus::new(
                     RunState::Idle,
-                    "Waiting for the worker pool before the autorun…",
+                    "Waiting for the worker pool and the simulated server before the autorun…",
                 ));
             }
-            if self.environment.with_untracked(|e| e.isolated) {
-                let threads = self.environment.with_untracked(|e| e.hardware_threads);
-                let pool = match pool::start(threads as usize).await {
-                    Ok(start_ms) => match cpu_batch::warm_up(threads).await {
-                        Ok(()) => PoolStatus::Ready { threads, start_ms },
-                        Err(lost) => PoolStatus::Failed(lost.to_string()),
-                    },
-                    Err(message) => PoolStatus::Failed(message),
-                };
-                self.environment.update(|e| e.pool = pool);
-            }
+            futures::join!(self.start_pool(), self.start_sim_server());
             if wants_autorun {
-                self.run_all().await;
+                labs::autorun(self).await;
             }
         });
+    }
+
+    async fn start_pool(self) {
+        if !self.environment.with_untracked(|e| e.isolated) {
+            return;
+        }
+        let threads = self.environment.with_untracked(|e| e.hardware_threads);
+        let pool = match pool::start(threads as usize).await {
+            Ok(start_ms) => match cpu_batch::warm_up(threads).await {
+                Ok(()) => PoolStatus::Ready { threads, start_ms },
+                Err(lost) => PoolStatus::Failed(lost.to_string()),
+            },
+            Err(message) => PoolStatus::Failed(message),
+        };
+        self.environment.update(|e| e.pool = pool);
+    }
+
+    async fn start_sim_server(self) {
+        let sim = match sim_server::ensure_control().await {
+            Ok(()) => SimStatus::Ready,
+            Err(message) => SimStatus::Failed(message),
+        };
+        self.environment.update(|e| e.sim = sim);
     }
 
     /// True while a run is in flight.
@@ -206,14 +233,6 @@ impl LabState {
         }
     }
 
-    /// Runs the async batch, then the parallel batch when the pool is there.
-    pub async fn run_all(self) {
-        let state = self.run_io().await;
-        if state == RunState::Done && self.parallel_ready() {
-            self.run_cpu().await;
-        }
-    }
-
     /// Cancels the run in flight.
     pub fn cancel(self) {
         self.cancel.with_value(|cancel| {
@@ -223,7 +242,9 @@ impl LabState {
         });
     }
 
-    fn begin(self, text: String, total: u32, progress: &Progress) -> Option<Cancel> {
+    /// Marks a run as started, unless one is in flight or the settings are invalid; returns
+    /// its cancel handle. Progress is shown from `progress` at most once a frame.
+    pub fn begin(self, text: String, total: u32, progress: &Progress) -> Option<Cancel> {
         if self.busy() || !self.settings_valid() {
             return None;
         }
@@ -231,15 +252,15 @@ impl LabState {
         self.cancel.set_value(Some(cancel.clone()));
         self.status.set(RunStatus {
             state: RunState::Running,
-            text: text.clone(),
+            text,
             progress: Some((0, total)),
         });
-        self.watch_progress(text, total, progress.clone());
+        self.watch_progress(total, progress.clone());
         Some(cancel)
     }
 
     /// Publishes progress at most once a frame while the run is in flight.
-    fn watch_progress(self, text: String, total: u32, progress: Progress) {
+    fn watch_progress(self, total: u32, progress: Progress) {
         spawn_local(async move {
             let mut shown = 0;
             while self.status.with_untracked(|s| s.state == RunState::Running) {
@@ -249,7 +270,6 @@ impl LabState {
                     self.status.update(|s| {
                         if s.state == RunState::Running {
                             s.progress = Some((done, total));
-                            s.text = text.clone();
                         }
                     });
                 }
@@ -258,127 +278,28 @@ impl LabState {
         });
     }
 
-    fn finish(self, status: RunStatus, record: Option<RunRecord>) -> RunState {
+    /// Changes the words of the run in flight (a sweep's level, say).
+    pub fn say(self, text: String) {
+        self.status.update(|s| {
+            if s.state == RunState::Running {
+                s.text = text;
+            }
+        });
+    }
+
+    /// Ends the run in flight with `status`, keeping `records` for the export in place of the
+    /// earlier runs of their kind (one experiment of each kind stands at a time).
+    pub fn finish(self, status: RunStatus, records: Vec<RunRecord>) -> RunState {
         self.cancel.set_value(None);
-        if let Some(record) = record {
+        if !records.is_empty() {
             self.runs.update(|runs| {
-                runs.retain(|r| r.kind != record.kind);
-                runs.push(record);
+                runs.retain(|r| !records.iter().any(|n| n.kind == r.kind));
+                runs.extend(records);
             });
         }
         let state = status.state;
         self.status.set(status);
         state
-    }
-
-    /// The async batch: `n` fetches of a static file, all in flight at once.
-    pub async fn run_io(self) -> RunState {
-        let n = self.settings.with_untracked(|s| s.n);
-        let progress = Progress::default();
-        let text = format!("Async batch: {n} fetches in flight on one thread");
-        let Some(cancel) = self.begin(text, n, &progress) else {
-            return RunState::Idle;
-        };
-        let batch = io_batch::run(n, io_batch::STATIC_FILE, &progress, &cancel).await;
-        let main_thread = meter().close_record(batch.start_ms).await;
-        if cancel.is_cancelled() {
-            let text = format!(
-                "Cancelled: {} of {n} requests had finished.",
-                progress.done()
-            );
-            return self.finish(RunStatus::new(RunState::Cancelled, text), None);
-        }
-        let summary = stats::summarize(&batch.spans, batch.wall_ms);
-        let resolution = self.environment.with_untracked(|e| e.timer_resolution_ms);
-        let (state, text) = if summary.errors == 0 {
-            (
-                RunState::Done,
-                format!(
-                    "Done: {n} requests in {}, {:.1} at a time on average.",
-                    format::ms(summary.wall_ms, resolution),
-                    summary.mean_in_flight
-                ),
-            )
-        } else {
-            (
-                RunState::Error,
-                format!(
-                    "{} of {n} requests failed: {}.",
-                    summary.errors,
-                    batch.errors.join("; ")
-                ),
-            )
-        };
-        let params = BTreeMap::from([
-            ("n".to_owned(), json!(n)),
-            ("concurrency".to_owned(), json!(n)),
-            ("target".to_owned(), json!("static")),
-            ("url".to_owned(), json!(io_batch::STATIC_FILE)),
-        ]);
-        let record = RunRecord {
-            kind: RunKind::Io,
-            label: format!("{n} concurrent fetches"),
-            params,
-            summary,
-            main_thread,
-            spans: batch.spans,
-            cpu: None,
-        };
-        self.finish(RunStatus::new(state, text), Some(record))
-    }
-
-    /// The parallel batch: `tasks` SHA-256 chains across the worker pool.
-    pub async fn run_cpu(self) -> RunState {
-        let (tasks, rounds) = self.settings.with_untracked(|s| (s.tasks, s.size));
-        let threads = self.environment.with_untracked(Environment::pool_threads);
-        if threads == 0 {
-            return RunState::Idle;
-        }
-        let progress = Progress::default();
-        let text = format!("Parallel batch: {tasks} tasks on {threads} workers");
-        let Some(cancel) = self.begin(text, tasks, &progress) else {
-            return RunState::Idle;
-        };
-        let batch = match cpu_batch::run(tasks, rounds, &progress, &cancel).await {
-            Ok(batch) => batch,
-            Err(lost) => {
-                return self.finish(RunStatus::new(RunState::Error, lost.to_string()), None);
-            }
-        };
-        let main_thread = meter().close_record(batch.start_ms).await;
-        if cancel.is_cancelled() {
-            let text = format!(
-                "Cancelled: {} of {tasks} tasks had finished.",
-                progress.done()
-            );
-            return self.finish(RunStatus::new(RunState::Cancelled, text), None);
-        }
-        let summary = stats::summarize(&batch.spans, batch.wall_ms);
-        let resolution = self.environment.with_untracked(|e| e.timer_resolution_ms);
-        let text = format!(
-            "Done: {tasks} tasks in {} on {threads} workers.",
-            format::ms(summary.wall_ms, resolution)
-        );
-        let params = BTreeMap::from([
-            ("kernel".to_owned(), json!("sha256")),
-            ("size".to_owned(), json!(rounds)),
-            ("tasks".to_owned(), json!(tasks)),
-            ("mode".to_owned(), json!("rayon")),
-            ("threads".to_owned(), json!(threads)),
-        ]);
-        let record = RunRecord {
-            kind: RunKind::Cpu,
-            label: format!("{tasks} SHA-256 tasks on {threads} workers"),
-            params,
-            summary,
-            main_thread,
-            spans: batch.spans,
-            cpu: Some(CpuBlock {
-                checksum: kernels::format_checksum(batch.checksum),
-                pool_threads: threads,
-            }),
-        };
-        self.finish(RunStatus::new(RunState::Done, text), Some(record))
     }
 
     /// The current experiment's results, as the export button downloads them.
@@ -401,6 +322,16 @@ impl LabState {
             self.runs.get_untracked(),
         )
     }
+}
+
+/// The lab a query names, even when its other settings are invalid.
+fn lab_named_in(query: &str) -> Lab {
+    config::query_pairs(query)
+        .into_iter()
+        .rev()
+        .find(|(key, _)| key == "lab")
+        .and_then(|(_, name)| Lab::from_name(&name))
+        .unwrap_or_default()
 }
 
 impl Default for LabState {

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use super::summary::Summary;
 use super::timeline::Timeline;
+use crate::labs;
 use crate::state::LabState;
 
 /// Which batch a card shows.
@@ -49,8 +50,8 @@ pub fn BatchCard(batch: Batch) -> impl IntoView {
     let run = move |_| {
         spawn_local(async move {
             match batch {
-                Batch::Io => state.run_io().await,
-                Batch::Cpu => state.run_cpu().await,
+                Batch::Io => labs::start::run_io(state).await,
+                Batch::Cpu => labs::start::run_cpu(state).await,
             };
         });
     };

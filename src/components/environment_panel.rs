@@ -5,7 +5,7 @@ use lab_core::schema::BuildKind;
 use leptos::prelude::*;
 
 use crate::runtime::environment::BUILD;
-use crate::state::{LabState, PoolStatus};
+use crate::state::{LabState, PoolStatus, SimStatus};
 
 /// What this browser offers, and what is wrong with it in plain words.
 #[component]
@@ -35,6 +35,26 @@ pub fn EnvironmentPanel() -> impl IntoView {
         })
     };
     let pool_threads = move || env.with(|e| e.pool_threads().to_string());
+    let sim_state = move || {
+        env.with(|e| match e.sim {
+            SimStatus::Starting => "starting",
+            SimStatus::Ready => "ready",
+            SimStatus::Failed(_) => "failed",
+        })
+    };
+    let sim_text = move || {
+        env.with(|e| match e.sim {
+            SimStatus::Starting => "starting…",
+            SimStatus::Ready => "in control",
+            SimStatus::Failed(_) => "unavailable",
+        })
+    };
+    let sim_failure = move || {
+        env.with(|e| match &e.sim {
+            SimStatus::Failed(message) => Some(message.clone()),
+            _ => None,
+        })
+    };
     let failure = move || {
         env.with(|e| match &e.pool {
             PoolStatus::Failed(message) => Some(message.clone()),
@@ -66,6 +86,10 @@ pub fn EnvironmentPanel() -> impl IntoView {
                 >
                     <dt>"Worker threads"</dt>
                     <dd>{pool_text}</dd>
+                </div>
+                <div class="env-item" data-testid="env-sim" data-state=sim_state>
+                    <dt>"Simulated server"</dt>
+                    <dd>{sim_text}</dd>
                 </div>
                 <div
                     class="env-item"
@@ -104,6 +128,17 @@ pub fn EnvironmentPanel() -> impl IntoView {
                     "The async runs work without them."
                 </div>
             </Show>
+            {move || {
+                sim_failure()
+                    .map(|message| {
+                        view! {
+                            <div class="problem" role="alert" data-testid="sim-error">
+                                <strong>"The simulated server is not available; runs against it will fail. "</strong>
+                                {message}
+                            </div>
+                        }
+                    })
+            }}
             {move || {
                 failure()
                     .map(|message| {

@@ -1,63 +1,142 @@
-//! The quick comparison's settings, with their units and limits in view.
-//! Edits are validated by the core; valid ones go into the URL.
+//! A lab's settings as a form, with every field's unit and accepted range in view. What the
+//! user types is validated by the core on change; valid settings go into force and into the
+//! URL, invalid ones are listed by [`super::config_errors::ConfigErrors`] and nothing runs.
 
-use lab_core::config::{IntField, FETCHES, SIZE, TASKS};
+use lab_core::config::{self, FloatField, IntField, Lab};
 use leptos::prelude::*;
 
 use crate::runtime::url;
 use crate::state::LabState;
 
-/// Inputs for the number of fetches, tasks and rounds per task.
+/// One setting in the form.
+#[derive(Clone, Debug)]
+pub struct FormField {
+    /// The query parameter.
+    pub name: &'static str,
+    /// What the user reads.
+    pub label: &'static str,
+    /// Unit and accepted range, or what an empty value means.
+    pub hint: String,
+    /// For a choice: the accepted names (an empty name means "absent").
+    pub choices: &'static [&'static str],
+    /// Shown in an empty input.
+    pub placeholder: &'static str,
+}
+
+impl FormField {
+    /// A whole-number field.
+    pub fn int(field: IntField, label: &'static str) -> FormField {
+        FormField {
+            name: field.name,
+            label,
+            hint: format!("{}–{} {}", field.min, field.max, field.unit),
+            choices: &[],
+            placeholder: "",
+        }
+    }
+
+    /// A decimal field.
+    pub fn float(field: FloatField, label: &'static str) -> FormField {
+        FormField {
+            name: field.name,
+            label,
+            hint: format!("{}–{} {}", field.min, field.max, field.unit),
+            choices: &[],
+            placeholder: "",
+        }
+    }
+
+    /// A choice among names.
+    pub fn choice(
+        name: &'static str,
+        label: &'static str,
+        choices: &'static [&'static str],
+        hint: &str,
+    ) -> FormField {
+        FormField {
+            name,
+            label,
+            hint: hint.to_owned(),
+            choices,
+            placeholder: "",
+        }
+    }
+
+    /// Marks the field optional: empty means `placeholder`.
+    pub fn optional(mut self, placeholder: &'static str) -> FormField {
+        self.placeholder = placeholder;
+        self
+    }
+}
+
+/// The form for `lab`'s `fields`.
 #[component]
-pub fn SettingsForm() -> impl IntoView {
+pub fn SettingsForm(lab: Lab, fields: Vec<FormField>) -> impl IntoView {
     let state = expect_context::<LabState>();
-    let initial = |field: &IntField, current: u32| {
-        url::param(field.name).unwrap_or_else(|| current.to_string())
+    let current = config::query_pairs(&state.settings.get_untracked().to_query());
+    let initial = |name: &str| {
+        url::param(name).unwrap_or_else(|| {
+            current
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+                .unwrap_or_default()
+        })
     };
-    let settings = state.settings.get_untracked();
-    let n = RwSignal::new(initial(&FETCHES, settings.n));
-    let tasks = RwSignal::new(initial(&TASKS, settings.tasks));
-    let size = RwSignal::new(initial(&SIZE, settings.size));
+    let values: Vec<(FormField, RwSignal<String>)> = fields
+        .into_iter()
+        .map(|field| {
+            let value = RwSignal::new(initial(field.name));
+            (field, value)
+        })
+        .collect();
+    let names: Vec<(&'static str, RwSignal<String>)> =
+        values.iter().map(|(f, v)| (f.name, *v)).collect();
     let apply = move || {
-        let query = format!(
-            "lab=start&n={}&tasks={}&size={}",
-            encode(&n.get_untracked()),
-            encode(&tasks.get_untracked()),
-            encode(&size.get_untracked())
-        );
+        let mut query = format!("lab={}", lab.name());
+        for (name, value) in &names {
+            let raw = value.get_untracked();
+            if !raw.is_empty() {
+                query.push_str(&format!(
+                    "&{name}={}",
+                    String::from(js_sys::encode_uri_component(&raw))
+                ));
+            }
+        }
         state.apply_query(&query);
     };
+    let apply = StoredValue::new(apply);
     view! {
-        <form class="settings" on:submit=move |ev| ev.prevent_default()>
-            <NumberField field=FETCHES label="Fetches" value=n on_change=apply />
-            <NumberField field=TASKS label="CPU tasks" value=tasks on_change=apply />
-            <NumberField field=SIZE label="Rounds per task" value=size on_change=apply />
+        <form class="settings" on:submit=move |ev| ev.prevent_default() data-testid="settings">
+            {values
+                .into_iter()
+                .map(|(field, value)| view! { <Field field=field value=value on_change=move || apply.with_value(|f| f()) /> })
+                .collect_view()}
         </form>
     }
 }
 
-/// One labelled number input showing its accepted range.
+/// One labelled input or choice with its hint.
 #[component]
-fn NumberField(
-    field: IntField,
-    label: &'static str,
+fn Field(
+    field: FormField,
     value: RwSignal<String>,
-    on_change: impl Fn() + Copy + 'static,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let state = expect_context::<LabState>();
+    let name = field.name;
     let invalid = move || {
         state
             .config_errors
-            .with(|errors| errors.iter().any(|e| e.field == field.name))
+            .with(|errors| errors.iter().any(|e| e.field == name))
     };
-    view! {
-        <label class="field" class:invalid=invalid>
-            <span class="field-label">{label}</span>
+    let control = if field.choices.is_empty() {
+        view! {
             <input
                 type="text"
-                inputmode="numeric"
-                name=field.name
-                data-testid=format!("setting-{}", field.name)
+                name=name
+                placeholder=field.placeholder
+                data-testid=format!("setting-{name}")
                 prop:value=move || value.get()
                 on:change=move |ev| {
                     value.set(event_target_value(&ev));
@@ -65,12 +144,37 @@ fn NumberField(
                 }
                 disabled=move || state.busy()
             />
-            <span class="field-range">{format!("{}–{} {}", field.min, field.max, field.unit)}</span>
+        }
+        .into_any()
+    } else {
+        view! {
+            <select
+                name=name
+                data-testid=format!("setting-{name}")
+                prop:value=move || value.get()
+                on:change=move |ev| {
+                    value.set(event_target_value(&ev));
+                    on_change();
+                }
+                disabled=move || state.busy()
+            >
+                {field
+                    .choices
+                    .iter()
+                    .map(|&choice| {
+                        let shown = if choice.is_empty() { field.placeholder } else { choice };
+                        view! { <option value=choice>{shown}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        }
+        .into_any()
+    };
+    view! {
+        <label class="field" class:invalid=invalid>
+            <span class="field-label">{field.label}</span>
+            {control}
+            <span class="field-range">{field.hint}</span>
         </label>
     }
-}
-
-/// Keeps what the user typed intact inside a query string.
-fn encode(raw: &str) -> String {
-    String::from(js_sys::encode_uri_component(raw))
 }

@@ -30,7 +30,11 @@ pub async fn run(n: u32, url: &str, progress: &Progress, cancel: &Cancel) -> IoB
         let signal = &signal;
         async move {
             let began = clock::now_ms();
-            let result = fetch::get_no_store(url, signal).await;
+            let result = match fetch::get(url, signal).await {
+                Ok(answer) if answer.ok() => Ok(()),
+                Ok(answer) => Err(format!("HTTP {}", answer.status)),
+                Err(error) => Err(error.to_string()),
+            };
             let ended = clock::now_ms();
             progress.tick();
             (slot, began, ended, result)
@@ -42,10 +46,9 @@ pub async fn run(n: u32, url: &str, progress: &Progress, cancel: &Cancel) -> IoB
     let spans = results
         .into_iter()
         .map(|(slot, began, ended, result)| {
-            if let Err(error) = &result {
-                let text = error.to_string();
-                if !errors.contains(&text) {
-                    errors.push(text);
+            if let Err(text) = &result {
+                if !errors.contains(text) {
+                    errors.push(text.clone());
                 }
             }
             Span {

@@ -3,70 +3,82 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, RequestCache, RequestInit, Response};
+use web_sys::{AbortSignal, Headers, RequestCache, RequestCredentials, RequestInit, Response};
 
-use super::describe;
+use super::{clock, describe};
 
-/// A response whose body arrived in full.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Fetched {
+/// A response whose body arrived in full (any status).
+#[derive(Clone, Debug)]
+pub struct Answer {
     /// HTTP status.
     pub status: u16,
+    /// When the status and headers arrived, on the shared clock.
+    pub headers_at_ms: f64,
     /// Body length in bytes.
     pub bytes: u32,
+    headers: Headers,
 }
 
-/// Why a request did not give a usable response.
+impl Answer {
+    /// True for a 2xx status.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// One response header, if present.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).ok().flatten()
+    }
+}
+
+/// Why a request gave no response at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FetchError {
     /// Cancelled by the page.
     Aborted,
+    /// No answer within the request's time limit.
+    Timeout,
     /// The browser refused or the network failed (CORS, DNS, connection); its own words.
     Network(String),
-    /// The server answered with a status outside 200-299.
-    Status(u16),
 }
 
 impl std::fmt::Display for FetchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Aborted => f.write_str("cancelled"),
+            Self::Timeout => f.write_str("timed out"),
             Self::Network(message) => write!(f, "network error: {message}"),
-            Self::Status(status) => write!(f, "HTTP {status}"),
         }
     }
 }
 
-/// GETs `url` bypassing the HTTP cache and reads the whole body.
-pub async fn get_no_store(url: &str, signal: &AbortSignal) -> Result<Fetched, FetchError> {
+/// GETs `url`, bypassing the HTTP cache and sending no credentials, and reads the whole body.
+/// `signal` aborts it (a timeout signal reports [`FetchError::Timeout`]).
+pub async fn get(url: &str, signal: &AbortSignal) -> Result<Answer, FetchError> {
     let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
     let init = RequestInit::new();
     init.set_cache(RequestCache::NoStore);
+    init.set_credentials(RequestCredentials::Omit);
     init.set_signal(Some(signal));
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(classify)?
         .unchecked_into();
+    let headers_at_ms = clock::now_ms();
     let body = response.array_buffer().map_err(classify)?;
     let body = JsFuture::from(body).await.map_err(classify)?;
-    let bytes = body.unchecked_into::<js_sys::ArrayBuffer>().byte_length();
-    if response.ok() {
-        Ok(Fetched {
-            status: response.status(),
-            bytes,
-        })
-    } else {
-        Err(FetchError::Status(response.status()))
-    }
+    Ok(Answer {
+        status: response.status(),
+        headers_at_ms,
+        bytes: body.unchecked_into::<js_sys::ArrayBuffer>().byte_length(),
+        headers: response.headers(),
+    })
 }
 
 fn classify(error: wasm_bindgen::JsValue) -> FetchError {
-    let aborted = error
-        .dyn_ref::<web_sys::DomException>()
-        .is_some_and(|e| e.name() == "AbortError");
-    if aborted {
-        FetchError::Aborted
-    } else {
-        FetchError::Network(describe(&error))
+    match error.dyn_ref::<web_sys::DomException>().map(|e| e.name()) {
+        Some(name) if name == "AbortError" => FetchError::Aborted,
+        Some(name) if name == "TimeoutError" => FetchError::Timeout,
+        _ => FetchError::Network(describe(&error)),
     }
 }

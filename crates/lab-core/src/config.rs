@@ -1,8 +1,30 @@
-//! Settings read from the page's URL query, validated field by field.
+//! Settings read from the page's URL query, validated field by field, one set per lab.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+/// Gives a unit-only enum its URL names: `ALL`, `name()` and `from_name()`.
+macro_rules! named_choices {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every choice, in menu order.
+            pub const ALL: [$ty; [$($name),+].len()] = [$($ty::$variant),+];
+
+            /// The choice's name in the URL and in exported files.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+
+            /// The choice with this URL name, if any.
+            pub fn from_name(name: &str) -> Option<$ty> {
+                $ty::ALL.into_iter().find(|choice| choice.name() == name)
+            }
+        }
+    };
+}
 
 /// Which lab page to show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,24 +33,87 @@ pub enum Lab {
     /// The quick side-by-side comparison of async fetches and parallel work.
     #[default]
     Start,
+    /// The I/O lab: timed requests in a closed or open loop, and sweeps over them.
+    Io,
 }
 
-impl Lab {
-    /// Every lab, in menu order.
-    pub const ALL: [Lab; 1] = [Lab::Start];
+named_choices!(Lab {
+    Start => "start",
+    Io => "io",
+});
 
-    /// The lab's name in the URL and in exported files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Lab::Start => "start",
-        }
-    }
-
-    /// The lab with this URL name, if any.
-    pub fn from_name(name: &str) -> Option<Lab> {
-        Lab::ALL.into_iter().find(|lab| lab.name() == name)
-    }
+/// What the I/O lab's requests go to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// The simulated server in the page's service worker.
+    #[default]
+    Sim,
+    /// The page's own static files.
+    Static,
+    /// An address the user gave (see [`IoSettings::url`]).
+    Url,
 }
+
+named_choices!(Target {
+    Sim => "sim",
+    Static => "static",
+    Url => "url",
+});
+
+/// How an open loop spaces its request arrivals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrivals {
+    /// Evenly spaced, `1 / rate` apart.
+    Uniform,
+    /// A Poisson process: independent exponential gaps with mean `1 / rate`.
+    #[default]
+    Poisson,
+}
+
+named_choices!(Arrivals {
+    Uniform => "uniform",
+    Poisson => "poisson",
+});
+
+/// The simulated server's service-time distribution.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dist {
+    /// Always the mean.
+    #[default]
+    Fixed,
+    /// Uniform within the mean ± the spread.
+    Uniform,
+    /// Exponential with the given mean; the spread is ignored.
+    Exp,
+    /// Log-normal with the given mean and the spread as its standard deviation.
+    #[serde(rename = "lognormal")]
+    LogNormal,
+}
+
+named_choices!(Dist {
+    Fixed => "fixed",
+    Uniform => "uniform",
+    Exp => "exp",
+    LogNormal => "lognormal",
+});
+
+/// What an I/O sweep varies from level to level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IoSweep {
+    /// Requests in flight, up to `c` (closed loop).
+    C,
+    /// Arrival rate, up to `rate` (open loop).
+    Rate,
+}
+
+named_choices!(IoSweep {
+    C => "c",
+    Rate => "rate",
+});
 
 /// A whole-number setting with its accepted range, default and unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +130,22 @@ pub struct IntField {
     pub unit: &'static str,
 }
 
-/// Concurrent fetches per I/O run.
+/// A decimal setting with its accepted range, default and unit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FloatField {
+    /// The query key.
+    pub name: &'static str,
+    /// Smallest accepted value.
+    pub min: f64,
+    /// Largest accepted value.
+    pub max: f64,
+    /// Value used when the key is absent (for optional settings, only to prefill a form).
+    pub default: f64,
+    /// What the number measures, for messages and labels.
+    pub unit: &'static str,
+}
+
+/// Concurrent fetches per run of the start lab.
 pub const FETCHES: IntField = IntField {
     name: "n",
     min: 1,
@@ -72,8 +172,107 @@ pub const SIZE: IntField = IntField {
     unit: "SHA-256 rounds per task",
 };
 
-/// Every whole-number setting, in form order.
+/// Every setting of the start lab, in form order.
 pub const INT_FIELDS: [IntField; 3] = [FETCHES, TASKS, SIZE];
+
+/// Requests per I/O run.
+pub const IO_N: IntField = IntField {
+    name: "n",
+    min: 1,
+    max: 5000,
+    default: 100,
+    unit: "requests",
+};
+
+/// Requests in flight in a closed loop (the top level of a sweep over c).
+pub const IO_C: IntField = IntField {
+    name: "c",
+    min: 1,
+    max: 256,
+    default: 10,
+    unit: "requests in flight",
+};
+
+/// Arrival rate of an open loop; its default only prefills a form.
+pub const IO_RATE: FloatField = FloatField {
+    name: "rate",
+    min: 0.1,
+    max: 2000.0,
+    default: 20.0,
+    unit: "requests per second",
+};
+
+/// Seed of the random draws (arrival gaps and service times).
+pub const IO_SEED: IntField = IntField {
+    name: "seed",
+    min: 0,
+    max: u32::MAX,
+    default: 1,
+    unit: "random seed",
+};
+
+/// Mean service time of the simulated server.
+pub const IO_LATENCY: FloatField = FloatField {
+    name: "latency_ms",
+    min: 0.0,
+    max: 10_000.0,
+    default: 50.0,
+    unit: "ms",
+};
+
+/// Spread of the service time: half-width for uniform, standard deviation for lognormal.
+pub const IO_SPREAD: FloatField = FloatField {
+    name: "spread_ms",
+    min: 0.0,
+    max: 10_000.0,
+    default: 0.0,
+    unit: "ms",
+};
+
+/// Requests the simulated server serves at once; its default only prefills a form.
+pub const IO_CAPACITY: IntField = IntField {
+    name: "capacity",
+    min: 1,
+    max: 256,
+    default: 4,
+    unit: "requests in service",
+};
+
+/// Size of each simulated response body.
+pub const IO_PAYLOAD: IntField = IntField {
+    name: "payload_kb",
+    min: 0,
+    max: 1024,
+    default: 1,
+    unit: "KiB",
+};
+
+/// Share of requests the simulated server fails on purpose.
+pub const IO_ERROR_RATE: FloatField = FloatField {
+    name: "error_rate",
+    min: 0.0,
+    max: 1.0,
+    default: 0.0,
+    unit: "fraction of requests",
+};
+
+/// How long a request may take before the page aborts it.
+pub const IO_TIMEOUT: IntField = IntField {
+    name: "timeout_ms",
+    min: 100,
+    max: 120_000,
+    default: 10_000,
+    unit: "ms",
+};
+
+/// Every whole-number setting of the I/O lab, in form order.
+pub const IO_INT_FIELDS: [IntField; 6] = [IO_N, IO_C, IO_SEED, IO_CAPACITY, IO_PAYLOAD, IO_TIMEOUT];
+
+/// Every decimal setting of the I/O lab, in form order.
+pub const IO_FLOAT_FIELDS: [FloatField; 4] = [IO_RATE, IO_LATENCY, IO_SPREAD, IO_ERROR_RATE];
+
+/// The longest accepted [`IoSettings::url`], in characters.
+pub const URL_MAX_CHARS: usize = 2000;
 
 /// The most characters of a rejected value that an error message repeats back.
 const ECHO_CHARS: usize = 40;
@@ -113,6 +312,41 @@ impl IntField {
     }
 }
 
+impl FloatField {
+    /// The accepted values in words, e.g. "a number from 0.1 to 2000 (requests per second)".
+    pub fn range_text(&self) -> String {
+        format!("a number from {} to {} ({})", self.min, self.max, self.unit)
+    }
+
+    /// Parses a decimal typed by a person, like "12.5" or ".5": no signs, exponents, NaN or infinity.
+    pub fn parse(&self, raw: &str) -> Result<f64, FieldError> {
+        let text = raw.trim();
+        // Plain decimals only: `f64::from_str` would also take "inf", "NaN", "1e3" and "+5".
+        let plain = text.bytes().any(|b| b.is_ascii_digit())
+            && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && text.bytes().filter(|&b| b == b'.').count() <= 1;
+        let value = if plain {
+            text.parse::<f64>().ok()
+        } else {
+            None
+        };
+        match value {
+            Some(value) if value.is_finite() && (self.min..=self.max).contains(&value) => Ok(value),
+            _ => Err(FieldError {
+                field: self.name.to_owned(),
+                message: format!(
+                    "{} must be a number from {} to {} {}; got {}",
+                    self.name,
+                    self.min,
+                    self.max,
+                    self.unit,
+                    echo(raw)
+                ),
+            }),
+        }
+    }
+}
+
 /// A rejected setting: which field, and a message saying what is accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
@@ -130,117 +364,471 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
-/// Everything the page can be told through its URL.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+impl FieldError {
+    fn new(field: &str, message: String) -> FieldError {
+        FieldError {
+            field: field.to_owned(),
+            message,
+        }
+    }
+}
+
+/// Everything the page can be told through its URL: the lab, its settings, and whether to start.
+///
+/// As JSON the lab's name and settings sit at the top level: `{"lab":"io", ..., "autorun":false}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
-    /// Which lab to show.
-    pub lab: Lab,
+    /// Which lab to show, with its settings.
+    #[serde(flatten)]
+    pub lab: LabSettings,
+    /// Start the runs as soon as the page loads.
+    pub autorun: bool,
+}
+
+/// One lab's settings, tagged with the lab's name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "lab", rename_all = "snake_case")]
+pub enum LabSettings {
+    /// The start lab.
+    Start(StartSettings),
+    /// The I/O lab.
+    Io(IoSettings),
+}
+
+impl Default for LabSettings {
+    fn default() -> Self {
+        LabSettings::Start(StartSettings::default())
+    }
+}
+
+/// Settings of the start lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartSettings {
     /// Concurrent fetches per I/O run (see [`FETCHES`]).
     pub n: u32,
     /// CPU tasks per parallel run (see [`TASKS`]).
     pub tasks: u32,
     /// SHA-256 rounds per CPU task (see [`SIZE`]).
     pub size: u32,
-    /// Start the runs as soon as the page loads.
-    pub autorun: bool,
 }
 
-impl Default for Settings {
+impl Default for StartSettings {
     fn default() -> Self {
-        Settings {
-            lab: Lab::default(),
+        StartSettings {
             n: FETCHES.default,
             tasks: TASKS.default,
             size: SIZE.default,
-            autorun: false,
+        }
+    }
+}
+
+/// Settings of the I/O lab; with a `rate` the loop is open, without one it is closed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IoSettings {
+    /// What the requests go to.
+    pub target: Target,
+    /// The address for [`Target::Url`]: `http(s)://...` or a path starting with `/`.
+    pub url: Option<String>,
+    /// Requests per run (see [`IO_N`]).
+    pub n: u32,
+    /// Requests in flight in a closed loop (see [`IO_C`]).
+    pub c: u32,
+    /// Arrivals per second of an open loop; absent for a closed loop (see [`IO_RATE`]).
+    pub rate: Option<f64>,
+    /// How an open loop spaces its arrivals.
+    pub arrivals: Arrivals,
+    /// Seed of the random draws (see [`IO_SEED`]).
+    pub seed: u64,
+    /// Mean service time of the simulated server, in ms (see [`IO_LATENCY`]).
+    pub latency_ms: f64,
+    /// Service-time distribution of the simulated server.
+    pub dist: Dist,
+    /// Spread of the service time, in ms (see [`IO_SPREAD`]).
+    pub spread_ms: f64,
+    /// Requests the simulated server serves at once; absent for unlimited (see [`IO_CAPACITY`]).
+    pub capacity: Option<u32>,
+    /// Size of each simulated response body, in KiB (see [`IO_PAYLOAD`]).
+    pub payload_kb: u32,
+    /// Share of requests the simulated server fails on purpose (see [`IO_ERROR_RATE`]).
+    pub error_rate: f64,
+    /// How long a request may take before it is aborted, in ms (see [`IO_TIMEOUT`]).
+    pub timeout_ms: u32,
+    /// What a sweep varies; absent for a single run.
+    pub sweep: Option<IoSweep>,
+}
+
+impl Default for IoSettings {
+    fn default() -> Self {
+        IoSettings {
+            target: Target::default(),
+            url: None,
+            n: IO_N.default,
+            c: IO_C.default,
+            rate: None,
+            arrivals: Arrivals::default(),
+            seed: u64::from(IO_SEED.default),
+            latency_ms: IO_LATENCY.default,
+            dist: Dist::default(),
+            spread_ms: IO_SPREAD.default,
+            capacity: None,
+            payload_kb: IO_PAYLOAD.default,
+            error_rate: IO_ERROR_RATE.default,
+            timeout_ms: IO_TIMEOUT.default,
+            sweep: None,
         }
     }
 }
 
 impl Settings {
+    /// The settings `lab` starts from, with autorun off.
+    pub fn defaults(lab: Lab) -> Settings {
+        let lab = match lab {
+            Lab::Start => LabSettings::Start(StartSettings::default()),
+            Lab::Io => LabSettings::Io(IoSettings::default()),
+        };
+        Settings {
+            lab,
+            autorun: false,
+        }
+    }
+
+    /// Which lab these settings are for.
+    pub fn lab(&self) -> Lab {
+        match self.lab {
+            LabSettings::Start(_) => Lab::Start,
+            LabSettings::Io(_) => Lab::Io,
+        }
+    }
+
+    /// The start lab's settings, if this is the start lab.
+    pub fn start(&self) -> Option<&StartSettings> {
+        match &self.lab {
+            LabSettings::Start(start) => Some(start),
+            LabSettings::Io(_) => None,
+        }
+    }
+
+    /// The I/O lab's settings, if this is the I/O lab.
+    pub fn io(&self) -> Option<&IoSettings> {
+        match &self.lab {
+            LabSettings::Io(io) => Some(io),
+            LabSettings::Start(_) => None,
+        }
+    }
+
     /// The query that reproduces these settings, without the leading '?'.
     pub fn to_query(&self) -> String {
-        let mut query = format!(
-            "lab={}&{}={}&{}={}&{}={}",
-            self.lab.name(),
-            FETCHES.name,
-            self.n,
-            TASKS.name,
-            self.tasks,
-            SIZE.name,
-            self.size
-        );
-        if self.autorun {
-            query.push_str("&autorun=1");
+        let mut pairs: Vec<(&str, String)> = vec![("lab", self.lab().name().to_owned())];
+        match &self.lab {
+            LabSettings::Start(start) => {
+                pairs.push((FETCHES.name, start.n.to_string()));
+                pairs.push((TASKS.name, start.tasks.to_string()));
+                pairs.push((SIZE.name, start.size.to_string()));
+            }
+            LabSettings::Io(io) => io.push_pairs(&mut pairs),
         }
-        query
+        if self.autorun {
+            pairs.push(("autorun", "1".to_owned()));
+        }
+        pairs
+            .iter()
+            .map(|(key, value)| format!("{key}={}", percent_encode(value)))
+            .collect::<Vec<_>>()
+            .join("&")
     }
+}
+
+impl IoSettings {
+    fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push(("target", self.target.name().to_owned()));
+        if let Some(url) = &self.url {
+            pairs.push(("url", url.clone()));
+        }
+        pairs.push((IO_N.name, self.n.to_string()));
+        pairs.push((IO_C.name, self.c.to_string()));
+        if let Some(rate) = self.rate {
+            pairs.push((IO_RATE.name, rate.to_string()));
+        }
+        pairs.push(("arrivals", self.arrivals.name().to_owned()));
+        pairs.push((IO_SEED.name, self.seed.to_string()));
+        pairs.push((IO_LATENCY.name, self.latency_ms.to_string()));
+        pairs.push(("dist", self.dist.name().to_owned()));
+        pairs.push((IO_SPREAD.name, self.spread_ms.to_string()));
+        if let Some(capacity) = self.capacity {
+            pairs.push((IO_CAPACITY.name, capacity.to_string()));
+        }
+        pairs.push((IO_PAYLOAD.name, self.payload_kb.to_string()));
+        pairs.push((IO_ERROR_RATE.name, self.error_rate.to_string()));
+        pairs.push((IO_TIMEOUT.name, self.timeout_ms.to_string()));
+        if let Some(sweep) = self.sweep {
+            pairs.push(("sweep", sweep.name().to_owned()));
+        }
+    }
+}
+
+/// The query's `key=value` pairs in order, percent-decoded, without the leading '?' or empty pairs.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect()
 }
 
 /// Reads settings from a URL query (with or without its leading '?'), reporting every bad field.
 ///
-/// Unknown keys are ignored and, when a key repeats, the last value wins.
+/// `lab` picks the lab (start when absent); only that lab's keys and `autorun` are read, other
+/// keys are ignored, and when a key repeats the last value wins. An empty value for an optional
+/// setting (`rate=`, `capacity=`, `url=`, `sweep=`) leaves it absent.
 pub fn parse_query(query: &str) -> Result<Settings, Vec<FieldError>> {
-    let mut lab = None;
-    let mut ints: [Option<String>; 3] = Default::default();
-    let mut autorun = None;
-    let query = query.strip_prefix('?').unwrap_or(query);
-    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let (key, value) = (percent_decode(key), percent_decode(value));
-        if key == "lab" {
-            lab = Some(value);
-        } else if key == "autorun" {
-            autorun = Some(value);
-        } else if let Some(i) = INT_FIELDS.iter().position(|field| field.name == key) {
-            ints[i] = Some(value);
-        }
-    }
-
-    let mut settings = Settings::default();
+    let pairs = query_pairs(query);
+    let raw = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, value)| value.as_str())
+    };
     let mut errors = Vec::new();
-    if let Some(raw) = lab {
-        match Lab::from_name(raw.trim()) {
-            Some(found) => settings.lab = found,
-            None => errors.push(lab_error(&raw)),
-        }
-    }
-    let targets = [&mut settings.n, &mut settings.tasks, &mut settings.size];
-    for ((field, raw), target) in INT_FIELDS.iter().zip(&ints).zip(targets) {
-        if let Some(raw) = raw {
-            match field.parse(raw) {
-                Ok(value) => *target = value,
-                Err(error) => errors.push(error),
-            }
-        }
-    }
-    if let Some(raw) = autorun {
-        match raw.trim() {
-            "1" | "true" => settings.autorun = true,
-            "0" | "false" => settings.autorun = false,
-            _ => errors.push(FieldError {
-                field: "autorun".to_owned(),
-                message: format!("autorun must be 1, true, 0 or false; got {}", echo(&raw)),
-            }),
-        }
-    }
 
-    if errors.is_empty() {
-        Ok(settings)
-    } else {
-        Err(errors)
+    let lab = match raw("lab") {
+        None => Some(Lab::Start),
+        Some(value) => {
+            let found = choice("lab", &Lab::ALL, Lab::name, value);
+            keep(found, &mut errors)
+        }
+    };
+    let lab = match lab {
+        Some(Lab::Start) => Some(LabSettings::Start(parse_start(&raw, &mut errors))),
+        Some(Lab::Io) => parse_io(&raw, &mut errors).map(LabSettings::Io),
+        None => None,
+    };
+    let autorun = match raw("autorun").map(str::trim) {
+        None | Some("0" | "false") => false,
+        Some("1" | "true") => true,
+        Some(other) => {
+            errors.push(FieldError::new(
+                "autorun",
+                format!("autorun must be 1, true, 0 or false; got {}", echo(other)),
+            ));
+            false
+        }
+    };
+
+    match lab {
+        Some(lab) if errors.is_empty() => Ok(Settings { lab, autorun }),
+        _ => Err(errors),
     }
 }
 
-fn lab_error(raw: &str) -> FieldError {
-    let names: Vec<&str> = Lab::ALL.iter().map(|lab| lab.name()).collect();
-    FieldError {
-        field: "lab".to_owned(),
-        message: format!(
-            "lab must be one of: {}; got {}",
-            names.join(", "),
-            echo(raw)
-        ),
+fn parse_start<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    errors: &mut Vec<FieldError>,
+) -> StartSettings {
+    let mut start = StartSettings::default();
+    let targets = [&mut start.n, &mut start.tasks, &mut start.size];
+    for (field, target) in INT_FIELDS.iter().zip(targets) {
+        if let Some(value) = read(raw(field.name), field.default, |v| field.parse(v), errors) {
+            *target = value;
+        }
+    }
+    start
+}
+
+/// Reads the I/O lab's settings; `None` when any field (or rule between fields) failed.
+fn parse_io<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<IoSettings> {
+    let before = errors.len();
+    let defaults = IoSettings::default();
+    let int = |field: &IntField, errors: &mut Vec<FieldError>| {
+        read(raw(field.name), field.default, |v| field.parse(v), errors)
+    };
+    let float = |field: &FloatField, errors: &mut Vec<FieldError>| {
+        read(raw(field.name), field.default, |v| field.parse(v), errors)
+    };
+
+    let target = read(
+        raw("target"),
+        defaults.target,
+        |v| choice("target", &Target::ALL, Target::name, v),
+        errors,
+    );
+    let url = read_optional(raw("url"), parse_url, errors);
+    let n = int(&IO_N, errors);
+    let c_raw = raw(IO_C.name);
+    let c = int(&IO_C, errors);
+    let rate = read_optional(raw(IO_RATE.name), |v| IO_RATE.parse(v), errors);
+    let arrivals = read(
+        raw("arrivals"),
+        defaults.arrivals,
+        |v| choice("arrivals", &Arrivals::ALL, Arrivals::name, v),
+        errors,
+    );
+    let seed = int(&IO_SEED, errors);
+    let latency_ms = float(&IO_LATENCY, errors);
+    let dist = read(
+        raw("dist"),
+        defaults.dist,
+        |v| choice("dist", &Dist::ALL, Dist::name, v),
+        errors,
+    );
+    let spread_ms = float(&IO_SPREAD, errors);
+    let capacity = read_optional(raw(IO_CAPACITY.name), |v| IO_CAPACITY.parse(v), errors);
+    let payload_kb = int(&IO_PAYLOAD, errors);
+    let error_rate = float(&IO_ERROR_RATE, errors);
+    let timeout_ms = int(&IO_TIMEOUT, errors);
+    let sweep = read_optional(
+        raw("sweep"),
+        |v| choice("sweep", &IoSweep::ALL, IoSweep::name, v),
+        errors,
+    );
+
+    // A c left out must not fail against a small n, so it follows n down.
+    let c = match (c, n, c_raw, sweep) {
+        (Some(c), Some(n), None, Some(sweep)) if sweep != Some(IoSweep::C) => Some(c.min(n)),
+        (c, ..) => c,
+    };
+    if let (Some(c), Some(n), Some(sweep), Some(raw_c)) = (c, n, sweep, c_raw) {
+        if c > n && sweep != Some(IoSweep::C) {
+            errors.push(FieldError::new(
+                IO_C.name,
+                format!(
+                    "c must be a whole number from {} to n ({n}) {}; got {}",
+                    IO_C.min,
+                    IO_C.unit,
+                    echo(raw_c)
+                ),
+            ));
+        }
+    }
+    if target == Some(Target::Url) && url == Some(None) {
+        errors.push(FieldError::new(
+            "url",
+            "url is required when target=url".to_owned(),
+        ));
+    }
+    if sweep == Some(Some(IoSweep::Rate)) && rate == Some(None) {
+        errors.push(FieldError::new(
+            IO_RATE.name,
+            "rate is required when sweep=rate".to_owned(),
+        ));
+    }
+    if let (Some(Dist::Uniform), Some(latency), Some(spread)) = (dist, latency_ms, spread_ms) {
+        if spread > latency {
+            errors.push(FieldError::new(
+                IO_SPREAD.name,
+                format!(
+                    "spread_ms must be at most latency_ms ({latency}) when dist=uniform, \
+                     so service times cannot go negative; got {}",
+                    echo(raw(IO_SPREAD.name).unwrap_or_default())
+                ),
+            ));
+        }
+    }
+
+    if errors.len() > before {
+        return None;
+    }
+    Some(IoSettings {
+        target: target?,
+        url: url?,
+        n: n?,
+        c: c?,
+        rate: rate?,
+        arrivals: arrivals?,
+        seed: u64::from(seed?),
+        latency_ms: latency_ms?,
+        dist: dist?,
+        spread_ms: spread_ms?,
+        capacity: capacity?,
+        payload_kb: payload_kb?,
+        error_rate: error_rate?,
+        timeout_ms: timeout_ms?,
+        sweep: sweep?,
+    })
+}
+
+/// The parsed value, the default when absent, or `None` (with the error recorded) when rejected.
+fn read<T>(
+    raw: Option<&str>,
+    default: T,
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    match raw {
+        None => Some(default),
+        Some(raw) => keep(parse(raw), errors),
+    }
+}
+
+/// Like [`read`] for an optional setting, where absent or blank means `Some(None)`.
+fn read_optional<T>(
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+    errors: &mut Vec<FieldError>,
+) -> Option<Option<T>> {
+    match raw {
+        Some(raw) if !raw.trim().is_empty() => keep(parse(raw), errors).map(Some),
+        _ => Some(None),
+    }
+}
+
+fn keep<T>(result: Result<T, FieldError>, errors: &mut Vec<FieldError>) -> Option<T> {
+    result.map_err(|error| errors.push(error)).ok()
+}
+
+/// Parses one of `all` by name, or an error listing every name.
+fn choice<T: Copy>(
+    field: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    raw: &str,
+) -> Result<T, FieldError> {
+    let text = raw.trim();
+    all.iter()
+        .copied()
+        .find(|&item| name(item) == text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|&item| name(item)).collect();
+            FieldError::new(
+                field,
+                format!(
+                    "{field} must be one of {}; got {}",
+                    names.join(", "),
+                    echo(raw)
+                ),
+            )
+        })
+}
+
+fn parse_url(raw: &str) -> Result<String, FieldError> {
+    let text = raw.trim();
+    if text.chars().count() > URL_MAX_CHARS {
+        return Err(FieldError::new(
+            "url",
+            format!(
+                "url must be at most {URL_MAX_CHARS} characters; got {}",
+                echo(raw)
+            ),
+        ));
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || text.starts_with('/') {
+        Ok(text.to_owned())
+    } else {
+        Err(FieldError::new(
+            "url",
+            format!(
+                "url must be an http(s) address or a path starting with /; got {}",
+                echo(raw)
+            ),
+        ))
     }
 }
 
@@ -255,6 +843,18 @@ fn echo(raw: &str) -> String {
     shown
 }
 
+/// Encodes a query value: letters, digits, `-._~` and the `/:` of addresses stay, all else is `%XX`.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/:".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
 /// Decodes `application/x-www-form-urlencoded` text: `+` is a space and `%XX` a byte.
 ///
 /// A `%` not followed by two hex digits is kept as it is, and bytes that are not UTF-8 become
@@ -290,12 +890,34 @@ fn percent_decode(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn io(settings: &Settings) -> &IoSettings {
+        settings.io().expect("io settings")
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
     #[test]
-    fn lab_names() {
-        assert_eq!(Lab::Start.name(), "start");
-        assert_eq!(Lab::from_name("start"), Some(Lab::Start));
+    fn choice_names_match_serde() {
+        fn check<T: Serialize + Copy>(all: &[T], name: fn(T) -> &'static str) {
+            for &item in all {
+                assert_eq!(
+                    serde_json::to_string(&item).unwrap(),
+                    format!("\"{}\"", name(item))
+                );
+            }
+        }
+        check(&Lab::ALL, Lab::name);
+        check(&Target::ALL, Target::name);
+        check(&Arrivals::ALL, Arrivals::name);
+        check(&Dist::ALL, Dist::name);
+        check(&IoSweep::ALL, IoSweep::name);
+        assert_eq!(Dist::LogNormal.name(), "lognormal");
+        assert_eq!(Lab::from_name("io"), Some(Lab::Io));
         assert_eq!(Lab::from_name("Start"), None);
-        assert_eq!(serde_json::to_string(&Lab::Start).unwrap(), "\"start\"");
+        assert_eq!(Dist::from_name("exp"), Some(Dist::Exp));
+        assert_eq!(IoSweep::ALL, [IoSweep::C, IoSweep::Rate]);
     }
 
     #[test]
@@ -308,6 +930,10 @@ mod tests {
             SIZE.range_text(),
             "a whole number from 1 to 1000000 (SHA-256 rounds per task)"
         );
+        assert_eq!(
+            IO_RATE.range_text(),
+            "a number from 0.1 to 2000 (requests per second)"
+        );
     }
 
     #[test]
@@ -316,6 +942,8 @@ mod tests {
         assert_eq!(FETCHES.parse(" 200 "), Ok(200));
         assert_eq!(FETCHES.parse("007"), Ok(7));
         assert_eq!(SIZE.parse("1000000"), Ok(1_000_000));
+        assert_eq!(IO_SEED.parse("4294967295"), Ok(u32::MAX));
+        assert_eq!(IO_PAYLOAD.parse("0"), Ok(0));
     }
 
     #[test]
@@ -347,6 +975,40 @@ mod tests {
     }
 
     #[test]
+    fn float_field_accepts_decimals_in_range() {
+        assert_eq!(IO_RATE.parse("12.5"), Ok(12.5));
+        assert_eq!(IO_RATE.parse(" 2000 "), Ok(2000.0));
+        assert_eq!(IO_RATE.parse("0.1"), Ok(0.1));
+        assert_eq!(IO_RATE.parse(".5"), Ok(0.5));
+        assert_eq!(IO_RATE.parse("5."), Ok(5.0));
+        assert_eq!(IO_ERROR_RATE.parse("0"), Ok(0.0));
+        assert_eq!(IO_ERROR_RATE.parse("1.0"), Ok(1.0));
+    }
+
+    #[test]
+    fn float_field_rejects_everything_else() {
+        for raw in [
+            "", ".", "x", "NaN", "nan", "inf", "infinity", "1e3", "+5", "-1", "1.2.3", "0.09",
+            "2000.01", "1,5",
+        ] {
+            let error = IO_RATE.parse(raw).unwrap_err();
+            assert_eq!(error.field, "rate");
+            assert!(
+                error.message.starts_with("rate must be"),
+                "{raw:?}: {error}"
+            );
+        }
+        assert_eq!(
+            IO_RATE.parse("x").unwrap_err().message,
+            "rate must be a number from 0.1 to 2000 requests per second; got \"x\""
+        );
+        assert_eq!(
+            IO_ERROR_RATE.parse("1.5").unwrap_err().message,
+            "error_rate must be a number from 0 to 1 fraction of requests; got \"1.5\""
+        );
+    }
+
+    #[test]
     fn error_echo_is_escaped_and_short() {
         let message = TASKS.parse(&"9".repeat(100)).unwrap_err().message;
         assert!(
@@ -358,30 +1020,45 @@ mod tests {
     }
 
     #[test]
-    fn empty_query_gives_defaults() {
+    fn defaults_per_lab() {
+        for lab in Lab::ALL {
+            let settings = Settings::defaults(lab);
+            assert_eq!(settings.lab(), lab);
+            assert!(!settings.autorun);
+            assert_eq!(parse_query(&settings.to_query()), Ok(settings));
+        }
+    }
+
+    #[test]
+    fn empty_query_gives_start_defaults() {
         let defaults = Settings {
-            lab: Lab::Start,
-            n: 20,
-            tasks: 64,
-            size: 20_000,
+            lab: LabSettings::Start(StartSettings {
+                n: 20,
+                tasks: 64,
+                size: 20_000,
+            }),
             autorun: false,
         };
         assert_eq!(Settings::default(), defaults);
+        assert_eq!(defaults.lab(), Lab::Start);
+        assert_eq!(defaults.io(), None);
+        assert_eq!(defaults.start(), Some(&StartSettings::default()));
         assert_eq!(parse_query(""), Ok(defaults.clone()));
         assert_eq!(parse_query("?"), Ok(defaults.clone()));
         assert_eq!(parse_query("?&&utm_source=x&debug"), Ok(defaults));
     }
 
     #[test]
-    fn query_sets_every_field() {
+    fn query_sets_every_start_field() {
         let settings = parse_query("?lab=start&n=5&tasks=8&size=100&autorun=true").unwrap();
         assert_eq!(
             settings,
             Settings {
-                lab: Lab::Start,
-                n: 5,
-                tasks: 8,
-                size: 100,
+                lab: LabSettings::Start(StartSettings {
+                    n: 5,
+                    tasks: 8,
+                    size: 100
+                }),
                 autorun: true
             }
         );
@@ -390,49 +1067,371 @@ mod tests {
     #[test]
     fn query_is_percent_decoded_and_last_key_wins() {
         let settings = parse_query("n=%20%34%32+&tasks=abc&tasks=16&autorun=1&autorun=0").unwrap();
-        assert_eq!(settings.n, 42);
-        assert_eq!(settings.tasks, 16);
+        let start = settings.start().unwrap();
+        assert_eq!(start.n, 42);
+        assert_eq!(start.tasks, 16);
         assert!(!settings.autorun);
-        assert_eq!(parse_query("%6E=7").map(|s| s.n), Ok(7));
+        assert_eq!(parse_query("%6E=7").map(|s| s.start().unwrap().n), Ok(7));
     }
 
     #[test]
-    fn query_reports_every_bad_field() {
-        let errors = parse_query("lab=fast&n=0&tasks=x&size=2000001&autorun=yes").unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["lab", "n", "tasks", "size", "autorun"]);
-        assert_eq!(errors[0].message, "lab must be one of: start; got \"fast\"");
+    fn query_reports_every_bad_start_field() {
+        let errors = parse_query("n=0&tasks=x&size=2000001&autorun=yes").unwrap_err();
+        assert_eq!(fields(&errors), ["n", "tasks", "size", "autorun"]);
         assert_eq!(
-            errors[1].message,
+            errors[0].message,
             "n must be a whole number from 1 to 200 requests; got \"0\""
         );
         assert_eq!(
-            errors[4].message,
+            errors[3].message,
             "autorun must be 1, true, 0 or false; got \"yes\""
         );
     }
 
     #[test]
+    fn unknown_lab_lists_the_labs() {
+        let errors = parse_query("lab=fast&n=0&autorun=yes").unwrap_err();
+        assert_eq!(fields(&errors), ["lab", "autorun"]);
+        assert_eq!(
+            errors[0].message,
+            "lab must be one of start, io; got \"fast\""
+        );
+    }
+
+    #[test]
+    fn labs_read_only_their_own_fields() {
+        // n=1000 is too many for the start lab but fine for the io lab; tasks is not an io key.
+        assert_eq!(fields(&parse_query("n=1000").unwrap_err()), ["n"]);
+        let settings = parse_query("lab=io&n=1000&tasks=x&size=y").unwrap();
+        assert_eq!(io(&settings).n, 1000);
+        let settings = parse_query("lab=start&c=x&dist=gamma").unwrap();
+        assert_eq!(settings, Settings::default());
+    }
+
+    #[test]
+    fn io_defaults() {
+        let settings = parse_query("lab=io").unwrap();
+        assert_eq!(settings.lab(), Lab::Io);
+        assert_eq!(settings.start(), None);
+        let io = io(&settings);
+        assert_eq!(io, &IoSettings::default());
+        assert_eq!(
+            (io.target, io.url.as_deref(), io.n, io.c, io.rate),
+            (Target::Sim, None, 100, 10, None)
+        );
+        assert_eq!(
+            (io.arrivals, io.seed, io.latency_ms, io.dist, io.spread_ms),
+            (Arrivals::Poisson, 1, 50.0, Dist::Fixed, 0.0)
+        );
+        assert_eq!(
+            (
+                io.capacity,
+                io.payload_kb,
+                io.error_rate,
+                io.timeout_ms,
+                io.sweep
+            ),
+            (None, 1, 0.0, 10_000, None)
+        );
+    }
+
+    #[test]
+    fn io_query_sets_every_field() {
+        let settings = parse_query(
+            "lab=io&target=url&url=https%3A%2F%2Fexample.com%2Fa%3Fb%3D1%26c&n=500&c=32&rate=12.5\
+             &arrivals=uniform&seed=4294967295&latency_ms=20.5&dist=lognormal&spread_ms=30\
+             &capacity=8&payload_kb=64&error_rate=0.25&timeout_ms=500&sweep=rate&autorun=1",
+        )
+        .unwrap();
+        let expected = IoSettings {
+            target: Target::Url,
+            url: Some("https://example.com/a?b=1&c".to_owned()),
+            n: 500,
+            c: 32,
+            rate: Some(12.5),
+            arrivals: Arrivals::Uniform,
+            seed: 4_294_967_295,
+            latency_ms: 20.5,
+            dist: Dist::LogNormal,
+            spread_ms: 30.0,
+            capacity: Some(8),
+            payload_kb: 64,
+            error_rate: 0.25,
+            timeout_ms: 500,
+            sweep: Some(IoSweep::Rate),
+        };
+        assert_eq!(io(&settings), &expected);
+        assert!(settings.autorun);
+    }
+
+    #[test]
+    fn io_empty_optional_values_are_absent() {
+        let settings = parse_query("lab=io&capacity=&rate=&url=&sweep=").unwrap();
+        let io = io(&settings);
+        assert_eq!(
+            (io.capacity, io.rate, &io.url, io.sweep),
+            (None, None, &None, None)
+        );
+    }
+
+    #[test]
+    fn io_reports_every_bad_field() {
+        let errors = parse_query(
+            "lab=io&target=ftp&url=example.com&n=0&c=300&rate=0&arrivals=bursty&seed=-1\
+             &latency_ms=x&dist=gamma&spread_ms=10001&capacity=0&payload_kb=2000\
+             &error_rate=2&timeout_ms=50&sweep=n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields(&errors),
+            [
+                "target",
+                "url",
+                "n",
+                "c",
+                "rate",
+                "arrivals",
+                "seed",
+                "latency_ms",
+                "dist",
+                "spread_ms",
+                "capacity",
+                "payload_kb",
+                "error_rate",
+                "timeout_ms",
+                "sweep"
+            ]
+        );
+        let message = |field: &str| {
+            errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone())
+                .unwrap()
+        };
+        assert_eq!(
+            message("dist"),
+            "dist must be one of fixed, uniform, exp, lognormal; got \"gamma\""
+        );
+        assert_eq!(
+            message("target"),
+            "target must be one of sim, static, url; got \"ftp\""
+        );
+        assert_eq!(
+            message("url"),
+            "url must be an http(s) address or a path starting with /; got \"example.com\""
+        );
+        assert_eq!(
+            message("capacity"),
+            "capacity must be a whole number from 1 to 256 requests in service; got \"0\""
+        );
+    }
+
+    #[test]
+    fn url_rules() {
+        for url in ["http://a.b/", "HTTPS://x.org", "/files/data.json", "/"] {
+            let query = format!("lab=io&target=url&url={}", percent_encode(url));
+            assert_eq!(io(&parse_query(&query).unwrap()).url.as_deref(), Some(url));
+        }
+        let long = format!("lab=io&url=/{}", "a".repeat(2000));
+        let errors = parse_query(&long).unwrap_err();
+        assert!(errors[0]
+            .message
+            .starts_with("url must be at most 2000 characters"));
+        assert!(parse_query(&format!("lab=io&url=/{}", "a".repeat(1999))).is_ok());
+
+        let errors = parse_query("lab=io&target=url").unwrap_err();
+        assert_eq!(
+            errors,
+            [FieldError {
+                field: "url".to_owned(),
+                message: "url is required when target=url".to_owned()
+            }]
+        );
+        // A url kept for later is fine with another target.
+        assert!(parse_query("lab=io&target=sim&url=/x").is_ok());
+    }
+
+    #[test]
+    fn c_is_at_most_n_unless_sweeping_c() {
+        let errors = parse_query("lab=io&n=100&c=200").unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "c must be a whole number from 1 to n (100) requests in flight; got \"200\""
+        );
+        let settings = parse_query("lab=io&n=100&c=200&sweep=c").unwrap();
+        assert_eq!(io(&settings).c, 200);
+        assert!(parse_query("lab=io&n=100&c=200&sweep=rate&rate=5").is_err());
+        assert_eq!(io(&parse_query("lab=io&n=10&c=10").unwrap()).c, 10);
+        // A c left out follows a small n down rather than failing, unless it tops a sweep.
+        assert_eq!(io(&parse_query("lab=io&n=3").unwrap()).c, 3);
+        assert_eq!(io(&parse_query("lab=io&n=3&sweep=c").unwrap()).c, 10);
+    }
+
+    #[test]
+    fn sweep_rate_requires_rate() {
+        let errors = parse_query("lab=io&sweep=rate").unwrap_err();
+        assert_eq!(fields(&errors), ["rate"]);
+        assert_eq!(errors[0].message, "rate is required when sweep=rate");
+        assert!(parse_query("lab=io&sweep=rate&rate=100").is_ok());
+        // A bad rate is reported once, not also as missing.
+        assert_eq!(
+            fields(&parse_query("lab=io&sweep=rate&rate=x").unwrap_err()),
+            ["rate"]
+        );
+    }
+
+    #[test]
+    fn uniform_spread_is_at_most_the_mean() {
+        let errors = parse_query("lab=io&dist=uniform&latency_ms=50&spread_ms=60").unwrap_err();
+        assert_eq!(
+            errors,
+            [FieldError {
+                field: "spread_ms".to_owned(),
+                message: "spread_ms must be at most latency_ms (50) when dist=uniform, so \
+                          service times cannot go negative; got \"60\""
+                    .to_owned()
+            }]
+        );
+        assert!(parse_query("lab=io&dist=uniform&latency_ms=50&spread_ms=50").is_ok());
+        for dist in ["fixed", "exp", "lognormal"] {
+            let query = format!("lab=io&dist={dist}&latency_ms=50&spread_ms=60");
+            assert!(parse_query(&query).is_ok(), "{dist}");
+        }
+    }
+
+    #[test]
+    fn query_pairs_are_decoded_in_order() {
+        assert_eq!(
+            query_pairs("?b=2&a=%2F+x&&flag&b=3"),
+            [
+                ("b".to_owned(), "2".to_owned()),
+                ("a".to_owned(), "/ x".to_owned()),
+                ("flag".to_owned(), String::new()),
+                ("b".to_owned(), "3".to_owned()),
+            ]
+        );
+        assert!(query_pairs("").is_empty());
+    }
+
+    fn full_io() -> IoSettings {
+        IoSettings {
+            target: Target::Url,
+            url: Some("https://example.com/a b?x=1&y=ü#f+%".to_owned()),
+            n: 5000,
+            c: 256,
+            rate: Some(0.1),
+            arrivals: Arrivals::Uniform,
+            seed: 0,
+            latency_ms: 12.345,
+            dist: Dist::Uniform,
+            spread_ms: 12.345,
+            capacity: Some(1),
+            payload_kb: 0,
+            error_rate: 0.125,
+            timeout_ms: 100,
+            sweep: Some(IoSweep::C),
+        }
+    }
+
+    #[test]
     fn query_round_trips() {
-        let settings = Settings {
-            lab: Lab::Start,
-            n: 200,
-            tasks: 1,
-            size: 1_000_000,
+        let start = Settings {
+            lab: LabSettings::Start(StartSettings {
+                n: 200,
+                tasks: 1,
+                size: 1_000_000,
+            }),
             autorun: true,
         };
         assert_eq!(
-            settings.to_query(),
+            start.to_query(),
             "lab=start&n=200&tasks=1&size=1000000&autorun=1"
         );
-        assert_eq!(parse_query(&settings.to_query()), Ok(settings));
-
         let defaults = Settings::default();
         assert_eq!(defaults.to_query(), "lab=start&n=20&tasks=64&size=20000");
+
+        let io_defaults = Settings {
+            lab: LabSettings::Io(IoSettings::default()),
+            autorun: false,
+        };
         assert_eq!(
-            parse_query(&format!("?{}", defaults.to_query())),
-            Ok(defaults)
+            io_defaults.to_query(),
+            "lab=io&target=sim&n=100&c=10&arrivals=poisson&seed=1&latency_ms=50&dist=fixed\
+             &spread_ms=0&payload_kb=1&error_rate=0&timeout_ms=10000"
         );
+        let full = Settings {
+            lab: LabSettings::Io(full_io()),
+            autorun: true,
+        };
+        assert_eq!(
+            full.to_query(),
+            "lab=io&target=url&url=https://example.com/a%20b%3Fx%3D1%26y%3D%C3%BC%23f%2B%25\
+             &n=5000&c=256&rate=0.1&arrivals=uniform&seed=0&latency_ms=12.345&dist=uniform\
+             &spread_ms=12.345&capacity=1&payload_kb=0&error_rate=0.125&timeout_ms=100\
+             &sweep=c&autorun=1"
+        );
+        let open = Settings {
+            lab: LabSettings::Io(IoSettings {
+                rate: Some(2000.0),
+                dist: Dist::LogNormal,
+                spread_ms: 10_000.0,
+                sweep: Some(IoSweep::Rate),
+                capacity: Some(256),
+                ..IoSettings::default()
+            }),
+            autorun: false,
+        };
+        for settings in [start, defaults, io_defaults, full, open] {
+            assert_eq!(parse_query(&settings.to_query()), Ok(settings.clone()));
+            assert_eq!(
+                parse_query(&format!("?{}", settings.to_query())),
+                Ok(settings)
+            );
+        }
+    }
+
+    #[test]
+    fn json_is_flat_and_round_trips() {
+        let start = Settings::default();
+        assert_eq!(
+            serde_json::to_string(&start).unwrap(),
+            r#"{"lab":"start","n":20,"tasks":64,"size":20000,"autorun":false}"#
+        );
+        let io = Settings {
+            lab: LabSettings::Io(IoSettings::default()),
+            autorun: true,
+        };
+        assert_eq!(
+            serde_json::to_string(&io).unwrap(),
+            r#"{"lab":"io","target":"sim","url":null,"n":100,"c":10,"rate":null,"arrivals":"poisson","seed":1,"latency_ms":50.0,"dist":"fixed","spread_ms":0.0,"capacity":null,"payload_kb":1,"error_rate":0.0,"timeout_ms":10000,"sweep":null,"autorun":true}"#
+        );
+        let full = Settings {
+            lab: LabSettings::Io(full_io()),
+            autorun: false,
+        };
+        for settings in [start, io, full] {
+            let json = serde_json::to_string(&settings).unwrap();
+            assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), settings);
+        }
+        // Whole numbers written without a decimal point still read as f64.
+        let settings: Settings = serde_json::from_str(
+            r#"{"lab":"io","target":"sim","url":null,"n":100,"c":10,"rate":20,"arrivals":"poisson","seed":18446744073709551615,"latency_ms":50,"dist":"lognormal","spread_ms":0,"capacity":4,"payload_kb":1,"error_rate":0,"timeout_ms":10000,"sweep":"rate","autorun":false}"#,
+        )
+        .unwrap();
+        let io = settings.io().unwrap();
+        assert_eq!(
+            (io.rate, io.seed, io.dist),
+            (Some(20.0), u64::MAX, Dist::LogNormal)
+        );
+    }
+
+    #[test]
+    fn percent_encoding_round_trips() {
+        for text in ["", "plain", "a b+c&d=e%f", "ü✓", "/path:8080/~x-y_z.w"] {
+            assert_eq!(percent_decode(&percent_encode(text)), text);
+        }
+        assert_eq!(percent_encode("a b&/"), "a%20b%26/");
     }
 
     #[test]

@@ -1,0 +1,300 @@
+//! Queueing models drawn behind measured points: a closed loop (MVA) and an open loop (M/M/K).
+
+use serde::{Deserialize, Serialize};
+
+/// The largest closed population [`mva_closed`] solves; its work grows with the square.
+pub const MAX_CLIENTS: u32 = 10_000;
+
+/// Throughput a model predicts from a level of load, and the latency that comes with it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    /// Requests completed per second.
+    pub throughput_per_s: f64,
+    /// Mean time from arrival at the server to the end of service, in ms.
+    pub latency_ms: f64,
+}
+
+/// Exact load-dependent mean value analysis (with marginal queue-length probabilities) of
+/// `clients` requests cycling between a server and a think delay.
+///
+/// The server has `servers` parallel servers (`None`: as many as requests) with mean service
+/// `service_ms`, so it completes `min(j, K) / S` requests per ms with `j` present; after each
+/// reply a client waits `think_ms` before its next request. The latency is the time at the
+/// server, think time excluded. `None` for no clients, more than [`MAX_CLIENTS`], zero servers,
+/// a service time that is not positive (throughput would be unbounded) or a negative think time.
+pub fn mva_closed(
+    clients: u32,
+    servers: Option<u32>,
+    service_ms: f64,
+    think_ms: f64,
+) -> Option<Prediction> {
+    let valid = (1..=MAX_CLIENTS).contains(&clients)
+        && servers != Some(0)
+        && service_ms.is_finite()
+        && service_ms > 0.0
+        && think_ms.is_finite()
+        && think_ms >= 0.0;
+    if !valid {
+        return None;
+    }
+    let population = usize::try_from(clients).ok()?;
+    let limit = servers.map_or(usize::MAX, |k| usize::try_from(k).unwrap_or(usize::MAX));
+    // Mean time to serve one of j present, j / mu(j).
+    let per_request = |j: usize| j as f64 * service_ms / j.min(limit) as f64;
+
+    // probabilities[j]: chance that j requests are at the server, for the previous population.
+    let mut probabilities = vec![1.0];
+    let mut throughput = 0.0;
+    let mut response = 0.0;
+    for n in 1..=population {
+        response = (1..=n)
+            .map(|j| per_request(j) * probabilities[j - 1])
+            .sum::<f64>();
+        throughput = n as f64 / (think_ms + response);
+        let mut next = vec![0.0; n + 1];
+        for j in 1..=n {
+            next[j] = throughput * per_request(j) / j as f64 * probabilities[j - 1];
+        }
+        // The think delay is a load-dependent station too (i thinking finish at i / Z), so the
+        // empty-server chance, all n thinking, follows the same recursion; taking it as
+        // 1 − the rest instead loses all precision once the server saturates.
+        next[0] = throughput * think_ms / n as f64 * probabilities[0];
+        let total: f64 = next.iter().sum();
+        if total > 0.0 && total.is_finite() {
+            next.iter_mut().for_each(|p| *p /= total);
+        }
+        probabilities = next;
+    }
+    Some(Prediction {
+        throughput_per_s: throughput * 1000.0,
+        latency_ms: response,
+    })
+}
+
+/// The M/M/K queue (Erlang C): Poisson arrivals at `rate_per_s`, `servers` servers with
+/// exponential service of mean `service_ms`, first come first served.
+///
+/// The latency is `S + Wq`; with `None` servers nobody waits. `None` when the queue is unstable
+/// (utilisation at least 1, or zero servers) or an input is negative or not a number.
+pub fn mmk(rate_per_s: f64, servers: Option<u32>, service_ms: f64) -> Option<Prediction> {
+    if !(rate_per_s.is_finite() && rate_per_s >= 0.0 && service_ms.is_finite() && service_ms >= 0.0)
+    {
+        return None;
+    }
+    let prediction = |latency_ms| Prediction {
+        throughput_per_s: rate_per_s,
+        latency_ms,
+    };
+    let Some(k) = servers else {
+        return Some(prediction(service_ms));
+    };
+    let offered = rate_per_s / 1000.0 * service_ms;
+    let k_f = f64::from(k);
+    if k == 0 || offered >= k_f {
+        return None;
+    }
+    // Erlang B by its stable recursion, then Erlang C from it.
+    let mut blocking = 1.0;
+    for i in 1..=k {
+        blocking = offered * blocking / (f64::from(i) + offered * blocking);
+        if blocking == 0.0 {
+            break;
+        }
+    }
+    let wait_chance = k_f * blocking / (k_f - offered * (1.0 - blocking));
+    let queue_ms = wait_chance * service_ms / (k_f - offered);
+    Some(prediction(service_ms + queue_ms))
+}
+
+/// The knee of a sweep, from `(throughput, p50 latency)` per level: the level with the most
+/// throughput per unit of latency (Kleinrock's "power"), where adding load stops buying
+/// throughput and starts buying only queueing.
+///
+/// `None` when the best level is the last one (the sweep never saturated) or there are fewer
+/// than two usable levels.
+pub fn knee(points: &[(f64, f64)]) -> Option<usize> {
+    let power = |&(throughput, latency): &(f64, f64)| {
+        (throughput.is_finite() && latency.is_finite() && latency > 0.0)
+            .then(|| throughput / latency)
+    };
+    let usable = points.iter().filter(|p| power(p).is_some()).count();
+    let (best, _) = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((i, power(p)?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    (usable >= 2 && best + 1 < points.len()).then_some(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_close(actual: f64, expected: f64, tolerance: f64) {
+        let scale = expected.abs().max(1.0);
+        assert!(
+            (actual - expected).abs() <= tolerance * scale,
+            "{actual} vs {expected}"
+        );
+    }
+
+    /// The closed network as a birth-death Markov chain on j, the requests at the server:
+    /// up at (C − j) / Z, down at min(j, K) / S. Needs Z > 0.
+    fn markov_chain(clients: u32, servers: Option<u32>, s: f64, z: f64) -> Prediction {
+        let k = servers.unwrap_or(u32::MAX);
+        // In logarithms, since the weights overflow for large populations.
+        let mut logs = vec![0.0];
+        for j in 0..clients {
+            let up = f64::from(clients - j) / z;
+            let down = f64::from((j + 1).min(k)) / s;
+            let last = logs[logs.len() - 1];
+            logs.push(last + (up / down).ln());
+        }
+        let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let weights: Vec<f64> = logs.iter().map(|l| (l - top).exp()).collect();
+        let total: f64 = weights.iter().sum();
+        let (mut throughput, mut present) = (0.0, 0.0);
+        for (j, w) in weights.iter().enumerate() {
+            let j = j as u32;
+            throughput += w / total * f64::from(j.min(k)) / s;
+            present += w / total * f64::from(j);
+        }
+        Prediction {
+            throughput_per_s: throughput * 1000.0,
+            latency_ms: present / throughput,
+        }
+    }
+
+    #[test]
+    fn mva_without_think_time_is_exact() {
+        for s in [1.0, 3.0, 50.0, 0.7] {
+            for k in [1u32, 2, 4, 7] {
+                for c in [1u32, 2, 3, 4, 8, 10, 64, 256] {
+                    let p = mva_closed(c, Some(k), s, 0.0).unwrap();
+                    let busy = f64::from(c.min(k));
+                    assert_close(p.throughput_per_s, busy / s * 1000.0, 1e-9);
+                    assert_close(
+                        p.latency_ms,
+                        s * (f64::from(c) / f64::from(k)).max(1.0),
+                        1e-9,
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mva_with_unlimited_servers_never_queues() {
+        for c in [1u32, 2, 10, 100] {
+            for z in [0.0, 5.0, 100.0] {
+                let p = mva_closed(c, None, 20.0, z).unwrap();
+                assert_close(p.latency_ms, 20.0, 1e-12);
+                assert_close(
+                    p.throughput_per_s,
+                    f64::from(c) / (20.0 + z) * 1000.0,
+                    1e-12,
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn mva_small_case_by_hand() {
+        // C = 2, K = 1, S = 1, Z = 1. Markov chain on j at the server: up 2 from 0, up 1 from 1,
+        // down 1. Balance: pi1 = 2 pi0, pi2 = pi1, so pi = (0.2, 0.4, 0.4). The server is busy 0.8
+        // of the time: X = 0.8 per ms; E[j] = 1.2, so R = 1.2 / 0.8 = 1.5 ms (and 2 / (1 + 1.5) = 0.8).
+        let p = mva_closed(2, Some(1), 1.0, 1.0).unwrap();
+        assert_close(p.throughput_per_s, 800.0, 1e-12);
+        assert_close(p.latency_ms, 1.5, 1e-12);
+    }
+
+    #[test]
+    fn mva_matches_the_markov_chain() {
+        for servers in [Some(1), Some(2), Some(4), Some(16), None] {
+            for c in [1u32, 2, 5, 17, 64, 256] {
+                for (s, z) in [(50.0, 10.0), (10.0, 500.0), (5.0, 5.0), (100.0, 1.0)] {
+                    let mva = mva_closed(c, servers, s, z).unwrap();
+                    let chain = markov_chain(c, servers, s, z);
+                    assert_close(mva.throughput_per_s, chain.throughput_per_s, 1e-9);
+                    assert_close(mva.latency_ms, chain.latency_ms, 1e-9);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mva_rejects_bad_input() {
+        assert_eq!(mva_closed(0, Some(1), 1.0, 0.0), None);
+        assert_eq!(mva_closed(MAX_CLIENTS + 1, Some(1), 1.0, 0.0), None);
+        assert_eq!(mva_closed(1, Some(0), 1.0, 0.0), None);
+        assert_eq!(mva_closed(1, Some(1), 0.0, 0.0), None);
+        assert_eq!(mva_closed(1, Some(1), -1.0, 0.0), None);
+        assert_eq!(mva_closed(1, Some(1), f64::NAN, 0.0), None);
+        assert_eq!(mva_closed(1, Some(1), 1.0, -1.0), None);
+        assert_eq!(mva_closed(1, Some(1), 1.0, f64::INFINITY), None);
+        assert!(mva_closed(MAX_CLIENTS, Some(u32::MAX), 1.0, 0.0).is_some());
+    }
+
+    #[test]
+    fn mm1_waits_s_over_one_minus_rho() {
+        // 10 per s with S = 50 ms: rho = 0.5, W = 100 ms.
+        let p = mmk(10.0, Some(1), 50.0).unwrap();
+        assert_close(p.latency_ms, 100.0, 1e-12);
+        assert_eq!(p.throughput_per_s, 10.0);
+        let p = mmk(18.0, Some(1), 50.0).unwrap();
+        assert_close(p.latency_ms, 500.0, 1e-12);
+    }
+
+    #[test]
+    fn erlang_c_known_value() {
+        // K = 2, lambda = 1 per s, S = 1 s: a = 1, P(wait) = 1/3, Wq = 1/3 s, W = 4/3 s.
+        let p = mmk(1.0, Some(2), 1000.0).unwrap();
+        assert_close(p.latency_ms, 4000.0 / 3.0, 1e-12);
+        // K = 3, a = 2: C = (8/6 * 3) / (1 + 2 + 2 + 4) = 4/9, Wq = C S / (K - a) = 4/9 S.
+        let p = mmk(2.0, Some(3), 1000.0).unwrap();
+        assert_close(p.latency_ms, 1000.0 * (1.0 + 4.0 / 9.0), 1e-12);
+    }
+
+    #[test]
+    fn mmk_edges() {
+        assert_eq!(mmk(20.0, Some(1), 50.0), None);
+        assert_eq!(mmk(100.0, Some(4), 50.0), None);
+        assert_eq!(mmk(1.0, Some(0), 50.0), None);
+        assert_eq!(mmk(-1.0, Some(1), 50.0), None);
+        assert_eq!(mmk(f64::NAN, Some(1), 50.0), None);
+        assert_eq!(mmk(1.0, Some(1), -50.0), None);
+        assert_eq!(
+            mmk(1e6, None, 50.0),
+            Some(Prediction {
+                throughput_per_s: 1e6,
+                latency_ms: 50.0
+            })
+        );
+        assert_eq!(mmk(0.0, Some(1), 50.0).map(|p| p.latency_ms), Some(50.0));
+        // Many servers barely loaded: nobody waits, and the recursion does not overflow.
+        let p = mmk(1000.0, Some(u32::MAX / 1_000_000), 1.0).unwrap();
+        assert_close(p.latency_ms, 1.0, 1e-12);
+        let p = mmk(1_000_000.0, Some(2000), 1.0).unwrap();
+        assert!(p.latency_ms.is_finite() && p.latency_ms >= 1.0);
+    }
+
+    #[test]
+    fn knee_is_where_throughput_per_latency_peaks() {
+        // Capacity 4, service 50 ms: C = 1, 2, 4, 8, 16 as measured in the lab.
+        let sweep = [
+            (18.2, 54.3),
+            (35.7, 55.9),
+            (70.9, 56.3),
+            (79.4, 100.6),
+            (79.1, 201.8),
+        ];
+        assert_eq!(knee(&sweep), Some(2));
+        // Never saturated: throughput keeps paying for itself up to the last level.
+        assert_eq!(knee(&[(10.0, 50.0), (20.0, 50.0), (40.0, 51.0)]), None);
+        assert_eq!(knee(&[(10.0, 50.0), (10.0, 100.0)]), Some(0));
+        assert_eq!(knee(&[]), None);
+        assert_eq!(knee(&[(1.0, 1.0)]), None);
+        assert_eq!(knee(&[(f64::NAN, 1.0), (1.0, 5.0)]), None);
+        assert_eq!(knee(&[(1.0, 0.0), (1.0, 5.0), (1.0, 9.0)]), Some(1));
+    }
+}

@@ -1,0 +1,11 @@
+import { chromium } from '@playwright/test';
+const [url, out, scheme = 'light', width = '1280'] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run'] });
+const page = await browser.newPage({ viewport: { width: Number(width), height: 900 }, colorScheme: scheme });
+page.on('console', m => console.log('console', m.type(), m.text()));
+await page.goto(url);
+await page.waitForSelector('[data-testid=run-status][data-state=done]', { timeout: 60000 }).catch(e => console.log('no done', e.message));
+await page.waitForTimeout(700);
+await page.screenshot({ path: out, fullPage: true });
+console.log(await page.getByTestId('run-status').textContent());
+await browser.close();

@@ -1,0 +1,156 @@
+// The I/O lab against the simulated server (a real service worker) with fixed service times:
+// the closed loop's throughput scales with C as the model says, latency matches the service
+// time, a capacity below C queues as predicted, errors are counted, bad input runs nothing.
+import { ISOLATED } from '../playwright.config.mjs';
+import { test, expect } from './lab-page.mjs';
+
+async function runIo(lab, query) {
+  await lab.open(ISOLATED, `?lab=io&${query}&autorun=1`);
+  await lab.waitForState('done');
+  return lab.exportJson();
+}
+
+test('throughput at C = 10 over C = 1 is the ratio the model predicts', async ({ lab }) => {
+  const one = (await runIo(lab, 'n=20&c=1&latency_ms=50')).runs[0];
+  const ten = (await runIo(lab, 'n=100&c=10&latency_ms=50')).runs[0];
+  expect(one.io.loop_kind).toBe('closed');
+  expect(ten.io.concurrency).toBe(10);
+  const measured = ten.summary.throughput_per_s / one.summary.throughput_per_s;
+  const predicted = ten.io.model.throughput_per_s / one.io.model.throughput_per_s;
+  expect(predicted).toBeGreaterThan(9);
+  expect(measured / predicted).toBeGreaterThan(0.75);
+  expect(measured / predicted).toBeLessThan(1.25);
+  // With one request in flight, Little's law says about one in flight.
+  expect(one.io.little.reference).toBe(1);
+  expect(Math.abs(one.io.little.predicted_in_flight - 1)).toBeLessThan(0.25);
+});
+
+test('the median latency is close to the configured service time', async ({ lab, page }) => {
+  const results = await runIo(lab, 'n=30&c=5&latency_ms=80');
+  const [run] = results.runs;
+  expect(run.summary.completed).toBe(30);
+  expect(run.summary.latency_ms.p50).toBeGreaterThanOrEqual(79);
+  expect(run.summary.latency_ms.p50).toBeLessThan(80 * 1.3);
+  expect(run.io.split_ms.service_ms).toBeGreaterThan(78);
+  expect(run.io.split_ms.queue_ms).toBeLessThan(5);
+  expect(await lab.metric('io-results', 'latency_p50')).toBe(run.summary.latency_ms.p50);
+  await expect(page.getByTestId('io-histogram')).toBeVisible();
+  await expect(page.getByTestId('timeline')).toBeVisible();
+});
+
+test('a capacity below C queues requests about as much as the model predicts', async ({ lab, page }) => {
+  const [run] = (await runIo(lab, 'n=64&c=8&latency_ms=40&capacity=2')).runs;
+  // Two in service, six waiting: 50 per second, 160 ms each (40 in service, 120 queued).
+  expect(run.io.model.throughput_per_s).toBeGreaterThan(45);
+  expect(run.io.model.throughput_per_s).toBeLessThan(50.01);
+  expect(run.summary.throughput_per_s / run.io.model.throughput_per_s).toBeGreaterThan(0.8);
+  expect(run.summary.throughput_per_s / run.io.model.throughput_per_s).toBeLessThan(1.1);
+  expect(run.summary.latency_ms.mean / run.io.model.latency_ms).toBeGreaterThan(0.7);
+  expect(run.summary.latency_ms.mean / run.io.model.latency_ms).toBeLessThan(1.2);
+  expect(run.io.split_ms.queue_ms).toBeGreaterThan(60);
+  await expect(page.getByTestId('latency-split')).toBeVisible();
+  await expect(page.getByTestId('little-check')).toContainText("Little's law");
+});
+
+test('every simulated answer really came from the service worker', async ({ lab, page }) => {
+  const answers = [];
+  page.on('response', (response) => {
+    if (response.url().includes('/io/req')) answers.push(response);
+  });
+  const [run] = (await runIo(lab, 'n=25&c=5&latency_ms=10')).runs;
+  await expect(lab.page.getByTestId('env-sim')).toHaveAttribute('data-state', 'ready');
+  const measured = answers.filter((r) => !r.url().includes('warm-up'));
+  expect(measured).toHaveLength(25);
+  for (const response of measured) {
+    expect(response.fromServiceWorker()).toBe(true);
+    expect(await response.headerValue('x-lab-sim')).toBe('1');
+  }
+  expect(run.io.requests.every((r) => r.queue_ms !== null && r.service_ms !== null && r.error === null)).toBe(true);
+});
+
+test('an answer that did not come from the simulated server is an error, not a success', async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?lab=io&n=5&c=5&latency_ms=10');
+  await expect(page.getByTestId('env-sim')).toHaveAttribute('data-state', 'ready');
+  // Bypassing the service worker sends the requests to the static server, which has no io/.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setBypassServiceWorker', { bypass: true });
+  lab.allowFailedResponses(/\/io\//);
+  await page.getByTestId('run-io-lab').click();
+  await lab.waitForState('error');
+  await expect(lab.status).toContainText('did not come from the simulated server');
+  const [run] = (await lab.exportJson()).runs;
+  expect(run.summary.completed).toBe(0);
+  expect(run.io.requests.map((r) => r.error)).toEqual(Array(5).fill('not_simulated'));
+});
+
+test('the error rate shows up as counted errors', async ({ lab, page }) => {
+  lab.allowFailedResponses(/\/io\/req/);
+  const [run] = (await runIo(lab, 'n=100&c=10&latency_ms=5&error_rate=0.3&seed=7')).runs;
+  const injected = run.io.requests.filter((r) => r.error === 'injected').length;
+  expect(run.summary.errors).toBe(injected);
+  expect(injected).toBeGreaterThan(15);
+  expect(injected).toBeLessThan(45);
+  expect(run.summary.completed).toBe(100 - injected);
+  expect(await lab.metric('io-results', 'errors')).toBe(injected);
+  await expect(page.getByTestId('error-kinds')).toContainText('on purpose');
+});
+
+test('a sweep over C draws the curve, marks the knee and exports one run per level', async ({ lab, page }) => {
+  const results = await runIo(lab, 'n=20&c=8&latency_ms=30&capacity=2&sweep=c');
+  expect(results.runs.map((r) => r.params.level)).toEqual([1, 2, 4, 8]);
+  expect(results.runs.every((r) => r.summary.completed >= Math.max(20, 10 * r.params.level))).toBe(true);
+  const curve = page.getByTestId('io-curve');
+  await expect(curve).toBeVisible();
+  await expect(curve).toContainText('Throughput stops growing at C = 2');
+  await expect(curve.locator('path.model')).toHaveAttribute('d', /^M/);
+  const t = results.runs.map((r) => r.summary.throughput_per_s);
+  expect(t[1] / t[0]).toBeGreaterThan(1.6);
+  expect(t[3] / t[1]).toBeLessThan(1.2);
+});
+
+test('an open loop at a Poisson rate checks Little against the server', async ({ lab }) => {
+  const [run] = (await runIo(lab, 'n=80&rate=40&arrivals=poisson&latency_ms=20&dist=exp&capacity=4')).runs;
+  expect(run.io.loop_kind).toBe('open');
+  expect(run.io.little.reference_kind).toBe('server_occupancy');
+  expect(run.io.little.relative_error).toBeLessThan(0.2);
+  expect(run.io.server.served).toBe(80);
+  const lanes = new Set(run.spans.map((s) => s.lane));
+  expect(lanes.size).toBeGreaterThanOrEqual(1);
+});
+
+test('bad parameters name each field and run nothing', async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?lab=io&n=-5&c=abc&dist=gamma&error_rate=2&autorun=1');
+  await expect(lab.configError).toBeVisible();
+  await expect(lab.configError).toContainText('n must be a whole number from 1 to 5000');
+  await expect(lab.configError).toContainText('c must be');
+  await expect(lab.configError).toContainText('dist must be one of fixed, uniform, exp, lognormal');
+  await expect(lab.configError).toContainText('error_rate must be a number from 0 to 1');
+  await expect(page.getByTestId('run-io-lab')).toBeDisabled();
+  await page.waitForTimeout(1000);
+  await expect(lab.status).toHaveAttribute('data-state', 'idle');
+  expect((await lab.exportJson()).runs).toEqual([]);
+});
+
+test('a typed URL is fetched for real; a CORS refusal is recorded and explained', async ({ lab, page }) => {
+  const [same] = (await runIo(lab, 'target=url&url=%2Fstatic%2Fpayload-16k.txt&n=10&c=5')).runs;
+  expect(same.summary.completed).toBe(10);
+  expect(same.io.target).toBe('url');
+
+  // The plain test server is another origin and sends no CORS headers: the browser refuses.
+  lab.allowFailedResponses(/127\.0\.0\.1:4174|CORS|Failed to fetch/);
+  await lab.open(ISOLATED, '?lab=io&target=url&url=http%3A%2F%2F127.0.0.1%3A4174%2Fstatic%2Fpayload-16k.txt&n=4&c=2&autorun=1');
+  await lab.waitForState('error');
+  await expect(lab.status).toContainText('CORS');
+  const [refused] = (await lab.exportJson()).runs;
+  expect(refused.io.requests.map((r) => r.error)).toEqual(Array(4).fill('network'));
+  await expect(page.getByTestId('error-kinds')).toContainText('4 ×');
+});
+
+test('the static target measures the app\'s own files through the network stack', async ({ lab }) => {
+  const [run] = (await runIo(lab, 'target=static&n=30&c=10')).runs;
+  expect(run.summary.completed).toBe(30);
+  expect(run.io.model).toBeNull();
+  expect(run.io.little.reference).toBe(10);
+  expect(run.main_thread.long_tasks).toBe(0);
+});

@@ -1,0 +1,64 @@
+//! Axes for the SVG charts: nice ticks from the core's scales, labels with units.
+
+use lab_core::scale::{format_tick, LinearScale};
+use leptos::prelude::*;
+
+fn step(ticks: &[f64]) -> f64 {
+    match ticks {
+        [a, b, ..] => b - a,
+        _ => 1.0,
+    }
+}
+
+/// A horizontal axis at `y` with grid lines up to `top` and a centred `label`.
+pub fn x_axis(x: LinearScale, y: f64, top: f64, label: &'static str) -> impl IntoView {
+    let ticks = x.ticks(6);
+    let step = step(&ticks);
+    let (left, right) = x.range();
+    view! {
+        <g class="axis x">
+            {ticks
+                .into_iter()
+                .map(|t| {
+                    let px = x.map(t);
+                    view! {
+                        <line class="grid" x1=px x2=px y1=top y2=y />
+                        <text x=px y=y + 14.0 text-anchor="middle">{format_tick(t, step)}</text>
+                    }
+                })
+                .collect_view()}
+            <text class="axis-label" x=(left + right) / 2.0 y=y + 30.0 text-anchor="middle">{label}</text>
+        </g>
+    }
+}
+
+/// A vertical axis at `x` with grid lines across to `right` and a rotated `label`.
+pub fn y_axis(y: LinearScale, x: f64, right: f64, label: &'static str) -> impl IntoView {
+    let ticks = y.ticks(5);
+    let step = step(&ticks);
+    let (bottom, top) = y.range();
+    let middle = (bottom + top) / 2.0;
+    view! {
+        <g class="axis y">
+            {ticks
+                .into_iter()
+                .map(|t| {
+                    let py = y.map(t);
+                    view! {
+                        <line class="grid" x1=x x2=right y1=py y2=py />
+                        <text x=x - 6.0 y=py + 3.5 text-anchor="end">{format_tick(t, step)}</text>
+                    }
+                })
+                .collect_view()}
+            <text
+                class="axis-label"
+                x=x - 44.0
+                y=middle
+                text-anchor="middle"
+                transform=format!("rotate(-90 {:.1} {middle:.1})", x - 44.0)
+            >
+                {label}
+            </text>
+        </g>
+    }
+}

@@ -1,0 +1,71 @@
+//! A latency histogram with the p50 and p99 marked.
+
+use lab_core::scale::LinearScale;
+use lab_core::stats::{histogram, LatencyMs};
+use leptos::prelude::*;
+
+use super::axes::{x_axis, y_axis};
+
+const WIDTH: f64 = 560.0;
+const HEIGHT: f64 = 220.0;
+const LEFT: f64 = 58.0;
+const RIGHT: f64 = 14.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 42.0;
+
+/// How the request latencies spread.
+#[component]
+pub fn Histogram(samples: Vec<f64>, latency: Option<LatencyMs>) -> impl IntoView {
+    let bins = histogram(&samples, 30);
+    let lo = bins.first().map_or(0.0, |b| b.lo);
+    let hi = bins.last().map_or(1.0, |b| b.hi).max(lo + 1.0);
+    let x = LinearScale::new(
+        (lo.min(0.0).max(lo - (hi - lo) * 0.05), hi),
+        (LEFT, WIDTH - RIGHT),
+    )
+    .nice(6);
+    let most = bins.iter().map(|b| b.count).max().unwrap_or(1);
+    let y = LinearScale::new((0.0, f64::from(most)), (HEIGHT - BOTTOM, TOP)).nice(4);
+    let base = HEIGHT - BOTTOM;
+    let bars = bins
+        .iter()
+        .filter(|b| b.count > 0)
+        .map(|b| {
+            let (x0, x1) = (x.map(b.lo), x.map(b.hi));
+            let top = y.map(f64::from(b.count));
+            view! {
+                <rect class="bar" x=x0 y=top width=(x1 - x0 - 1.0).max(1.0) height=base - top>
+                    <title>{format!("{:.1}–{:.1} ms: {} requests", b.lo, b.hi, b.count)}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    let marks = latency.map(|l| {
+        [
+            ("p50", l.p50, "mark p50", "end", -3.0),
+            ("p99", l.p99, "mark p99", "start", 3.0),
+        ]
+        .into_iter()
+        .map(|(name, value, class, anchor, nudge)| {
+            let px = x.map(value);
+            view! {
+                <line class=class x1=px x2=px y1=TOP y2=base />
+                <text class="mark-label" x=px + nudge y=TOP + 10.0 text-anchor=anchor>
+                    {format!("{name} {value:.1} ms")}
+                </text>
+            }
+        })
+        .collect_view()
+    });
+    view! {
+        <figure class="chart" data-testid="io-histogram">
+            <figcaption class="chart-title">"How long requests took"</figcaption>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Histogram of request latencies">
+                {y_axis(y, LEFT, WIDTH - RIGHT, "requests")}
+                {x_axis(x, base, TOP, "latency (ms)")}
+                {bars}
+                {marks}
+            </svg>
+        </figure>
+    }
+}

@@ -1,0 +1,211 @@
+//! What an I/O run or sweep measured: the numbers, the checks against the models, and the
+//! charts.
+
+use lab_core::config::IoSweep;
+use lab_core::format;
+use lab_core::queueing::{knee, Prediction};
+use lab_core::schema::{ErrorKind, IoBlock, LittleReference, LoopKind, RunRecord};
+use leptos::prelude::*;
+
+use super::histogram::Histogram;
+use super::latency_throughput::{LatencyThroughput, Point};
+use super::summary::Summary;
+use super::timeline::Timeline;
+use crate::labs::io::predict;
+use crate::state::LabState;
+
+/// One run: numbers, Little's law, where the time went, the model, errors, charts.
+#[component]
+pub fn IoRunView(record: RunRecord, resolution_ms: f64) -> impl IntoView {
+    let io = record.io.clone();
+    let samples: Vec<f64> = record
+        .spans
+        .iter()
+        .filter(|s| s.ok)
+        .map(|s| s.duration_ms())
+        .collect();
+    let latency = record.summary.latency_ms;
+    view! {
+        <div class="result" data-testid="result" data-kind="io">
+            <p class="result-label" data-testid="result-detail">{record.label.clone()}</p>
+            <Summary record=record.clone() resolution_ms=resolution_ms />
+            {io.map(|io| view! { <IoChecks io=io record=record.clone() resolution_ms=resolution_ms /> })}
+            <Histogram samples=samples latency=latency />
+            <Timeline record=record />
+        </div>
+    }
+}
+
+/// Little's law, the latency split, the model's prediction and the errors of one run.
+#[component]
+fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView {
+    let ms = move |v: f64| format::ms(v, resolution_ms);
+    let little = io.little.map(|l| {
+        let reference = match l.reference_kind {
+            LittleReference::ConfiguredConcurrency => "the configured concurrency",
+            LittleReference::ServerOccupancy => "the server's own time-averaged occupancy",
+        };
+        view! {
+            <p class="check" data-testid="little-check" data-predicted=l.predicted_in_flight.to_string() data-reference=l.reference.to_string()>
+                <strong>"Little's law: "</strong>
+                {format!(
+                    "throughput × mean latency = {:.2}/s × {} = {:.2} in flight; {reference} is {:.2} ({:.0}% apart).",
+                    l.throughput_per_s,
+                    ms(l.mean_latency_ms),
+                    l.predicted_in_flight,
+                    l.reference,
+                    l.relative_error * 100.0
+                )}
+            </p>
+        }
+    });
+    let split = io.split_ms.map(|s| {
+        let total = (s.queue_ms + s.service_ms + s.overhead_ms).max(f64::MIN_POSITIVE);
+        let pct = |v: f64| format!("{:.1}%", v / total * 100.0);
+        view! {
+            <div class="split" data-testid="latency-split" data-queue=s.queue_ms.to_string() data-service=s.service_ms.to_string() data-overhead=s.overhead_ms.to_string()>
+                <p class="split-title">"Where a request's time went (means)"</p>
+                <div class="split-bar" role="img" aria-label="Latency split">
+                    <span class="queue" style=format!("width:{}", pct(s.queue_ms))></span>
+                    <span class="service" style=format!("width:{}", pct(s.service_ms))></span>
+                    <span class="overhead" style=format!("width:{}", pct(s.overhead_ms))></span>
+                </div>
+                <p class="legend">
+                    <span class="key queue">{format!("waiting in the server's queue {}", ms(s.queue_ms))}</span>
+                    <span class="key service">{format!("in service {}", ms(s.service_ms))}</span>
+                    <span class="key overhead">{format!("browser and worker overhead {}", ms(s.overhead_ms))}</span>
+                </p>
+            </div>
+        }
+    });
+    let model = io.model.map(|m| {
+        let loop_name = match io.loop_kind {
+            LoopKind::Closed => "mean value analysis of the closed loop",
+            LoopKind::Open => "the M/M/K queue",
+        };
+        view! {
+            <p class="check" data-testid="model-prediction" data-throughput=m.throughput_per_s.to_string() data-latency=m.latency_ms.to_string()>
+                <strong>"Model: "</strong>
+                {format!(
+                    "{loop_name} predicts {} at a mean latency of {}; measured {} and {}.",
+                    format::rate(m.throughput_per_s),
+                    ms(m.latency_ms),
+                    format::rate(record.summary.throughput_per_s),
+                    record.summary.latency_ms.map_or("—".to_owned(), |l| ms(l.mean))
+                )}
+            </p>
+        }
+    });
+    let mut kinds: Vec<(ErrorKind, usize)> = Vec::new();
+    for error in io.requests.iter().filter_map(|r| r.error) {
+        match kinds.iter_mut().find(|(k, _)| *k == error) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((error, 1)),
+        }
+    }
+    let errors = (!kinds.is_empty()).then(|| {
+        view! {
+            <ul class="error-kinds" data-testid="error-kinds">
+                {kinds
+                    .into_iter()
+                    .map(|(kind, n)| view! { <li data-kind=format!("{kind:?}")>{format!("{n} × {}", kind.explain())}</li> })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <div class="checks">{little} {model} {split} {errors}</div>
+    }
+}
+
+/// A sweep: the latency-throughput curve with the model behind it, a table, and the timeline
+/// of the last level.
+#[component]
+pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
+    let state = expect_context::<LabState>();
+    let io = state.settings.with_untracked(|s| s.io().cloned());
+    let points: Vec<Point> = records.iter().filter_map(Point::of).collect();
+    let overheads: Vec<f64> = records
+        .iter()
+        .filter_map(|r| r.io.as_ref()?.split_ms.map(|s| s.overhead_ms))
+        .collect();
+    let overhead = overheads.iter().sum::<f64>() / overheads.len().max(1) as f64;
+    let is_sim = records
+        .iter()
+        .any(|r| r.io.as_ref().is_some_and(|io| io.model.is_some()));
+    let model: Vec<Prediction> = match (&io, is_sim) {
+        (Some(io), true) => match io.sweep {
+            Some(IoSweep::C) => (1..=io.c)
+                .filter_map(|c| predict(io, Some(c), None, overhead))
+                .collect(),
+            Some(IoSweep::Rate) => {
+                let top = io.rate.unwrap_or_default();
+                (1..=40)
+                    .filter_map(|i| predict(io, None, Some(top * f64::from(i) / 40.0), overhead))
+                    .collect()
+            }
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let knee_at = knee(
+        &points
+            .iter()
+            .map(|p| (p.throughput, p.p50))
+            .collect::<Vec<_>>(),
+    );
+    let capacity = io.as_ref().and_then(|io| io.capacity);
+    let caption = match (knee_at.and_then(|i| points.get(i)), capacity) {
+        (Some(p), Some(k)) => format!(
+            "Throughput stops growing at {} ({:.0}/s): the server's capacity is {k}; past it, requests only queue.",
+            p.label, p.throughput
+        ),
+        (Some(p), None) => format!("Throughput stops growing at {} ({:.0}/s); past it, latency only grows.", p.label, p.throughput),
+        (None, _) => "Throughput grows at every level while latency stays near the service time: the server never filled up.".to_owned(),
+    };
+    let ms = move |v: f64| format::ms(v, resolution_ms);
+    let rows = records
+        .iter()
+        .map(|r| {
+            let latency = r.summary.latency_ms;
+            let model = r.io.as_ref().and_then(|io| io.model);
+            view! {
+                <tr>
+                    <th scope="row">{r.label.clone()}</th>
+                    <td>{format::rate(r.summary.throughput_per_s)}</td>
+                    <td>{latency.map_or("—".to_owned(), |l| ms(l.p50))}</td>
+                    <td>{latency.map_or("—".to_owned(), |l| ms(l.p99))}</td>
+                    <td>{model.map_or("—".to_owned(), |m| format!("{} · {}", format::rate(m.throughput_per_s), ms(m.latency_ms)))}</td>
+                    <td>{format::count(r.summary.errors)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let last = records.last().cloned();
+    view! {
+        <div class="result" data-testid="result" data-kind="io-sweep">
+            <LatencyThroughput points=points model=model caption=caption />
+            <table class="levels" data-testid="sweep-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"level"</th>
+                        <th scope="col">"throughput"</th>
+                        <th scope="col">"p50"</th>
+                        <th scope="col">"p99"</th>
+                        <th scope="col">"model (throughput · mean)"</th>
+                        <th scope="col">"errors"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="note">
+                "Each level issues at least max(n, 10 × C) requests; its throughput and percentiles cover the "
+                "steady window, without the first and last C completions."
+            </p>
+            {last.map(|record| view! {
+                <h3>{format!("Timeline of the last level ({})", record.label)}</h3>
+                <Timeline record=record />
+            })}
+        </div>
+    }
+}

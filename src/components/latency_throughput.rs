@@ -1,0 +1,127 @@
+//! Latency against throughput: the measured levels as points (p50 solid, p99 dashed), the
+//! queueing model as a line behind them, and the knee marked.
+
+use lab_core::queueing::{knee, Prediction};
+use lab_core::scale::LinearScale;
+use lab_core::schema::RunRecord;
+use leptos::prelude::*;
+
+use super::axes::{x_axis, y_axis};
+
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 320.0;
+const LEFT: f64 = 62.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 44.0;
+
+/// One measured level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// Its label (`C = 4`).
+    pub label: String,
+    /// Completed per second.
+    pub throughput: f64,
+    /// Median latency.
+    pub p50: f64,
+    /// 99th percentile latency.
+    pub p99: f64,
+}
+
+impl Point {
+    /// The point of a run, if it completed anything.
+    pub fn of(record: &RunRecord) -> Option<Point> {
+        let latency = record.summary.latency_ms?;
+        Some(Point {
+            label: record.label.clone(),
+            throughput: record.summary.throughput_per_s,
+            p50: latency.p50,
+            p99: latency.p99,
+        })
+    }
+}
+
+fn path(points: impl Iterator<Item = (f64, f64)>) -> String {
+    points
+        .enumerate()
+        .map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { " L" }))
+        .collect()
+}
+
+/// The chart; `model` is the prediction over the swept range, in sweep order.
+#[component]
+pub fn LatencyThroughput(
+    points: Vec<Point>,
+    model: Vec<Prediction>,
+    caption: String,
+) -> impl IntoView {
+    let max_x = points
+        .iter()
+        .map(|p| p.throughput)
+        .chain(model.iter().map(|m| m.throughput_per_s))
+        .fold(1.0, f64::max);
+    let max_y = points.iter().map(|p| p.p99).fold(1.0, f64::max);
+    let model: Vec<Prediction> = model
+        .into_iter()
+        .filter(|m| m.latency_ms <= max_y * 1.5)
+        .collect();
+    let max_y = model.iter().map(|m| m.latency_ms).fold(max_y, f64::max);
+    let x = LinearScale::new((0.0, max_x * 1.05), (LEFT, WIDTH - RIGHT)).nice(6);
+    let y = LinearScale::new((0.0, max_y * 1.1), (HEIGHT - BOTTOM, TOP)).nice(5);
+    let knee_at = knee(
+        &points
+            .iter()
+            .map(|p| (p.throughput, p.p50))
+            .collect::<Vec<_>>(),
+    );
+    let model_path = path(
+        model
+            .iter()
+            .map(|m| (x.map(m.throughput_per_s), y.map(m.latency_ms))),
+    );
+    let p50_path = path(points.iter().map(|p| (x.map(p.throughput), y.map(p.p50))));
+    let p99_path = path(points.iter().map(|p| (x.map(p.throughput), y.map(p.p99))));
+    let knee_mark = knee_at.and_then(|i| points.get(i)).map(|p| {
+        let px = x.map(p.throughput);
+        view! {
+            <line class="knee" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM />
+            <text class="knee-label" x=px - 4.0 y=TOP + 10.0 text-anchor="end">{format!("knee: {}", p.label)}</text>
+        }
+    });
+    let dots = points
+        .iter()
+        .map(|p| {
+            let (px, y50, y99) = (x.map(p.throughput), y.map(p.p50), y.map(p.p99));
+            view! {
+                <g class="level" data-label=p.label.clone()>
+                    <circle class="p50" cx=px cy=y50 r="4">
+                        <title>{format!("{}: {:.1}/s, p50 {:.1} ms", p.label, p.throughput, p.p50)}</title>
+                    </circle>
+                    <circle class="p99" cx=px cy=y99 r="3.5">
+                        <title>{format!("{}: {:.1}/s, p99 {:.1} ms", p.label, p.throughput, p.p99)}</title>
+                    </circle>
+                    <text class="point-label" x=px + 6.0 y=y50 + 12.0>{p.label.clone()}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart" data-testid="io-curve">
+            <figcaption class="chart-title">{caption}</figcaption>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Latency against throughput">
+                {y_axis(y, LEFT, WIDTH - RIGHT, "latency (ms)")}
+                {x_axis(x, HEIGHT - BOTTOM, TOP, "throughput (requests per second)")}
+                <path class="model" d=model_path />
+                <path class="p99-line" d=p99_path />
+                <path class="p50-line" d=p50_path />
+                {knee_mark}
+                {dots}
+            </svg>
+            <div class="legend">
+                <span class="key p50">"p50 (measured)"</span>
+                <span class="key p99">"p99 (measured)"</span>
+                <span class="key model">"model: mean latency"</span>
+            </div>
+        </figure>
+    }
+}

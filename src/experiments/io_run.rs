@@ -1,0 +1,241 @@
+//! The I/O lab's workload: N GETs issued from the main thread and awaited on the event loop,
+//! either in a closed loop (C slots, each issuing its next request when the last one ends) or
+//! in an open loop (each request issued at its scheduled arrival, however many are in flight).
+//!
+//! A request's latency runs from its *intended* start: the moment its slot became free (closed
+//! loop) or its scheduled arrival (open loop). A slow server or a late main thread therefore
+//! cannot hide time from the numbers (no coordinated omission).
+
+use std::cell::{Cell, RefCell};
+
+use futures::future::join_all;
+use lab_core::config::Target;
+use lab_core::schema::{ErrorKind, RequestRecord};
+use lab_core::span::{Lane, Span};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortSignal;
+
+use super::{Cancel, Progress};
+use crate::runtime::fetch::{self, FetchError};
+use crate::runtime::{clock, sim_server};
+
+/// How requests are issued.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pattern {
+    /// C requests in flight; each slot issues its next request when the last one ends.
+    Closed {
+        /// Slots.
+        c: u32,
+    },
+    /// Each request at its scheduled arrival (ms after the start).
+    Open {
+        /// Arrival times, one per request.
+        schedule: Vec<f64>,
+    },
+}
+
+/// Everything one run needs.
+#[derive(Clone, Debug)]
+pub struct IoPlan {
+    /// What answers.
+    pub target: Target,
+    /// The address: for the simulated server, `io/req?run=..&<its parameters>` without the id.
+    pub url: String,
+    /// Requests to issue.
+    pub n: u32,
+    /// Closed or open loop.
+    pub pattern: Pattern,
+    /// Each request's time limit.
+    pub timeout_ms: u32,
+}
+
+impl IoPlan {
+    fn url_for(&self, id: u32) -> String {
+        match self.target {
+            Target::Sim => format!("{}&id={id}", self.url),
+            Target::Static | Target::Url => self.url.clone(),
+        }
+    }
+}
+
+/// What one run measured.
+#[derive(Clone, Debug)]
+pub struct IoRun {
+    /// One record per request, in id order; times relative to `start_ms`.
+    pub requests: Vec<RequestRecord>,
+    /// One span per request (intended start to body done) on lane `io-<slot>`.
+    pub spans: Vec<Span>,
+    /// Submission time on the shared clock.
+    pub start_ms: f64,
+    /// From submission to the last body.
+    pub wall_ms: f64,
+    /// The browser's own words for each distinct network failure.
+    pub network_errors: Vec<String>,
+}
+
+/// Runs `plan`, returning once every request has finished, failed or been cancelled.
+pub async fn run(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
+    let start_ms = clock::now_ms();
+    let messages = RefCell::new(Vec::new());
+    let context = Context {
+        plan,
+        start_ms,
+        progress,
+        cancel,
+        messages: &messages,
+    };
+    let mut requests = match &plan.pattern {
+        Pattern::Closed { c } => closed_loop(&context, *c).await,
+        Pattern::Open { schedule } => open_loop(&context, schedule).await,
+    };
+    let wall_ms = clock::now_ms() - start_ms;
+    requests.sort_by_key(|r| r.id);
+    let spans = requests
+        .iter()
+        .map(|r| Span {
+            id: r.id,
+            lane: Lane::Io(r.slot),
+            start_ms: r.intended_ms,
+            end_ms: r.end_ms,
+            ok: r.error.is_none(),
+        })
+        .collect();
+    IoRun {
+        requests,
+        spans,
+        start_ms,
+        wall_ms,
+        network_errors: messages.into_inner(),
+    }
+}
+
+struct Context<'a> {
+    plan: &'a IoPlan,
+    start_ms: f64,
+    progress: &'a Progress,
+    cancel: &'a Cancel,
+    messages: &'a RefCell<Vec<String>>,
+}
+
+async fn closed_loop(context: &Context<'_>, c: u32) -> Vec<RequestRecord> {
+    let next = Cell::new(0);
+    let slots = (0..c.min(context.plan.n)).map(|slot| {
+        let next = &next;
+        async move {
+            let mut done = Vec::new();
+            loop {
+                let id = next.get();
+                if id >= context.plan.n || context.cancel.is_cancelled() {
+                    return done;
+                }
+                next.set(id + 1);
+                done.push(one(context, id, slot, clock::now_ms()).await);
+            }
+        }
+    });
+    join_all(slots).await.into_iter().flatten().collect()
+}
+
+async fn open_loop(context: &Context<'_>, schedule: &[f64]) -> Vec<RequestRecord> {
+    let busy: RefCell<Vec<bool>> = RefCell::new(Vec::new());
+    let requests = (0..context.plan.n).zip(schedule).map(|(id, &offset)| {
+        let busy = &busy;
+        async move {
+            let intended = context.start_ms + offset;
+            sleep_until(intended).await;
+            if context.cancel.is_cancelled() {
+                return None;
+            }
+            let slot = take_slot(&mut busy.borrow_mut());
+            let record = one(context, id, slot, intended).await;
+            if let Some(flag) = busy.borrow_mut().get_mut(slot as usize) {
+                *flag = false;
+            }
+            Some(record)
+        }
+    });
+    join_all(requests).await.into_iter().flatten().collect()
+}
+
+/// The lowest free lane, so the timeline stays as compact as the concurrency allows.
+fn take_slot(busy: &mut Vec<bool>) -> u32 {
+    let slot = busy.iter().position(|b| !b).unwrap_or(busy.len());
+    if slot == busy.len() {
+        busy.push(true);
+    } else {
+        busy[slot] = true;
+    }
+    slot as u32
+}
+
+async fn sleep_until(at_ms: f64) {
+    let delay = (at_ms - clock::now_ms()).max(0.0);
+    if delay < 0.5 {
+        return;
+    }
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                delay.round() as i32,
+            );
+        }
+    });
+    let _ = JsFuture::from(timer).await;
+}
+
+async fn one(context: &Context<'_>, id: u32, slot: u32, intended_abs: f64) -> RequestRecord {
+    let plan = context.plan;
+    let signals = js_sys::Array::of2(
+        &context.cancel.signal(),
+        &AbortSignal::timeout_with_u32(plan.timeout_ms),
+    );
+    let signal = AbortSignal::any(&signals);
+    let start_abs = clock::now_ms();
+    let result = fetch::get(&plan.url_for(id), &signal).await;
+    let end_abs = clock::now_ms();
+    context.progress.tick();
+    let at = |t: f64| t - context.start_ms;
+    let mut record = RequestRecord {
+        id,
+        slot,
+        intended_ms: at(intended_abs),
+        start_ms: at(start_abs),
+        headers_ms: None,
+        end_ms: at(end_abs),
+        status: None,
+        error: None,
+        queue_ms: None,
+        service_ms: None,
+    };
+    match result {
+        Ok(answer) => {
+            record.headers_ms = Some(at(answer.headers_at_ms));
+            record.status = Some(answer.status);
+            let simulated = answer.header("x-lab-sim").is_some();
+            if simulated {
+                record.queue_ms = sim_server::header_ms(&answer, "x-lab-queue-ms");
+                record.service_ms = sim_server::header_ms(&answer, "x-lab-service-ms");
+            }
+            record.error = if plan.target == Target::Sim && !simulated {
+                Some(ErrorKind::NotSimulated)
+            } else if answer.header("x-lab-error").as_deref() == Some("injected") {
+                Some(ErrorKind::Injected)
+            } else if !answer.ok() {
+                Some(ErrorKind::Http)
+            } else {
+                None
+            };
+        }
+        Err(FetchError::Aborted) => record.error = Some(ErrorKind::Aborted),
+        Err(FetchError::Timeout) => record.error = Some(ErrorKind::Timeout),
+        Err(FetchError::Network(message)) => {
+            let mut messages = context.messages.borrow_mut();
+            if !messages.contains(&message) {
+                messages.push(message);
+            }
+            record.error = Some(ErrorKind::Network);
+        }
+    }
+    record
+}

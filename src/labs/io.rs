@@ -1,0 +1,410 @@
+//! The I/O lab ("timing"): requests in a closed or open loop against the simulated server, the
+//! app's own static files or a URL; one run, or a sweep over the concurrency or the arrival rate.
+
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+use lab_core::config::{IoSettings, IoSweep, Target};
+use lab_core::meter::MainThreadSummary;
+use lab_core::queueing::{self, Prediction};
+use lab_core::schema::{self, IoBlock, LittleLaw, LoopKind, RunKind, RunRecord};
+use lab_core::sim::{arrival_schedule, ServiceTime};
+use lab_core::{format, stats, sweep};
+use serde_json::{json, Value};
+
+use crate::experiments::io_batch::STATIC_FILE;
+use crate::experiments::io_run::{self, IoPlan, IoRun, Pattern};
+use crate::experiments::Progress;
+use crate::runtime::clock;
+use crate::runtime::meter::meter;
+use crate::runtime::sim_server::{self, ServerReport};
+use crate::state::{LabState, RunState, RunStatus, SimStatus};
+
+/// Runs the configured single run or sweep.
+pub async fn run(state: LabState) {
+    let Some(io) = state.settings.with_untracked(|s| s.io().cloned()) else {
+        return;
+    };
+    execute(state, &io, levels(&io)).await;
+}
+
+/// One level of an experiment: a single run has one, a sweep several.
+struct Level {
+    label: String,
+    /// The swept value, for `params.level` (None for a single run).
+    value: Option<Value>,
+    n: u32,
+    pattern: Pattern,
+}
+
+fn levels(io: &IoSettings) -> Vec<Level> {
+    let open = |n: u32, rate: f64| Pattern::Open {
+        schedule: arrival_schedule(n, rate, io.arrivals, io.seed),
+    };
+    match (io.sweep, io.rate) {
+        (None, None) => vec![Level {
+            label: format!("{} requests, {} in flight", io.n, io.c),
+            value: None,
+            n: io.n,
+            pattern: Pattern::Closed { c: io.c },
+        }],
+        (None, Some(rate)) => vec![Level {
+            label: format!("{} requests arriving at {rate}/s", io.n),
+            value: None,
+            n: io.n,
+            pattern: open(io.n, rate),
+        }],
+        (Some(IoSweep::C), _) => sweep::concurrency_levels(io.c)
+            .into_iter()
+            .map(|c| Level {
+                label: format!("C = {c}"),
+                value: Some(json!(c)),
+                n: sweep::requests_per_level(io.n, c),
+                pattern: Pattern::Closed { c },
+            })
+            .collect(),
+        (Some(IoSweep::Rate), rate) => sweep::rate_levels(rate.unwrap_or_default())
+            .into_iter()
+            .map(|rate| Level {
+                label: format!("λ = {rate}/s"),
+                value: Some(json!(rate)),
+                n: io.n,
+                pattern: open(io.n, rate),
+            })
+            .collect(),
+    }
+}
+
+/// The address requests go to; for the simulated server, one fresh server per `run`.
+fn base_url(io: &IoSettings, run: &str) -> String {
+    match io.target {
+        Target::Static => STATIC_FILE.to_owned(),
+        Target::Url => io.url.clone().unwrap_or_default(),
+        Target::Sim => {
+            let mut url = format!(
+                "io/req?run={run}&latency_ms={}&dist={}&spread_ms={}&payload_kb={}&error_rate={}&seed={}",
+                io.latency_ms,
+                io.dist.name(),
+                io.spread_ms,
+                io.payload_kb,
+                io.error_rate,
+                io.seed
+            );
+            if let Some(capacity) = io.capacity {
+                url.push_str(&format!("&capacity={capacity}"));
+            }
+            url
+        }
+    }
+}
+
+fn run_id(level: usize) -> String {
+    format!("{:.0}-{level}", clock::now_ms())
+}
+
+async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
+    let total: u32 = levels.iter().map(|l| l.n).sum();
+    let progress = Progress::default();
+    let is_sweep = levels.len() > 1;
+    let first = levels.first().map(|l| l.label.clone()).unwrap_or_default();
+    let Some(cancel) = state.begin(format!("Running: {first}"), total, &progress) else {
+        return;
+    };
+    if io.target == Target::Sim && !sim_server::in_control() {
+        let sim = match sim_server::ensure_control().await {
+            Ok(()) => SimStatus::Ready,
+            Err(message) => SimStatus::Failed(message),
+        };
+        state.environment.update(|e| e.sim = sim.clone());
+        if let SimStatus::Failed(message) = sim {
+            let text = format!(
+                "The simulated server is not in control, so nothing was measured: {message}"
+            );
+            state.finish(RunStatus::new(RunState::Error, text), Vec::new());
+            return;
+        }
+    }
+    warm_up(io).await;
+    let count = levels.len();
+    let mut records = Vec::new();
+    let mut network_errors = Vec::new();
+    for (index, level) in levels.into_iter().enumerate() {
+        if cancel.is_cancelled() {
+            break;
+        }
+        if is_sweep {
+            state.say(format!(
+                "Sweep level {} of {count}: {}",
+                index + 1,
+                level.label
+            ));
+        }
+        let run_id = run_id(index);
+        let plan = IoPlan {
+            target: io.target,
+            url: base_url(io, &run_id),
+            n: level.n,
+            pattern: level.pattern.clone(),
+            timeout_ms: io.timeout_ms,
+        };
+        let run = io_run::run(&plan, &progress, &cancel).await;
+        let main_thread = meter().close_record(run.start_ms).await;
+        let server = match io.target {
+            Target::Sim => sim_server::report(&run_id).await,
+            _ => None,
+        };
+        for message in &run.network_errors {
+            if !network_errors.contains(message) {
+                network_errors.push(message.clone());
+            }
+        }
+        records.push(record(
+            io,
+            &level,
+            &plan,
+            run,
+            main_thread,
+            server,
+            is_sweep,
+        ));
+    }
+    if cancel.is_cancelled() {
+        let text = format!(
+            "Cancelled after {} of {total} requests; nothing was kept.",
+            progress.done()
+        );
+        state.finish(RunStatus::new(RunState::Cancelled, text), Vec::new());
+        return;
+    }
+    let status = verdict(state, &records, &network_errors);
+    state.finish(status, records);
+}
+
+/// A few unmeasured requests, so the first measured ones do not pay for starting things up
+/// (the service worker waking, the first connection). Never against a stranger's URL.
+async fn warm_up(io: &IoSettings) {
+    let (url, n) = match io.target {
+        Target::Sim => (
+            format!(
+                "io/req?run=warm-up-{:.0}&latency_ms=0&payload_kb={}",
+                clock::now_ms(),
+                io.payload_kb
+            ),
+            4,
+        ),
+        Target::Static => (STATIC_FILE.to_owned(), 2),
+        Target::Url => return,
+    };
+    let plan = IoPlan {
+        target: io.target,
+        url: url.clone(),
+        n,
+        pattern: Pattern::Closed { c: n },
+        timeout_ms: io.timeout_ms,
+    };
+    io_run::run(&plan, &Progress::default(), &Default::default()).await;
+    if io.target == Target::Sim {
+        if let Some(run) = url
+            .split("run=")
+            .nth(1)
+            .and_then(|rest| rest.split('&').next())
+        {
+            sim_server::report(run).await;
+        }
+    }
+}
+
+fn record(
+    io: &IoSettings,
+    level: &Level,
+    plan: &IoPlan,
+    run: IoRun,
+    main_thread: MainThreadSummary,
+    server: Option<ServerReport>,
+    is_sweep: bool,
+) -> RunRecord {
+    let (loop_kind, concurrency, rate) = match &level.pattern {
+        Pattern::Closed { c } => (LoopKind::Closed, Some(*c), None),
+        Pattern::Open { .. } => (LoopKind::Open, None, io.rate.map(|_| level_rate(level, io))),
+    };
+    let summary = if is_sweep {
+        let window =
+            concurrency.unwrap_or_else(|| expected_in_flight(io, rate.unwrap_or_default()));
+        sweep::steady_summary(&run.spans, window)
+    } else {
+        stats::summarize(&run.spans, run.wall_ms)
+    };
+    let split = schema::split(&run.requests);
+    let little = match (loop_kind, concurrency) {
+        (LoopKind::Closed, Some(c)) => LittleLaw::closed_loop(&summary, c),
+        _ => server.and_then(|s| {
+            let inside: Vec<f64> = run
+                .requests
+                .iter()
+                .filter_map(|r| Some(r.queue_ms? + r.service_ms?))
+                .collect();
+            let mean = inside.iter().sum::<f64>() / inside.len().max(1) as f64;
+            LittleLaw::server(summary.throughput_per_s, mean, s.mean_occupancy)
+        }),
+    };
+    let overhead = split.map_or(0.0, |s| s.overhead_ms);
+    let model = match io.target {
+        Target::Sim => predict(io, concurrency, rate, overhead),
+        _ => None,
+    };
+    let mut params = BTreeMap::from([
+        ("target".to_owned(), json!(io.target.name())),
+        ("n".to_owned(), json!(level.n)),
+        ("timeout_ms".to_owned(), json!(io.timeout_ms)),
+    ]);
+    if let Some(value) = &level.value {
+        params.insert("level".to_owned(), value.clone());
+    }
+    match concurrency {
+        Some(c) => params.insert("c".to_owned(), json!(c)),
+        None => params.insert("rate".to_owned(), json!(rate)),
+    };
+    if rate.is_some() {
+        params.insert("arrivals".to_owned(), json!(io.arrivals.name()));
+        params.insert("seed".to_owned(), json!(io.seed));
+    }
+    if io.target == Target::Sim {
+        params.insert("latency_ms".to_owned(), json!(io.latency_ms));
+        params.insert("dist".to_owned(), json!(io.dist.name()));
+        params.insert("spread_ms".to_owned(), json!(io.spread_ms));
+        params.insert("capacity".to_owned(), json!(io.capacity));
+        params.insert("payload_kb".to_owned(), json!(io.payload_kb));
+        params.insert("error_rate".to_owned(), json!(io.error_rate));
+    }
+    RunRecord {
+        kind: RunKind::Io,
+        label: level.label.clone(),
+        params,
+        summary,
+        main_thread,
+        spans: run.spans,
+        cpu: None,
+        io: Some(IoBlock {
+            target: io.target,
+            url: plan.url.clone(),
+            loop_kind,
+            concurrency,
+            rate_per_s: rate,
+            requests: run.requests,
+            little,
+            split_ms: split,
+            model,
+            server: server.map(|s| schema::ServerStats {
+                mean_occupancy: s.mean_occupancy,
+                window_ms: s.window_ms,
+                served: s.served,
+            }),
+        }),
+    }
+}
+
+fn level_rate(level: &Level, io: &IoSettings) -> f64 {
+    level
+        .value
+        .as_ref()
+        .and_then(Value::as_f64)
+        .or(io.rate)
+        .unwrap_or_default()
+}
+
+/// Requests the simulated server holds on average at `rate` (at least one).
+fn expected_in_flight(io: &IoSettings, rate: f64) -> u32 {
+    ((rate * io.latency_ms / 1000.0).ceil() as u32).max(1)
+}
+
+/// The queueing model's prediction for the simulated server: mean value analysis for the
+/// closed loop, M/M/K for the open loop. The browser's own overhead (measured) is the think
+/// time of the closed loop and is added to the predicted latency.
+pub fn predict(
+    io: &IoSettings,
+    concurrency: Option<u32>,
+    rate: Option<f64>,
+    overhead_ms: f64,
+) -> Option<Prediction> {
+    let service = ServiceTime {
+        dist: io.dist,
+        mean_ms: io.latency_ms,
+        spread_ms: io.spread_ms,
+    }
+    .mean();
+    let predicted = match (concurrency, rate) {
+        (Some(c), _) => queueing::mva_closed(c, io.capacity, service, overhead_ms)?,
+        (None, Some(rate)) => queueing::mmk(rate, io.capacity, service)?,
+        (None, None) => return None,
+    };
+    Some(Prediction {
+        throughput_per_s: predicted.throughput_per_s,
+        latency_ms: predicted.latency_ms + overhead_ms,
+    })
+}
+
+fn verdict(state: LabState, records: &[RunRecord], network_errors: &[String]) -> RunStatus {
+    let resolution = state.environment.with_untracked(|e| e.timer_resolution_ms);
+    let completed: u32 = records.iter().map(|r| r.summary.completed).sum();
+    let errors: u32 = records.iter().map(|r| r.summary.errors).sum();
+    if completed == 0 {
+        let kind = records
+            .iter()
+            .flat_map(|r| r.io.iter().flat_map(|io| io.requests.iter()))
+            .find_map(|r| r.error);
+        let mut text = format!(
+            "Every request failed: {}.",
+            kind.map_or("no request was issued", |k| k.explain())
+        );
+        if let Some(message) = network_errors.first() {
+            text.push_str(&format!(" The browser said: {message}"));
+        }
+        return RunStatus::new(RunState::Error, text);
+    }
+    let errors = match errors {
+        0 => String::new(),
+        1 => " 1 request failed.".to_owned(),
+        e => format!(" {e} requests failed."),
+    };
+    if let [record] = records {
+        let s = &record.summary;
+        let latency = s.latency_ms.map_or(String::new(), |l| {
+            format!(
+                ", p50 {}, p99 {}",
+                format::ms(l.p50, resolution),
+                format::ms(l.p99, resolution)
+            )
+        });
+        RunStatus::new(
+            RunState::Done,
+            format!(
+                "Done: {} requests in {}: {}{latency}.{errors}",
+                s.completed,
+                format::ms(s.wall_ms, resolution),
+                format::rate(s.throughput_per_s)
+            ),
+        )
+    } else {
+        let points: Vec<(f64, f64)> = records
+            .iter()
+            .map(|r| {
+                (
+                    r.summary.throughput_per_s,
+                    r.summary.latency_ms.map_or(0.0, |l| l.p50),
+                )
+            })
+            .collect();
+        let knee = queueing::knee(&points)
+            .and_then(|i| records.get(i))
+            .map_or(String::new(), |r| {
+                format!(" Throughput stops growing at {}.", r.label)
+            });
+        RunStatus::new(
+            RunState::Done,
+            format!(
+                "Done: {} sweep levels, {completed} requests.{knee}{errors}",
+                records.len()
+            ),
+        )
+    }
+}

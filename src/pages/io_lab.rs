@@ -1,0 +1,152 @@
+//! The I/O lab ("timing"): settings and presets on one side, the measured result on the other.
+
+use lab_core::config::{
+    Lab, IO_C, IO_CAPACITY, IO_ERROR_RATE, IO_LATENCY, IO_N, IO_PAYLOAD, IO_RATE, IO_SEED,
+    IO_SPREAD, IO_TIMEOUT,
+};
+use lab_core::schema::RunKind;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::io_results::{IoRunView, IoSweepView};
+use crate::components::settings_form::{FormField, SettingsForm};
+use crate::labs;
+use crate::state::LabState;
+
+/// Links that set up the interesting cases.
+const PRESETS: &[(&str, &str)] = &[
+    ("One at a time", "lab=io&n=20&c=1&latency_ms=50"),
+    ("10 in flight", "lab=io&n=100&c=10&latency_ms=50"),
+    ("All at once", "lab=io&n=100&c=100&latency_ms=50"),
+    (
+        "Server capacity 4",
+        "lab=io&n=100&c=16&latency_ms=50&capacity=4",
+    ),
+    (
+        "Sweep C against capacity 4",
+        "lab=io&n=40&c=16&latency_ms=50&capacity=4&sweep=c",
+    ),
+    (
+        "Open loop, Poisson arrivals",
+        "lab=io&n=200&rate=100&arrivals=poisson&dist=exp&latency_ms=30&capacity=4",
+    ),
+    (
+        "Sweep the arrival rate",
+        "lab=io&n=120&rate=120&arrivals=poisson&dist=exp&latency_ms=30&capacity=4&sweep=rate",
+    ),
+    ("The app's own files", "lab=io&target=static&n=60&c=20"),
+];
+
+/// The I/O lab.
+#[component]
+pub fn IoLabPage() -> impl IntoView {
+    let state = expect_context::<LabState>();
+    let run = move |_| spawn_local(labs::io::run(state));
+    let fields = vec![
+        FormField::choice(
+            "target",
+            "Target",
+            &["sim", "static", "url"],
+            "sim: the built-in server",
+        ),
+        FormField {
+            name: "url",
+            label: "URL (target=url)",
+            hint: "http(s) address or /path; GET, no credentials".to_owned(),
+            choices: &[],
+            placeholder: "https://…",
+        },
+        FormField::int(IO_N, "Requests (n)"),
+        FormField::int(IO_C, "In flight (c)"),
+        FormField::float(IO_RATE, "Arrival rate").optional("closed loop"),
+        FormField::choice(
+            "arrivals",
+            "Arrivals",
+            &["uniform", "poisson"],
+            "open loop spacing",
+        ),
+        FormField::int(IO_SEED, "Seed"),
+        FormField::float(IO_LATENCY, "Service time"),
+        FormField::choice(
+            "dist",
+            "Distribution",
+            &["fixed", "uniform", "exp", "lognormal"],
+            "of service times",
+        ),
+        FormField::float(IO_SPREAD, "Spread"),
+        FormField::int(IO_CAPACITY, "Capacity").optional("unlimited"),
+        FormField::int(IO_PAYLOAD, "Payload"),
+        FormField::float(IO_ERROR_RATE, "Error rate"),
+        FormField::int(IO_TIMEOUT, "Timeout"),
+        FormField::choice(
+            "sweep",
+            "Sweep",
+            &["", "c", "rate"],
+            "c: 1, 2, 4 … c; rate: up to rate",
+        )
+        .optional("single run"),
+    ];
+    let runs = Memo::new(move |_| {
+        state.runs.with(|runs| {
+            runs.iter()
+                .filter(|r| r.kind == RunKind::Io)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    view! {
+        <div class="lab-grid">
+            <aside class="card controls">
+                <h2>"Timing: waiting, overlapped"</h2>
+                <p class="lesson">
+                    "Each request is issued from the main thread and awaited: "
+                    <code>"JsFuture::from(window.fetch(..)).await"</code>
+                    ". While the oven (the server) works, the cook (the thread) takes more orders, so "
+                    "many requests wait at once. Throughput grows with the requests in flight until the "
+                    "server is full; after that, only the queue grows."
+                </p>
+                <p class="lesson">
+                    <strong>"Closed loop"</strong>" (no rate): c requests in flight; each slot sends the next "
+                    "when its answer arrives, like c users clicking again. "<strong>"Open loop"</strong>
+                    " (a rate): requests arrive on schedule however slow the server is, like the public. "
+                    "Latency counts from the intended start, so a slow server cannot hide its queue."
+                </p>
+                <SettingsForm lab=Lab::Io fields=fields />
+                <button
+                    class="primary"
+                    data-testid="run-io-lab"
+                    on:click=run
+                    disabled=move || state.busy() || !state.settings_valid()
+                >
+                    "Run"
+                </button>
+                <div class="presets">
+                    <span class="presets-title">"Presets"</span>
+                    {PRESETS
+                        .iter()
+                        .map(|(name, query)| view! { <a href=format!("?{query}")>{*name}</a> })
+                        .collect_view()}
+                </div>
+            </aside>
+            <section class="results" data-testid="io-results">
+                {move || {
+                    let runs = runs.get();
+                    match runs.len() {
+                        0 => {
+                            view! {
+                                <p class="empty">
+                                    "Not run yet. Pick a preset or set the load, then Run. The simulated server "
+                                    "answers after the service time; with a capacity, extra requests queue."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        1 => view! { <IoRunView record=runs[0].clone() resolution_ms=resolution() /> }.into_any(),
+                        _ => view! { <IoSweepView records=runs resolution_ms=resolution() /> }.into_any(),
+                    }
+                }}
+            </section>
+        </div>
+    }
+}

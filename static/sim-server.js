@@ -1,0 +1,190 @@
+// The lab's simulated server: a service worker that answers the page's `io/` requests after a
+// service time drawn from a chosen distribution, with an optional capacity.
+//
+// Protocol (the only place it is written down; src/runtime/sim_server.rs speaks it):
+//
+//   GET <scope>io/req?run=R&id=I&latency_ms=&dist=&spread_ms=&capacity=&payload_kb=&error_rate=&seed=
+//     run         a run id: requests of one run share one server (queue, occupancy)
+//     id          the request's number in the run; with `seed` it fixes its random draws
+//     latency_ms  mean service time in ms            dist  fixed | uniform | exp | lognormal
+//     spread_ms   uniform: half-width; lognormal: standard deviation (ms)
+//     capacity    at most this many in service at once, the rest wait first-in first-out
+//                 (absent: unlimited)
+//     payload_kb  body size in KiB                   error_rate  fraction answered 500
+//   Every answer carries:
+//     x-lab-sim: 1                     it came from here (anything else is not simulated)
+//     x-lab-queue-ms, x-lab-service-ms time waiting for a free slot, time in service
+//     x-lab-arrived-at, x-lab-left-at  on the page's clock (performance.timeOrigin + now())
+//     x-lab-error: injected            on a failure drawn from error_rate (status 500)
+//
+//   GET <scope>io/stats?run=R   {"mean_occupancy", "window_ms", "served"}: the server's own
+//                               time-average of requests inside it (queue + service), from the
+//                               first arrival to the last departure; forgets the run
+//   GET <scope>io/ping          {"ok": true}, to check that this worker controls the page
+//   message {type: "claim"}     take control of open pages (after a hard reload)
+//
+// Random draws use SplitMix64 seeded with (seed << 32) | id, exactly as lab_core::sim::Rng:
+// the first draw decides an injected error, the next ones the service time.
+
+const MASK = (1n << 64n) - 1n;
+
+class Rng {
+  constructor(seed) {
+    this.state = BigInt.asUintN(64, seed);
+  }
+  nextU64() {
+    this.state = (this.state + 0x9e3779b97f4a7c15n) & MASK;
+    let z = this.state;
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
+    return z ^ (z >> 31n);
+  }
+  /** Uniform in (0, 1]. */
+  nextF64() {
+    return Number((this.nextU64() >> 11n) + 1n) / 2 ** 53;
+  }
+}
+
+function serviceTime(rng, dist, mean, spread) {
+  switch (dist) {
+    case 'uniform':
+      return Math.max(0, mean + spread * (2 * rng.nextF64() - 1));
+    case 'exp':
+      return -mean * Math.log(rng.nextF64());
+    case 'lognormal': {
+      if (mean <= 0) return 0;
+      const sigma2 = Math.log(1 + (spread / mean) ** 2);
+      const mu = Math.log(mean) - sigma2 / 2;
+      const z = Math.sqrt(-2 * Math.log(rng.nextF64())) * Math.cos(2 * Math.PI * rng.nextF64());
+      return Math.exp(mu + Math.sqrt(sigma2) * z);
+    }
+    default:
+      return mean;
+  }
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** One server per run: who is in service, who waits, and the occupancy integral. */
+class Server {
+  constructor(capacity) {
+    this.capacity = capacity;
+    this.inService = 0;
+    this.waiting = [];
+    this.inside = 0;
+    this.area = 0;
+    this.lastChange = null;
+    this.firstArrival = null;
+    this.lastDeparture = null;
+    this.served = 0;
+  }
+  count(delta) {
+    const t = now();
+    if (this.lastChange !== null) this.area += this.inside * (t - this.lastChange);
+    this.lastChange = t;
+    this.inside += delta;
+    return t;
+  }
+  /** Resolves when a service slot is free, first come first served. */
+  admit() {
+    if (this.capacity === null || this.inService < this.capacity) {
+      this.inService += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+  release() {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inService -= 1;
+  }
+  stats() {
+    const window = (this.lastDeparture ?? now()) - (this.firstArrival ?? now());
+    return {
+      mean_occupancy: window > 0 ? this.area / window : 0,
+      window_ms: window,
+      served: this.served,
+    };
+  }
+}
+
+const servers = new Map();
+const payloads = new Map();
+
+function payload(kib) {
+  if (!payloads.has(kib)) payloads.set(kib, new Uint8Array(kib * 1024).fill(97));
+  return payloads.get(kib);
+}
+
+function number(params, name, fallback) {
+  const value = Number(params.get(name));
+  return params.has(name) && params.get(name) !== '' && Number.isFinite(value) ? value : fallback;
+}
+
+async function serve(url) {
+  const p = url.searchParams;
+  const run = p.get('run') ?? '';
+  const capacity = p.has('capacity') && p.get('capacity') !== '' ? Math.max(1, number(p, 'capacity', 1)) : null;
+  if (!servers.has(run)) servers.set(run, new Server(capacity));
+  const server = servers.get(run);
+
+  const id = BigInt(Math.max(0, Math.floor(number(p, 'id', 0))) % 2 ** 32);
+  const seed = BigInt(Math.max(0, Math.floor(number(p, 'seed', 1))) % 2 ** 32);
+  const rng = new Rng((seed << 32n) | id);
+  const fails = rng.nextF64() <= number(p, 'error_rate', 0);
+  const service = serviceTime(rng, p.get('dist') ?? 'fixed', number(p, 'latency_ms', 0), number(p, 'spread_ms', 0));
+
+  const arrived = server.count(+1);
+  server.firstArrival ??= arrived;
+  await server.admit();
+  const started = now();
+  await new Promise((resolve) => setTimeout(resolve, service));
+  const ended = now();
+  server.release();
+  const left = server.count(-1);
+  server.lastDeparture = left;
+  server.served += 1;
+
+  const headers = {
+    'Content-Type': 'application/octet-stream',
+    'Cache-Control': 'no-store',
+    'x-lab-sim': '1',
+    'x-lab-queue-ms': (started - arrived).toFixed(3),
+    'x-lab-service-ms': (ended - started).toFixed(3),
+    'x-lab-arrived-at': arrived.toFixed(3),
+    'x-lab-left-at': left.toFixed(3),
+  };
+  if (fails) {
+    return new Response('injected failure\n', { status: 500, headers: { ...headers, 'x-lab-error': 'injected' } });
+  }
+  return new Response(payload(Math.max(0, Math.floor(number(p, 'payload_kb', 0)))), { status: 200, headers });
+}
+
+function json(body) {
+  return new Response(JSON.stringify(body), {
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'x-lab-sim': '1' },
+  });
+}
+
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'claim') event.waitUntil(self.clients.claim());
+});
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  const base = new URL('io/', self.registration.scope);
+  if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) return;
+  const route = url.pathname.slice(base.pathname.length);
+  if (route === 'ping') {
+    event.respondWith(json({ ok: true }));
+  } else if (route === 'stats') {
+    const run = url.searchParams.get('run') ?? '';
+    const stats = servers.get(run)?.stats() ?? { mean_occupancy: 0, window_ms: 0, served: 0 };
+    servers.delete(run);
+    event.respondWith(json(stats));
+  } else {
+    event.respondWith(serve(url));
+  }
+});
