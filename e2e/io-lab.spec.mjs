@@ -106,7 +106,10 @@ test('a sweep over C draws the curve, marks the knee and exports one run per lev
   await expect(curve.locator('path.model')).toHaveAttribute('d', /^M/);
   const t = results.runs.map((r) => r.summary.throughput_per_s);
   expect(t[1] / t[0]).toBeGreaterThan(1.6);
-  expect(t[3] / t[1]).toBeLessThan(1.2);
+  // Past the capacity, more in flight buys little throughput and a lot of queueing.
+  expect(t[3] / t[1]).toBeLessThan(1.5);
+  const p50 = results.runs.map((r) => r.summary.latency_ms.p50);
+  expect(p50[3] / p50[1]).toBeGreaterThan(2.5);
 });
 
 test('an open loop at a Poisson rate checks Little against the server', async ({ lab }) => {

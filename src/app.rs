@@ -8,6 +8,7 @@ use crate::components::environment_panel::EnvironmentPanel;
 use crate::components::export_button::ExportButton;
 use crate::components::live_meter::LiveMeter;
 use crate::components::run_status::RunStatusBar;
+use crate::pages::cpu_lab::CpuLabPage;
 use crate::pages::io_lab::IoLabPage;
 use crate::pages::start::StartPage;
 use crate::state::LabState;
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
         <nav class="tabs" aria-label="Labs">
             {tab(Lab::Start, "Start")}
             {tab(Lab::Io, "Timing: I/O")}
+            {tab(Lab::Cpu, "Teamwork: CPU")}
         </nav>
         <section class="runbar" aria-label="Run">
             <RunStatusBar />
@@ -56,6 +58,7 @@ pub fn App() -> impl IntoView {
             {match lab {
                 Lab::Start => view! { <StartPage /> }.into_any(),
                 Lab::Io => view! { <IoLabPage /> }.into_any(),
+                Lab::Cpu => view! { <CpuLabPage /> }.into_any(),
             }}
         </main>
         <footer class="footer">

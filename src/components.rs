@@ -4,13 +4,16 @@
 pub mod axes;
 pub mod batch_card;
 pub mod config_errors;
+pub mod cpu_results;
 pub mod environment_panel;
 pub mod export_button;
 pub mod histogram;
+pub mod image_canvas;
 pub mod io_results;
 pub mod latency_throughput;
 pub mod live_meter;
 pub mod run_status;
 pub mod settings_form;
+pub mod speedup_chart;
 pub mod summary;
 pub mod timeline;

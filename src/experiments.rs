@@ -2,6 +2,7 @@
 //! the moment the run was submitted.
 
 pub mod cpu_batch;
+pub mod cpu_job;
 pub mod io_batch;
 pub mod io_run;
 

@@ -1,6 +1,7 @@
 //! What each lab does when it runs: it takes the settings in force, runs the workload through
 //! [`crate::experiments`], summarises with the core, and hands records to the [`LabState`].
 
+pub mod cpu;
 pub mod io;
 pub mod start;
 
@@ -14,5 +15,6 @@ pub async fn autorun(state: LabState) {
     match state.settings.with_untracked(|s| s.lab()) {
         Lab::Start => start::run_all(state).await,
         Lab::Io => io::run(state).await,
+        Lab::Cpu => cpu::run(state).await,
     }
 }

@@ -188,7 +188,14 @@ impl LabState {
             return;
         }
         let threads = self.environment.with_untracked(|e| e.hardware_threads);
-        let pool = match pool::start(threads as usize).await {
+        let on_lost = move |message: String| {
+            self.environment.update(|e| {
+                e.pool = PoolStatus::Failed(format!(
+                    "the worker pool was lost ({message}): reload the page"
+                ))
+            });
+        };
+        let pool = match pool::start(threads as usize, on_lost).await {
             Ok(start_ms) => match cpu_batch::warm_up(threads).await {
                 Ok(()) => PoolStatus::Ready { threads, start_ms },
                 Err(lost) => PoolStatus::Failed(lost.to_string()),
@@ -257,6 +264,13 @@ impl LabState {
         });
         self.watch_progress(total, progress.clone());
         Some(cancel)
+    }
+
+    /// Says why a run cannot start (nothing runs; the page stays usable).
+    pub fn refuse(self, text: String) {
+        if !self.busy() {
+            self.status.set(RunStatus::new(RunState::Error, text));
+        }
     }
 
     /// Publishes progress at most once a frame while the run is in flight.

@@ -48,13 +48,19 @@ fn path(points: impl Iterator<Item = (f64, f64)>) -> String {
         .collect()
 }
 
-/// The chart; `model` is the prediction over the swept range, in sweep order.
+/// The chart; `model` is the prediction over the swept range, in sweep order. `y_label` names
+/// the latency measured (a request's, or a whole job's).
 #[component]
 pub fn LatencyThroughput(
     points: Vec<Point>,
     model: Vec<Prediction>,
     caption: String,
+    #[prop(default = "latency (ms)")] y_label: &'static str,
+    #[prop(default = "throughput (requests per second)")] x_label: &'static str,
+    #[prop(default = ("p50 (measured)", "p99 (measured)"))] legend: (&'static str, &'static str),
+    #[prop(default = "io-curve")] test_id: &'static str,
 ) -> impl IntoView {
+    let has_model = !model.is_empty();
     let max_x = points
         .iter()
         .map(|p| p.throughput)
@@ -106,11 +112,11 @@ pub fn LatencyThroughput(
         })
         .collect_view();
     view! {
-        <figure class="chart" data-testid="io-curve">
+        <figure class="chart" data-testid=test_id>
             <figcaption class="chart-title">{caption}</figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Latency against throughput">
-                {y_axis(y, LEFT, WIDTH - RIGHT, "latency (ms)")}
-                {x_axis(x, HEIGHT - BOTTOM, TOP, "throughput (requests per second)")}
+                {y_axis(y, LEFT, WIDTH - RIGHT, y_label)}
+                {x_axis(x, HEIGHT - BOTTOM, TOP, x_label)}
                 <path class="model" d=model_path />
                 <path class="p99-line" d=p99_path />
                 <path class="p50-line" d=p50_path />
@@ -118,9 +124,9 @@ pub fn LatencyThroughput(
                 {dots}
             </svg>
             <div class="legend">
-                <span class="key p50">"p50 (measured)"</span>
-                <span class="key p99">"p99 (measured)"</span>
-                <span class="key model">"model: mean latency"</span>
+                <span class="key p50">{legend.0}</span>
+                <span class="key p99">{legend.1}</span>
+                {has_model.then(|| view! { <span class="key model">"model: mean latency"</span> })}
             </div>
         </figure>
     }

@@ -4,7 +4,7 @@
 use lab_core::meter::{frozen_gaps, LONG_TASK_MS};
 use lab_core::scale::{format_tick, LinearScale};
 use lab_core::schema::RunRecord;
-use lab_core::span::{lanes, Lane};
+use lab_core::span::{coalesce, lanes, Lane};
 use leptos::prelude::*;
 
 const WIDTH: f64 = 720.0;
@@ -15,6 +15,8 @@ const MAIN_ROW: f64 = 18.0;
 const ROW: f64 = 11.0;
 const GAP: f64 = 2.0;
 const AXIS: f64 = 34.0;
+/// Above this many spans, spans closer than a pixel are drawn as one bar.
+const MAX_BARS: usize = 400;
 
 /// A run drawn as spans on lanes.
 #[component]
@@ -64,8 +66,14 @@ pub fn Timeline(record: RunRecord) -> impl IntoView {
             }
         })
         .collect_view();
-    let bars = record
-        .spans
+    // Thousands of tiny tasks would be thousands of elements: merge what is closer than a pixel.
+    let pixel_ms = domain_end / (WIDTH - LEFT - RIGHT);
+    let spans = if record.spans.len() > MAX_BARS {
+        coalesce(&record.spans, pixel_ms)
+    } else {
+        record.spans.clone()
+    };
+    let bars = spans
         .iter()
         .map(|span| {
             let row = lanes.iter().position(|l| *l == span.lane).unwrap_or(0);

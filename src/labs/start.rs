@@ -131,10 +131,10 @@ pub async fn run_cpu(state: LabState) -> RunState {
         summary,
         main_thread,
         spans: batch.spans,
-        cpu: Some(CpuBlock {
-            checksum: kernels::format_checksum(batch.checksum),
-            pool_threads: threads,
-        }),
+        cpu: Some(CpuBlock::basic(
+            kernels::format_checksum(batch.checksum),
+            threads,
+        )),
         io: None,
     };
     state.finish(RunStatus::new(RunState::Done, text), vec![record])

@@ -137,11 +137,13 @@ impl Meter {
 type LongTaskLog = Rc<RefCell<Vec<LongTask>>>;
 
 fn observe_long_tasks(log: LongTaskLog) -> Option<PerformanceObserver> {
-    let supported = js_sys::Reflect::get(&js_sys::global(), &"PerformanceObserver".into())
-        .and_then(|class| js_sys::Reflect::get(&class, &"supportedEntryTypes".into()))
-        .map(|types| js_sys::Array::from(&types).includes(&"longtask".into(), 0))
-        .unwrap_or(false);
-    if !supported {
+    let supported = |kind: &str| {
+        js_sys::Reflect::get(&js_sys::global(), &"PerformanceObserver".into())
+            .and_then(|class| js_sys::Reflect::get(&class, &"supportedEntryTypes".into()))
+            .map(|types| js_sys::Array::from(&types).includes(&kind.into(), 0))
+            .unwrap_or(false)
+    };
+    if !supported("longtask") {
         return None;
     }
     let sink = log.clone();
@@ -149,11 +151,19 @@ fn observe_long_tasks(log: LongTaskLog) -> Option<PerformanceObserver> {
         move |list: PerformanceObserverEntryList| push_entries(&sink, list.get_entries().iter()),
     );
     let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-    // `buffered` works only with the single `type` form, which web-sys does not model.
-    let options: web_sys::PerformanceObserverInit = js_sys::Object::new().unchecked_into();
-    js_sys::Reflect::set(&options, &"type".into(), &"longtask".into()).ok()?;
-    options.set_buffered(true);
-    observer.observe(&options);
+    // A block that runs while the browser renders a frame (code resumed from a future can) is
+    // reported as a long animation frame but not as a long task: watch both; the core merges
+    // the two reports of one block.
+    for kind in ["longtask", "long-animation-frame"]
+        .into_iter()
+        .filter(|k| supported(k))
+    {
+        // `buffered` works only with the single `type` form, which web-sys does not model.
+        let options: web_sys::PerformanceObserverInit = js_sys::Object::new().unchecked_into();
+        js_sys::Reflect::set(&options, &"type".into(), &kind.into()).ok()?;
+        options.set_buffered(true);
+        observer.observe(&options);
+    }
     // The observer lives as long as the page.
     callback.forget();
     Some(observer)
@@ -191,4 +201,19 @@ thread_local! {
 /// The page's meter, started on first use. Main thread only.
 pub fn meter() -> Meter {
     METER.with(Clone::clone)
+}
+
+/// Runs `work` synchronously inside a fresh timer task and resolves with its result. Work
+/// resumed from a future may run in the browser's rendering step, which it reports as a long
+/// animation frame but not as a long task; inside an ordinary task it is a long task too.
+pub async fn run_in_task<T: 'static>(work: impl FnOnce() -> T + 'static) -> Option<T> {
+    let (sender, receiver) = futures::channel::oneshot::channel();
+    let task = Closure::once_into_js(move || {
+        let _ = sender.send(work());
+    });
+    let window = web_sys::window()?;
+    window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(task.unchecked_ref(), 0)
+        .ok()?;
+    receiver.await.ok()
 }

@@ -1,13 +1,64 @@
 //! The rayon pool on web workers, and the one way the UI uses it: send a job with
 //! `rayon::spawn`, await its result through a oneshot. The main thread never waits on rayon.
+//!
+//! The wasm build aborts on panic, so a worker that traps is gone for good and its job never
+//! answers. The pool therefore watches its workers' `error` events; when one fires, every job
+//! in flight ends with [`PoolLost`] instead of waiting forever.
+
+use std::cell::RefCell;
 
 use futures::channel::oneshot;
+use futures::future::{select, Either};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::{clock, describe};
 
+#[wasm_bindgen(inline_js = r#"
+export function watchWorkers(onError) {
+  const Native = globalThis.Worker;
+  if (!Native || Native.labWatched) return;
+  // wasm-bindgen-rayon keeps its workers to itself; wrapping the constructor is the only way
+  // to hear when one of them dies.
+  class Watched extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('error', (event) => onError(String(event.message || 'a worker stopped')));
+    }
+  }
+  Watched.labWatched = true;
+  globalThis.Worker = Watched;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = watchWorkers)]
+    fn watch_workers(on_error: &js_sys::Function);
+}
+
+thread_local! {
+    static LOST: RefCell<Option<String>> = const { RefCell::new(None) };
+    static WAITING: RefCell<Vec<oneshot::Sender<()>>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Starts `threads` web workers as rayon's global pool; resolves with how long it took (ms).
-pub async fn start(threads: usize) -> Result<f64, String> {
+/// `on_lost` is called (on the main thread) if a worker dies later.
+pub async fn start(threads: usize, on_lost: impl Fn(String) + 'static) -> Result<f64, String> {
+    let on_error = Closure::<dyn Fn(String)>::new(move |message: String| {
+        LOST.with(|lost| {
+            lost.borrow_mut()
+                .get_or_insert_with(|| message.clone())
+                .clone()
+        });
+        WAITING.with(|waiting| {
+            for job in waiting.borrow_mut().drain(..) {
+                let _ = job.send(());
+            }
+        });
+        on_lost(message);
+    });
+    watch_workers(on_error.as_ref().unchecked_ref());
+    // The watch lasts as long as the page.
+    on_error.forget();
     let began = clock::now_ms();
     JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads))
         .await
@@ -21,15 +72,27 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    if LOST.with(|lost| lost.borrow().is_some()) {
+        return Err(PoolLost);
+    }
     let (sender, receiver) = oneshot::channel();
     rayon::spawn(move || {
         // The receiver only goes away when the page gave up on the job.
         let _ = sender.send(job());
     });
-    receiver.await.map_err(|_| PoolLost)
+    let (lost_sender, lost) = oneshot::channel();
+    WAITING.with(|waiting| {
+        let mut waiting = waiting.borrow_mut();
+        waiting.retain(|job| !job.is_canceled());
+        waiting.push(lost_sender);
+    });
+    match select(receiver, lost).await {
+        Either::Left((Ok(result), _)) => Ok(result),
+        _ => Err(PoolLost),
+    }
 }
 
-/// The job never answered: its worker is gone.
+/// The job never answered: a worker is gone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolLost;
 

@@ -4,27 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Gives a unit-only enum its URL names: `ALL`, `name()` and `from_name()`.
-macro_rules! named_choices {
-    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
-        impl $ty {
-            /// Every choice, in menu order.
-            pub const ALL: [$ty; [$($name),+].len()] = [$($ty::$variant),+];
-
-            /// The choice's name in the URL and in exported files.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $($ty::$variant => $name),+
-                }
-            }
-
-            /// The choice with this URL name, if any.
-            pub fn from_name(name: &str) -> Option<$ty> {
-                $ty::ALL.into_iter().find(|choice| choice.name() == name)
-            }
-        }
-    };
-}
+use crate::cpu::Kernel;
+use crate::execute::Mode;
 
 /// Which lab page to show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,11 +16,14 @@ pub enum Lab {
     Start,
     /// The I/O lab: timed requests in a closed or open loop, and sweeps over them.
     Io,
+    /// The CPU lab: real kernels split into tasks, run across threads in four modes.
+    Cpu,
 }
 
 named_choices!(Lab {
     Start => "start",
     Io => "io",
+    Cpu => "cpu",
 });
 
 /// What the I/O lab's requests go to.
@@ -113,6 +97,21 @@ pub enum IoSweep {
 named_choices!(IoSweep {
     C => "c",
     Rate => "rate",
+});
+
+/// What a CPU sweep varies from level to level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CpuSweep {
+    /// Threads, from 1 up to `threads` (or the whole pool).
+    Threads,
+    /// Tasks the job is split into, 1, 4, 16, ... up to `tasks`.
+    Tasks,
+}
+
+named_choices!(CpuSweep {
+    Threads => "threads",
+    Tasks => "tasks",
 });
 
 /// A whole-number setting with its accepted range, default and unit.
@@ -271,6 +270,24 @@ pub const IO_INT_FIELDS: [IntField; 6] = [IO_N, IO_C, IO_SEED, IO_CAPACITY, IO_P
 /// Every decimal setting of the I/O lab, in form order.
 pub const IO_FLOAT_FIELDS: [FloatField; 4] = [IO_RATE, IO_LATENCY, IO_SPREAD, IO_ERROR_RATE];
 
+/// Tasks a CPU lab job is split into (the top level of a sweep over tasks).
+pub const CPU_TASKS: IntField = IntField {
+    name: "tasks",
+    min: 1,
+    max: 65_536,
+    default: 64,
+    unit: "tasks",
+};
+
+/// Threads a CPU lab run may use; absent means the whole pool, and the default only prefills a form.
+pub const CPU_THREADS: IntField = IntField {
+    name: "threads",
+    min: 1,
+    max: 64,
+    default: 2,
+    unit: "threads",
+};
+
 /// The longest accepted [`IoSettings::url`], in characters.
 pub const URL_MAX_CHARS: usize = 2000;
 
@@ -393,6 +410,8 @@ pub enum LabSettings {
     Start(StartSettings),
     /// The I/O lab.
     Io(IoSettings),
+    /// The CPU lab.
+    Cpu(CpuSettings),
 }
 
 impl Default for LabSettings {
@@ -479,12 +498,44 @@ impl Default for IoSettings {
     }
 }
 
+/// Settings of the CPU lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpuSettings {
+    /// The work to run.
+    pub kernel: Kernel,
+    /// The amount of work, in the kernel's unit (see [`Kernel::size_field`]).
+    pub size: u32,
+    /// Tasks the work is split into (see [`CPU_TASKS`]).
+    pub tasks: u32,
+    /// Threads to use; absent for the whole pool (see [`CPU_THREADS`]).
+    pub threads: Option<u32>,
+    /// How the tasks are spread over threads.
+    pub mode: Mode,
+    /// What a sweep varies; absent for a single run.
+    pub sweep: Option<CpuSweep>,
+}
+
+impl Default for CpuSettings {
+    fn default() -> Self {
+        let kernel = Kernel::Mandelbrot;
+        CpuSettings {
+            kernel,
+            size: kernel.size_field().default,
+            tasks: CPU_TASKS.default,
+            threads: None,
+            mode: Mode::Rayon,
+            sweep: None,
+        }
+    }
+}
+
 impl Settings {
     /// The settings `lab` starts from, with autorun off.
     pub fn defaults(lab: Lab) -> Settings {
         let lab = match lab {
             Lab::Start => LabSettings::Start(StartSettings::default()),
             Lab::Io => LabSettings::Io(IoSettings::default()),
+            Lab::Cpu => LabSettings::Cpu(CpuSettings::default()),
         };
         Settings {
             lab,
@@ -497,6 +548,7 @@ impl Settings {
         match self.lab {
             LabSettings::Start(_) => Lab::Start,
             LabSettings::Io(_) => Lab::Io,
+            LabSettings::Cpu(_) => Lab::Cpu,
         }
     }
 
@@ -504,7 +556,7 @@ impl Settings {
     pub fn start(&self) -> Option<&StartSettings> {
         match &self.lab {
             LabSettings::Start(start) => Some(start),
-            LabSettings::Io(_) => None,
+            LabSettings::Io(_) | LabSettings::Cpu(_) => None,
         }
     }
 
@@ -512,7 +564,15 @@ impl Settings {
     pub fn io(&self) -> Option<&IoSettings> {
         match &self.lab {
             LabSettings::Io(io) => Some(io),
-            LabSettings::Start(_) => None,
+            LabSettings::Start(_) | LabSettings::Cpu(_) => None,
+        }
+    }
+
+    /// The CPU lab's settings, if this is the CPU lab.
+    pub fn cpu(&self) -> Option<&CpuSettings> {
+        match &self.lab {
+            LabSettings::Cpu(cpu) => Some(cpu),
+            LabSettings::Start(_) | LabSettings::Io(_) => None,
         }
     }
 
@@ -526,6 +586,7 @@ impl Settings {
                 pairs.push((SIZE.name, start.size.to_string()));
             }
             LabSettings::Io(io) => io.push_pairs(&mut pairs),
+            LabSettings::Cpu(cpu) => cpu.push_pairs(&mut pairs),
         }
         if self.autorun {
             pairs.push(("autorun", "1".to_owned()));
@@ -566,6 +627,21 @@ impl IoSettings {
     }
 }
 
+impl CpuSettings {
+    fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push(("kernel", self.kernel.name().to_owned()));
+        pairs.push(("size", self.size.to_string()));
+        pairs.push((CPU_TASKS.name, self.tasks.to_string()));
+        if let Some(threads) = self.threads {
+            pairs.push((CPU_THREADS.name, threads.to_string()));
+        }
+        pairs.push(("mode", self.mode.name().to_owned()));
+        if let Some(sweep) = self.sweep {
+            pairs.push(("sweep", sweep.name().to_owned()));
+        }
+    }
+}
+
 /// The query's `key=value` pairs in order, percent-decoded, without the leading '?' or empty pairs.
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
     let query = query.strip_prefix('?').unwrap_or(query);
@@ -583,7 +659,7 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 ///
 /// `lab` picks the lab (start when absent); only that lab's keys and `autorun` are read, other
 /// keys are ignored, and when a key repeats the last value wins. An empty value for an optional
-/// setting (`rate=`, `capacity=`, `url=`, `sweep=`) leaves it absent.
+/// setting (`rate=`, `capacity=`, `url=`, `sweep=`, `threads=`) leaves it absent.
 pub fn parse_query(query: &str) -> Result<Settings, Vec<FieldError>> {
     let pairs = query_pairs(query);
     let raw = |key: &str| {
@@ -605,6 +681,7 @@ pub fn parse_query(query: &str) -> Result<Settings, Vec<FieldError>> {
     let lab = match lab {
         Some(Lab::Start) => Some(LabSettings::Start(parse_start(&raw, &mut errors))),
         Some(Lab::Io) => parse_io(&raw, &mut errors).map(LabSettings::Io),
+        Some(Lab::Cpu) => parse_cpu(&raw, &mut errors).map(LabSettings::Cpu),
         None => None,
     };
     let autorun = match raw("autorun").map(str::trim) {
@@ -750,6 +827,80 @@ fn parse_io<'a>(
         payload_kb: payload_kb?,
         error_rate: error_rate?,
         timeout_ms: timeout_ms?,
+        sweep: sweep?,
+    })
+}
+
+/// Reads the CPU lab's settings; `None` when any field (or rule between fields) failed.
+fn parse_cpu<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<CpuSettings> {
+    let before = errors.len();
+    let defaults = CpuSettings::default();
+
+    let kernel = read(
+        raw("kernel"),
+        defaults.kernel,
+        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
+        errors,
+    );
+    // The size's range depends on the kernel, so it can only be checked against a known one.
+    let size = kernel.and_then(|kernel| {
+        let field = kernel.size_field();
+        let parse = |v: &str| {
+            field.parse(v).map_err(|_| {
+                FieldError::new(
+                    field.name,
+                    format!(
+                        "{} must be a whole number from {} to {} {} for {}; got {}",
+                        field.name,
+                        field.min,
+                        field.max,
+                        field.unit,
+                        kernel.name(),
+                        echo(v)
+                    ),
+                )
+            })
+        };
+        read(raw(field.name), field.default, parse, errors)
+    });
+    let tasks = read(
+        raw(CPU_TASKS.name),
+        CPU_TASKS.default,
+        |v| CPU_TASKS.parse(v),
+        errors,
+    );
+    let threads = read_optional(raw(CPU_THREADS.name), |v| CPU_THREADS.parse(v), errors);
+    let mode = read(
+        raw("mode"),
+        defaults.mode,
+        |v| choice("mode", &Mode::ALL, Mode::name, v),
+        errors,
+    );
+    let sweep = read_optional(
+        raw("sweep"),
+        |v| choice("sweep", &CpuSweep::ALL, CpuSweep::name, v),
+        errors,
+    );
+
+    if let (Some(Some(CpuSweep::Threads)), Some(Mode::Main | Mode::Worker)) = (sweep, mode) {
+        errors.push(FieldError::new(
+            "sweep",
+            "sweep=threads needs mode lanes or rayon".to_owned(),
+        ));
+    }
+
+    if errors.len() > before {
+        return None;
+    }
+    Some(CpuSettings {
+        kernel: kernel?,
+        size: size?,
+        tasks: tasks?,
+        threads: threads?,
+        mode: mode?,
         sweep: sweep?,
     })
 }
@@ -913,6 +1064,7 @@ mod tests {
         check(&Arrivals::ALL, Arrivals::name);
         check(&Dist::ALL, Dist::name);
         check(&IoSweep::ALL, IoSweep::name);
+        check(&CpuSweep::ALL, CpuSweep::name);
         assert_eq!(Dist::LogNormal.name(), "lognormal");
         assert_eq!(Lab::from_name("io"), Some(Lab::Io));
         assert_eq!(Lab::from_name("Start"), None);
@@ -1094,7 +1246,7 @@ mod tests {
         assert_eq!(fields(&errors), ["lab", "autorun"]);
         assert_eq!(
             errors[0].message,
-            "lab must be one of start, io; got \"fast\""
+            "lab must be one of start, io, cpu; got \"fast\""
         );
     }
 
@@ -1298,6 +1450,219 @@ mod tests {
             let query = format!("lab=io&dist={dist}&latency_ms=50&spread_ms=60");
             assert!(parse_query(&query).is_ok(), "{dist}");
         }
+    }
+
+    fn cpu(settings: &Settings) -> &CpuSettings {
+        settings.cpu().expect("cpu settings")
+    }
+
+    #[test]
+    fn cpu_defaults() {
+        let settings = parse_query("lab=cpu").unwrap();
+        assert_eq!(settings.lab(), Lab::Cpu);
+        assert_eq!((settings.start(), settings.io()), (None, None));
+        assert_eq!(Settings::default().cpu(), None);
+        let cpu = cpu(&settings);
+        assert_eq!(cpu, &CpuSettings::default());
+        assert_eq!(
+            (
+                cpu.kernel,
+                cpu.size,
+                cpu.tasks,
+                cpu.threads,
+                cpu.mode,
+                cpu.sweep
+            ),
+            (
+                Kernel::Mandelbrot,
+                Kernel::Mandelbrot.size_field().default,
+                64,
+                None,
+                Mode::Rayon,
+                None
+            )
+        );
+        assert_eq!(Settings::defaults(Lab::Cpu), settings);
+    }
+
+    #[test]
+    fn cpu_query_sets_every_field() {
+        let settings = parse_query(
+            "lab=cpu&kernel=stats&size=1000&tasks=65536&threads=4&mode=lanes&sweep=threads&autorun=1",
+        )
+        .unwrap();
+        assert_eq!(
+            cpu(&settings),
+            &CpuSettings {
+                kernel: Kernel::Stats,
+                size: 1000,
+                tasks: 65_536,
+                threads: Some(4),
+                mode: Mode::Lanes,
+                sweep: Some(CpuSweep::Threads),
+            }
+        );
+        assert!(settings.autorun);
+        let blank = parse_query("lab=cpu&threads=&sweep=").unwrap();
+        assert_eq!((cpu(&blank).threads, cpu(&blank).sweep), (None, None));
+    }
+
+    #[test]
+    fn cpu_size_follows_the_kernel() {
+        for kernel in Kernel::ALL {
+            let query = format!("lab=cpu&kernel={}", kernel.name());
+            let settings = parse_query(&query).unwrap();
+            assert_eq!(cpu(&settings).size, kernel.size_field().default);
+            let field = kernel.size_field();
+            for size in [field.min, field.max] {
+                let query = format!("lab=cpu&kernel={}&size={size}", kernel.name());
+                assert_eq!(cpu(&parse_query(&query).unwrap()).size, size);
+            }
+            let query = format!("lab=cpu&kernel={}&size={}", kernel.name(), field.max + 1);
+            assert_eq!(fields(&parse_query(&query).unwrap_err()), ["size"]);
+        }
+        assert_eq!(
+            parse_query("lab=cpu&kernel=mandelbrot&size=5").unwrap_err()[0].message,
+            "size must be a whole number from 16 to 4000 pixels wide for mandelbrot; got \"5\""
+        );
+        assert_eq!(
+            parse_query("lab=cpu&size=x").unwrap_err()[0].message,
+            "size must be a whole number from 16 to 4000 pixels wide for mandelbrot; got \"x\""
+        );
+        assert_eq!(
+            parse_query("lab=cpu&kernel=sha256&size=0").unwrap_err()[0].message,
+            "size must be a whole number from 1 to 200000 blocks for sha256; got \"0\""
+        );
+        // 20 000 values is a fine stats size but far too wide an image.
+        assert!(parse_query("lab=cpu&kernel=stats&size=20000").is_ok());
+        assert!(parse_query("lab=cpu&kernel=blur&size=20000").is_err());
+    }
+
+    #[test]
+    fn cpu_reports_every_bad_field() {
+        let errors = parse_query("lab=cpu&kernel=gpu&size=x&tasks=0&threads=65&mode=fast&sweep=n")
+            .unwrap_err();
+        // The size is not checked against an unknown kernel.
+        assert_eq!(
+            fields(&errors),
+            ["kernel", "tasks", "threads", "mode", "sweep"]
+        );
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "kernel must be one of mandelbrot, blur, stats, sha256; got \"gpu\"",
+                "tasks must be a whole number from 1 to 65536 tasks; got \"0\"",
+                "threads must be a whole number from 1 to 64 threads; got \"65\"",
+                "mode must be one of main, worker, lanes, rayon; got \"fast\"",
+                "sweep must be one of threads, tasks; got \"n\"",
+            ]
+        );
+        assert_eq!(
+            fields(&parse_query("lab=cpu&tasks=65537").unwrap_err()),
+            ["tasks"]
+        );
+    }
+
+    #[test]
+    fn cpu_sweep_rules() {
+        for mode in ["main", "worker"] {
+            let query = format!("lab=cpu&mode={mode}&sweep=threads");
+            assert_eq!(
+                parse_query(&query).unwrap_err(),
+                [FieldError {
+                    field: "sweep".to_owned(),
+                    message: "sweep=threads needs mode lanes or rayon".to_owned()
+                }]
+            );
+        }
+        for mode in ["lanes", "rayon"] {
+            let query = format!("lab=cpu&mode={mode}&sweep=threads");
+            assert_eq!(
+                cpu(&parse_query(&query).unwrap()).sweep,
+                Some(CpuSweep::Threads)
+            );
+        }
+        assert_eq!(
+            cpu(&parse_query("lab=cpu&sweep=threads").unwrap()).mode,
+            Mode::Rayon
+        );
+        assert_eq!(
+            cpu(&parse_query("lab=cpu&sweep=tasks").unwrap()).mode,
+            Mode::Rayon
+        );
+        for mode in Mode::ALL {
+            let query = format!("lab=cpu&mode={}&sweep=tasks", mode.name());
+            assert_eq!(cpu(&parse_query(&query).unwrap()).mode, mode);
+        }
+        // A bad mode is reported once, not also as a bad sweep.
+        assert_eq!(
+            fields(&parse_query("lab=cpu&mode=x&sweep=threads").unwrap_err()),
+            ["mode"]
+        );
+    }
+
+    #[test]
+    fn cpu_reads_only_its_own_fields() {
+        let settings = parse_query("lab=cpu&n=0&c=x&dist=gamma&url=bad").unwrap();
+        assert_eq!(cpu(&settings), &CpuSettings::default());
+        assert!(parse_query("lab=io&kernel=gpu&mode=x&threads=0").is_ok());
+        assert!(parse_query("lab=start&kernel=gpu&mode=x").is_ok());
+    }
+
+    fn full_cpu() -> CpuSettings {
+        CpuSettings {
+            kernel: Kernel::Sha256,
+            size: 200_000,
+            tasks: 1,
+            threads: Some(64),
+            mode: Mode::Worker,
+            sweep: Some(CpuSweep::Tasks),
+        }
+    }
+
+    #[test]
+    fn cpu_query_and_json_round_trip() {
+        let defaults = Settings::defaults(Lab::Cpu);
+        assert_eq!(
+            defaults.to_query(),
+            format!(
+                "lab=cpu&kernel=mandelbrot&size={}&tasks=64&mode=rayon",
+                Kernel::Mandelbrot.size_field().default
+            )
+        );
+        let full = Settings {
+            lab: LabSettings::Cpu(full_cpu()),
+            autorun: true,
+        };
+        assert_eq!(
+            full.to_query(),
+            "lab=cpu&kernel=sha256&size=200000&tasks=1&threads=64&mode=worker&sweep=tasks&autorun=1"
+        );
+        let lanes = Settings {
+            lab: LabSettings::Cpu(CpuSettings {
+                kernel: Kernel::Blur,
+                size: 16,
+                tasks: 65_536,
+                threads: Some(1),
+                mode: Mode::Lanes,
+                sweep: Some(CpuSweep::Threads),
+            }),
+            autorun: false,
+        };
+        for settings in [defaults, full.clone(), lanes] {
+            assert_eq!(parse_query(&settings.to_query()), Ok(settings.clone()));
+            let json = serde_json::to_string(&settings).unwrap();
+            assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), settings);
+        }
+        assert_eq!(
+            serde_json::to_string(&full).unwrap(),
+            r#"{"lab":"cpu","kernel":"sha256","size":200000,"tasks":1,"threads":64,"mode":"worker","sweep":"tasks","autorun":true}"#
+        );
+        assert_eq!(
+            serde_json::to_value(Settings::defaults(Lab::Cpu)).unwrap()["threads"],
+            serde_json::Value::Null
+        );
     }
 
     #[test]

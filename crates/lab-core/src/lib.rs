@@ -16,7 +16,11 @@
 //!    service times, a FIFO queue); [`sweep`] picks the levels of load and summarises each level's
 //!    steady state; [`queueing`] predicts throughput and latency (MVA for a closed loop, M/M/K for
 //!    an open one); [`schema::IoBlock`] records every request.
-//! 6. **Chart.** [`scale::LinearScale`] maps times and values onto the SVG, with round ticks, and
+//! 6. **CPU lab.** [`cpu`] splits a real kernel (Mandelbrot, blur, statistics, SHA-256) into
+//!    tasks whose combined checksum depends only on the kernel and its size; [`execute`] spreads
+//!    the tasks over threads (in order, over T lanes, or over the whole rayon pool);
+//!    [`span::lane_usage`] and [`models::speedup`] say how well the threads were used.
+//! 7. **Chart.** [`scale::LinearScale`] maps times and values onto the SVG, with round ticks, and
 //!    [`format`](mod@format) writes the numbers.
 //!
 //! Times are ms since the run started, on the page's one clock. Nothing here panics on bad
@@ -24,7 +28,31 @@
 
 #![deny(missing_docs)]
 
+/// Gives a unit-only enum its URL names: `ALL`, `name()` and `from_name()`.
+macro_rules! named_choices {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every choice, in menu order.
+            pub const ALL: [$ty; [$($name),+].len()] = [$($ty::$variant),+];
+
+            /// The choice's name in the URL and in exported files.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+
+            /// The choice with this URL name, if any.
+            pub fn from_name(name: &str) -> Option<$ty> {
+                $ty::ALL.into_iter().find(|choice| choice.name() == name)
+            }
+        }
+    };
+}
+
 pub mod config;
+pub mod cpu;
+pub mod execute;
 pub mod format;
 pub mod kernels;
 pub mod meter;

@@ -43,12 +43,7 @@ pub fn summarize_main_thread(frame_times_ms: &[f64], long_tasks: &[LongTask]) ->
     let mut intervals: Vec<f64> = frame_times.windows(2).map(|w| w[1] - w[0]).collect();
     intervals.sort_by(f64::total_cmp);
 
-    let mut long_task_spans: Vec<LongTask> = long_tasks
-        .iter()
-        .copied()
-        .filter(|task| task.start_ms.is_finite() && task.duration_ms.is_finite())
-        .collect();
-    long_task_spans.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+    let long_task_spans = merge_overlapping(long_tasks);
 
     MainThreadSummary {
         long_tasks: saturating_u32(long_task_spans.len()),
@@ -63,6 +58,32 @@ pub fn summarize_main_thread(frame_times_ms: &[f64], long_tasks: &[LongTask]) ->
         frame_times_ms: frame_times,
         long_task_spans,
     }
+}
+
+/// Blocks of the main thread as one list: overlapping or touching reports of the same block
+/// (a `longtask` entry and the `long-animation-frame` entry around it) become one.
+pub fn merge_overlapping(long_tasks: &[LongTask]) -> Vec<LongTask> {
+    let mut sorted: Vec<LongTask> = long_tasks
+        .iter()
+        .copied()
+        .filter(|task| task.start_ms.is_finite() && task.duration_ms.is_finite())
+        .map(|task| LongTask {
+            duration_ms: task.duration_ms.max(0.0),
+            ..task
+        })
+        .collect();
+    sorted.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+    let mut merged: Vec<LongTask> = Vec::with_capacity(sorted.len());
+    for task in sorted {
+        match merged.last_mut() {
+            Some(last) if task.start_ms <= last.start_ms + last.duration_ms => {
+                let end = (last.start_ms + last.duration_ms).max(task.start_ms + task.duration_ms);
+                last.duration_ms = end - last.start_ms;
+            }
+            _ => merged.push(task),
+        }
+    }
+    merged
 }
 
 /// The `(start, end)` of every gap between consecutive frames longer than `threshold_ms`.
@@ -90,7 +111,7 @@ mod tests {
         let frames = [0.0, 16.0, 100.0, 32.0, 116.0, 133.0];
         let tasks = [
             LongTask {
-                start_ms: 40.0,
+                start_ms: 80.0,
                 duration_ms: 55.0,
             },
             LongTask {
@@ -136,5 +157,40 @@ mod tests {
         );
         assert!(frozen_gaps(&frames, 1000.0).is_empty());
         assert!(frozen_gaps(&[1.0], 0.0).is_empty());
+    }
+
+    #[test]
+    fn overlapping_reports_of_one_block_count_once() {
+        let reports = [
+            LongTask {
+                start_ms: 100.0,
+                duration_ms: 342.0,
+            },
+            LongTask {
+                start_ms: 97.0,
+                duration_ms: 350.0,
+            },
+            LongTask {
+                start_ms: 900.0,
+                duration_ms: 60.0,
+            },
+        ];
+        let merged = merge_overlapping(&reports);
+        assert_eq!(
+            merged,
+            [
+                LongTask {
+                    start_ms: 97.0,
+                    duration_ms: 350.0
+                },
+                LongTask {
+                    start_ms: 900.0,
+                    duration_ms: 60.0
+                },
+            ]
+        );
+        let summary = summarize_main_thread(&[], &reports);
+        assert_eq!(summary.long_tasks, 2);
+        assert_eq!(summary.long_task_ms, 410.0);
     }
 }

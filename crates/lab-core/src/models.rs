@@ -51,8 +51,22 @@ pub fn karp_flatt(speedup: f64, threads: u32) -> Option<f64> {
     Some((1.0 / speedup - 1.0 / t) / (1.0 - 1.0 / t))
 }
 
+/// How many times faster a run was than the baseline: `baseline_wall_ms / wall_ms`.
+///
+/// `None` unless both times are positive and finite.
+pub fn speedup(baseline_wall_ms: f64, wall_ms: f64) -> Option<f64> {
+    let valid = |ms: f64| ms.is_finite() && ms > 0.0;
+    (valid(baseline_wall_ms) && valid(wall_ms)).then(|| baseline_wall_ms / wall_ms)
+}
+
+/// Speedup per thread, 1 for perfect scaling; `None` for zero threads or a speedup that is not a
+/// finite number of at least 0.
+pub fn efficiency(speedup: f64, threads: u32) -> Option<f64> {
+    (threads > 0 && speedup.is_finite() && speedup >= 0.0).then(|| speedup / f64::from(threads))
+}
+
 /// What measured speedups say about the serial fraction of the work.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AmdahlEstimate {
     /// Fewer than two distinct thread counts: nothing to compare.
@@ -298,6 +312,48 @@ mod tests {
             estimate_amdahl(&[(1, 1.0), (0, 2.0), (4, f64::NAN), (8, -1.0)]),
             AmdahlEstimate::Insufficient
         );
+    }
+
+    #[test]
+    fn speedup_and_efficiency() {
+        assert_eq!(speedup(1000.0, 250.0), Some(4.0));
+        assert_eq!(speedup(100.0, 200.0), Some(0.5));
+        for (baseline, wall) in [
+            (0.0, 1.0),
+            (1.0, 0.0),
+            (-1.0, 1.0),
+            (f64::NAN, 1.0),
+            (1.0, f64::INFINITY),
+        ] {
+            assert_eq!(speedup(baseline, wall), None, "{baseline} {wall}");
+        }
+        assert_eq!(efficiency(4.0, 4), Some(1.0));
+        assert_eq!(efficiency(3.0, 4), Some(0.75));
+        assert_eq!(efficiency(0.0, 2), Some(0.0));
+        assert_eq!(efficiency(2.0, 0), None);
+        assert_eq!(efficiency(-1.0, 2), None);
+        assert_eq!(efficiency(f64::NAN, 2), None);
+    }
+
+    #[test]
+    fn estimate_round_trips_through_json() {
+        for estimate in [
+            AmdahlEstimate::Insufficient,
+            estimate_amdahl(&[(1, 1.0), (2, 1.6)]),
+            estimate_amdahl(&[(1, 1.0), (2, 2.0), (4, 4.0)]),
+            AmdahlEstimate::Fitted {
+                serial_fraction: 0.25,
+                limit: Some(4.0),
+                thread_counts: 3,
+                rmse: 0.125,
+            },
+        ] {
+            let json = serde_json::to_string(&estimate).unwrap();
+            assert_eq!(
+                serde_json::from_str::<AmdahlEstimate>(&json).unwrap(),
+                estimate
+            );
+        }
     }
 
     #[test]

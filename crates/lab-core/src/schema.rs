@@ -5,10 +5,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Settings, Target};
+use crate::cpu::{DataStats, Kernel};
+use crate::execute::Mode;
 use crate::meter::MainThreadSummary;
-use crate::models::little_in_flight;
+use crate::models::{little_in_flight, AmdahlEstimate};
 use crate::queueing::Prediction;
-use crate::span::Span;
+use crate::span::{LaneUsage, Span};
 use crate::stats::Summary;
 
 /// Version of the export format; bump it when a field changes meaning or goes away.
@@ -51,15 +53,81 @@ pub enum RunKind {
     Io,
     /// CPU tasks.
     Cpu,
+    /// I/O and CPU work together.
+    Hybrid,
 }
 
-/// Proof that a CPU run did all its work.
+/// Everything a CPU run recorded beyond its spans: proof it did all its work, and how it scaled.
+///
+/// Optional fields are written as `null` rather than left out, so every export has the same keys.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CpuBlock {
     /// The combined checksum of every task, as 16 lowercase hex digits.
     pub checksum: String,
-    /// Threads the run was allowed to use.
+    /// Threads in the pool the run used.
     pub pool_threads: u32,
+    /// The kernel of a CPU lab run.
+    #[serde(default)]
+    pub kernel: Option<Kernel>,
+    /// The kernel's size setting.
+    #[serde(default)]
+    pub size: Option<u32>,
+    /// What the work items are ("pixels", "values", "hashes").
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Work items done.
+    #[serde(default)]
+    pub items: Option<u64>,
+    /// How the tasks were spread over threads.
+    #[serde(default)]
+    pub mode: Option<Mode>,
+    /// Threads the run was allowed to use.
+    #[serde(default)]
+    pub threads: Option<u32>,
+    /// Wall time of the one-thread baseline over this run's.
+    #[serde(default)]
+    pub speedup: Option<f64>,
+    /// Speedup per thread.
+    #[serde(default)]
+    pub efficiency: Option<f64>,
+    /// The serial fraction the speedup implies (see [`crate::models::karp_flatt`]).
+    #[serde(default)]
+    pub karp_flatt: Option<f64>,
+    /// Busy and idle time of each lane.
+    #[serde(default)]
+    pub lanes: Vec<LaneUsage>,
+    /// Wall time of each repetition, in ms; the run reported is the median one.
+    #[serde(default)]
+    pub repetitions: Vec<f64>,
+    /// The data set's statistics, for the stats kernel.
+    #[serde(default)]
+    pub stats: Option<DataStats>,
+    /// The serial fraction fitted over a sweep's thread counts.
+    #[serde(default)]
+    pub amdahl: Option<AmdahlEstimate>,
+}
+
+impl CpuBlock {
+    /// A block with only the checksum and the pool size, as the start lab records.
+    pub fn basic(checksum: String, pool_threads: u32) -> CpuBlock {
+        CpuBlock {
+            checksum,
+            pool_threads,
+            kernel: None,
+            size: None,
+            unit: None,
+            items: None,
+            mode: None,
+            threads: None,
+            speedup: None,
+            efficiency: None,
+            karp_flatt: None,
+            lanes: Vec::new(),
+            repetitions: Vec::new(),
+            stats: None,
+            amdahl: None,
+        }
+    }
 }
 
 /// One run: what it was, its summary, the main thread's record and every span.
@@ -395,10 +463,7 @@ mod tests {
             main_thread: summarize_main_thread(&[0.0, 16.0, 80.0], &[long_task]),
             spans,
             io: None,
-            cpu: Some(CpuBlock {
-                checksum: "00000000deadbeef".to_owned(),
-                pool_threads: 2,
-            }),
+            cpu: Some(CpuBlock::basic("00000000deadbeef".to_owned(), 2)),
         };
         let environment = Environment {
             user_agent: "test-agent".to_owned(),
@@ -459,7 +524,23 @@ mod tests {
         assert_eq!(run["params"], json!({ "size": 2000, "tasks": 2 }));
         assert_eq!(
             run["cpu"],
-            json!({ "checksum": "00000000deadbeef", "pool_threads": 2 })
+            json!({
+                "checksum": "00000000deadbeef",
+                "pool_threads": 2,
+                "kernel": null,
+                "size": null,
+                "unit": null,
+                "items": null,
+                "mode": null,
+                "threads": null,
+                "speedup": null,
+                "efficiency": null,
+                "karp_flatt": null,
+                "lanes": [],
+                "repetitions": [],
+                "stats": null,
+                "amdahl": null
+            })
         );
 
         let summary = &run["summary"];
@@ -708,6 +789,98 @@ mod tests {
         assert_eq!(split(&[one]).map(|s| s.overhead_ms), Some(15.0));
         assert_eq!(split(&[]), None);
         assert_eq!(split(&[request(0, Some(ErrorKind::Timeout))]), None);
+    }
+
+    fn cpu_export() -> Export {
+        let mut export = sample_export();
+        let run = &mut export.runs[0];
+        let job = crate::cpu::Job::new(Kernel::Stats, 1000, 2).unwrap();
+        let results: Vec<_> = (0..2).map(|t| job.run_task(t).unwrap()).collect();
+        let combined = crate::cpu::combine(&job, &results).unwrap();
+        let speedup = crate::models::speedup(80.0, 50.0);
+        run.cpu = Some(CpuBlock {
+            kernel: Some(job.kernel),
+            size: Some(job.size),
+            unit: Some(job.kernel.unit().to_owned()),
+            items: Some(combined.items),
+            mode: Some(Mode::Lanes),
+            threads: Some(2),
+            speedup,
+            efficiency: speedup.and_then(|s| crate::models::efficiency(s, 2)),
+            karp_flatt: speedup.and_then(|s| crate::models::karp_flatt(s, 2)),
+            lanes: crate::span::lane_usage(&run.spans, run.summary.wall_ms),
+            repetitions: vec![52.0, 50.0, 49.0],
+            stats: combined.stats,
+            amdahl: Some(crate::models::estimate_amdahl(&[(1, 1.0), (2, 1.6)])),
+            ..CpuBlock::basic(crate::kernels::format_checksum(combined.checksum), 2)
+        });
+        export.config = crate::config::parse_query(
+            "lab=cpu&kernel=stats&size=1000&tasks=2&mode=lanes&threads=2",
+        )
+        .unwrap();
+        export
+    }
+
+    #[test]
+    fn cpu_runs_have_the_cpu_keys() {
+        let export = cpu_export();
+        let json: Value = serde_json::from_str(&export.to_json_pretty()).unwrap();
+        assert_eq!(json["config"]["lab"], "cpu");
+        assert_eq!(json["config"]["kernel"], "stats");
+        let cpu = &json["runs"][0]["cpu"];
+        assert_eq!(
+            keys(cpu),
+            [
+                "amdahl",
+                "checksum",
+                "efficiency",
+                "items",
+                "karp_flatt",
+                "kernel",
+                "lanes",
+                "mode",
+                "pool_threads",
+                "repetitions",
+                "size",
+                "speedup",
+                "stats",
+                "threads",
+                "unit"
+            ]
+        );
+        assert_eq!(cpu["speedup"], 1.6);
+        assert_eq!(cpu["efficiency"], 0.8);
+        assert_eq!(cpu["karp_flatt"], 0.25);
+        assert_eq!(cpu["checksum"].as_str().map(str::len), Some(16));
+        assert_eq!(cpu["kernel"], "stats");
+        assert_eq!(cpu["mode"], "lanes");
+        assert_eq!(cpu["unit"], "values");
+        assert_eq!(cpu["items"], 1000);
+        assert_eq!(cpu["lanes"][0]["lane"], "worker-1");
+        assert_eq!(cpu["lanes"][0]["busy_ms"], 40.0);
+        assert_eq!(cpu["lanes"][0]["idle_ms"], 10.0);
+        assert_eq!(cpu["lanes"][1]["busy_ms"], 20.0);
+        assert_eq!(cpu["repetitions"], json!([52.0, 50.0, 49.0]));
+        assert_eq!(cpu["stats"]["count"], 1000);
+        assert_eq!(cpu["stats"]["histogram"].as_array().map(Vec::len), Some(64));
+        assert_eq!(cpu["amdahl"]["kind"], "single");
+        assert_eq!(export.file_name(), "async-vs-parallel-lab-cpu.json");
+        let back: Export = serde_json::from_value(json).unwrap();
+        assert_eq!(back, export);
+    }
+
+    #[test]
+    fn cpu_block_reads_older_exports() {
+        // An export written before the CPU lab has only the checksum and the pool size.
+        let block: CpuBlock =
+            serde_json::from_value(json!({ "checksum": "00000000deadbeef", "pool_threads": 4 }))
+                .unwrap();
+        assert_eq!(block, CpuBlock::basic("00000000deadbeef".to_owned(), 4));
+        assert_eq!(serde_json::to_value(RunKind::Hybrid).unwrap(), "hybrid");
+        assert_eq!(
+            serde_json::from_value::<RunKind>(json!("hybrid")).unwrap(),
+            RunKind::Hybrid
+        );
     }
 
     #[test]

@@ -138,6 +138,81 @@ pub fn max_concurrent(spans: &[Span]) -> usize {
     most
 }
 
+/// How one lane spent a run: time busy with at least one span, time idle, and its span count.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LaneUsage {
+    /// The lane.
+    pub lane: Lane,
+    /// Time covered by the lane's spans, overlaps counted once, within `[0, wall]`, in ms.
+    pub busy_ms: f64,
+    /// The rest of the wall time, in ms.
+    pub idle_ms: f64,
+    /// Spans on the lane.
+    pub tasks: u32,
+}
+
+/// Busy and idle time of each lane over a run of `wall_ms`, lanes in [`lanes`] order.
+///
+/// Busy time is the union of the lane's spans clipped to `[0, wall_ms]`, leaving out spans with a
+/// NaN time; a wall time that is not a positive number counts as 0.
+pub fn lane_usage(spans: &[Span], wall_ms: f64) -> Vec<LaneUsage> {
+    let wall = if wall_ms.is_finite() && wall_ms > 0.0 {
+        wall_ms
+    } else {
+        0.0
+    };
+    lanes(spans)
+        .into_iter()
+        .map(|lane| {
+            let on_lane: Vec<&Span> = spans.iter().filter(|span| span.lane == lane).collect();
+            let mut clipped: Vec<(f64, f64)> = on_lane
+                .iter()
+                // `f64::max` would turn a NaN start into 0, so broken spans go first.
+                .filter(|span| !span.start_ms.is_nan() && !span.end_ms.is_nan())
+                .map(|span| (span.start_ms.max(0.0), span.end_ms.min(wall)))
+                .filter(|(start, end)| start < end)
+                .collect();
+            clipped.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut busy_ms = 0.0;
+            let mut covered_to = f64::NEG_INFINITY;
+            for (start, end) in clipped {
+                if end > covered_to {
+                    busy_ms += end - start.max(covered_to);
+                    covered_to = end;
+                }
+            }
+            LaneUsage {
+                lane,
+                busy_ms,
+                idle_ms: (wall - busy_ms).max(0.0),
+                tasks: u32::try_from(on_lane.len()).unwrap_or(u32::MAX),
+            }
+        })
+        .collect()
+}
+
+/// Merges each lane's spans that follow one another within `gap_ms` into one bar.
+///
+/// A span joins the bar before it on its lane when it starts less than `gap_ms` after the bar
+/// ends (overlapping spans always join when `gap_ms` is positive); the bar keeps the first span's
+/// id and is ok only if all its spans are. The bars come sorted by lane, then by start, so a
+/// timeline of tens of thousands of tiny tasks draws a few hundred rectangles.
+pub fn coalesce(spans: &[Span], gap_ms: f64) -> Vec<Span> {
+    let mut sorted: Vec<&Span> = spans.iter().collect();
+    sorted.sort_by(|a, b| a.lane.cmp(&b.lane).then(a.start_ms.total_cmp(&b.start_ms)));
+    let mut bars: Vec<Span> = Vec::new();
+    for span in sorted {
+        match bars.last_mut() {
+            Some(bar) if bar.lane == span.lane && span.start_ms - bar.end_ms < gap_ms => {
+                bar.end_ms = bar.end_ms.max(span.end_ms);
+                bar.ok &= span.ok;
+            }
+            _ => bars.push(span.clone()),
+        }
+    }
+    bars
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +325,104 @@ mod tests {
             span(2, Lane::Io(0), 10.0, 15.0),
         ];
         assert_eq!(max_concurrent(&chain), 1);
+    }
+
+    #[test]
+    fn lane_usage_unions_and_clips() {
+        let spans = [
+            span(0, Lane::Worker(1), 0.0, 40.0),
+            span(1, Lane::Worker(1), 30.0, 50.0),
+            span(2, Lane::Worker(1), 60.0, 70.0),
+            span(3, Lane::Worker(0), -10.0, 10.0),
+            span(4, Lane::Worker(0), 90.0, 130.0),
+            span(5, Lane::Main, 20.0, 20.0),
+            span(6, Lane::Main, f64::NAN, 30.0),
+        ];
+        let usage = lane_usage(&spans, 100.0);
+        let rows: Vec<(Lane, f64, f64, u32)> = usage
+            .iter()
+            .map(|u| (u.lane, u.busy_ms, u.idle_ms, u.tasks))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (Lane::Main, 0.0, 100.0, 2),
+                (Lane::Worker(0), 20.0, 80.0, 2),
+                (Lane::Worker(1), 60.0, 40.0, 3),
+            ]
+        );
+        // A span inside another adds nothing.
+        let nested = [
+            span(0, Lane::Worker(0), 0.0, 50.0),
+            span(1, Lane::Worker(0), 10.0, 20.0),
+        ];
+        assert_eq!(lane_usage(&nested, 50.0)[0].busy_ms, 50.0);
+        assert_eq!(lane_usage(&nested, 50.0)[0].idle_ms, 0.0);
+        let no_time = lane_usage(&nested, f64::NAN);
+        assert_eq!((no_time[0].busy_ms, no_time[0].idle_ms), (0.0, 0.0));
+        assert!(lane_usage(&[], 10.0).is_empty());
+    }
+
+    #[test]
+    fn lane_usage_serializes_with_lane_text() {
+        let usage = lane_usage(&[span(0, Lane::Worker(2), 0.0, 5.0)], 10.0);
+        assert_eq!(
+            serde_json::to_value(&usage).unwrap(),
+            serde_json::json!([{ "lane": "worker-2", "busy_ms": 5.0, "idle_ms": 5.0, "tasks": 1 }])
+        );
+    }
+
+    #[test]
+    fn coalesce_merges_close_spans_per_lane() {
+        let mut failed = span(3, Lane::Worker(0), 10.2, 11.0);
+        failed.ok = false;
+        let spans = [
+            span(1, Lane::Worker(0), 5.0, 10.0),
+            failed,
+            span(0, Lane::Worker(0), 0.0, 4.9),
+            span(4, Lane::Worker(0), 20.0, 21.0),
+            span(5, Lane::Worker(1), 0.0, 3.0),
+            span(6, Lane::Main, 0.0, 100.0),
+        ];
+        let bars = coalesce(&spans, 0.5);
+        let shape: Vec<(u32, Lane, f64, f64, bool)> = bars
+            .iter()
+            .map(|b| (b.id, b.lane, b.start_ms, b.end_ms, b.ok))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (6, Lane::Main, 0.0, 100.0, true),
+                (0, Lane::Worker(0), 0.0, 11.0, false),
+                (4, Lane::Worker(0), 20.0, 21.0, true),
+                (5, Lane::Worker(1), 0.0, 3.0, true),
+            ]
+        );
+        // A zero gap keeps touching spans apart but merges overlapping ones.
+        let touching = [
+            span(0, Lane::Io(0), 0.0, 5.0),
+            span(1, Lane::Io(0), 5.0, 8.0),
+            span(2, Lane::Io(0), 7.0, 9.0),
+        ];
+        assert_eq!(coalesce(&touching, 0.0).len(), 2);
+        assert_eq!(coalesce(&touching, f64::NAN).len(), 3);
+        assert!(coalesce(&[], 1.0).is_empty());
+    }
+
+    #[test]
+    fn coalesce_turns_many_tiny_tasks_into_few_bars() {
+        // 65 536 tasks of 0.01 ms on 4 lanes, with 0.001 ms between tasks and a pause every 512.
+        let spans: Vec<Span> = (0..65_536u32)
+            .map(|id| {
+                let slot = id / 4;
+                let start = f64::from(slot) * 0.011 + f64::from(slot / 512) * 5.0;
+                span(id, Lane::Worker(id % 4), start, start + 0.01)
+            })
+            .collect();
+        let bars = coalesce(&spans, 0.5);
+        assert_eq!(bars.len(), 4 * 32);
+        assert!(bars.iter().all(|bar| bar.ok));
+        assert_eq!(bars[0].id, 0);
     }
 
     #[test]

@@ -109,6 +109,18 @@ pub fn summarize(spans: &[Span], wall_ms: f64) -> Summary {
     }
 }
 
+/// The index of the median of repeated wall times: the lower median for an even count.
+///
+/// NaN and infinite times are left out; `None` when none are left.
+pub fn median_index(walls: &[f64]) -> Option<usize> {
+    let mut order: Vec<usize> = (0..walls.len())
+        .filter(|&i| walls.get(i).is_some_and(|wall| wall.is_finite()))
+        .collect();
+    // A stable sort, so equal times keep their order and the earliest repetition wins.
+    order.sort_by(|&a, &b| walls[a].total_cmp(&walls[b]));
+    order.get(order.len().checked_sub(1)? / 2).copied()
+}
+
 pub(crate) fn saturating_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -292,6 +304,24 @@ mod tests {
         assert_eq!(empty.mean_in_flight, 0.0);
 
         assert_eq!(summarize(&[], f64::NAN).throughput_per_s, 0.0);
+    }
+
+    #[test]
+    fn median_index_picks_the_middle_repetition() {
+        assert_eq!(median_index(&[300.0, 100.0, 200.0]), Some(2));
+        assert_eq!(median_index(&[100.0, 200.0, 300.0]), Some(1));
+        assert_eq!(median_index(&[5.0]), Some(0));
+        // Lower median of an even count.
+        assert_eq!(median_index(&[40.0, 10.0, 30.0, 20.0]), Some(3));
+        assert_eq!(median_index(&[2.0, 1.0]), Some(1));
+        // Ties keep the earliest.
+        assert_eq!(median_index(&[7.0, 7.0, 7.0]), Some(1));
+        assert_eq!(
+            median_index(&[f64::NAN, 300.0, f64::INFINITY, 100.0, 200.0]),
+            Some(4)
+        );
+        assert_eq!(median_index(&[f64::NAN, f64::NAN]), None);
+        assert_eq!(median_index(&[]), None);
     }
 
     #[test]

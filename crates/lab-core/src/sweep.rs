@@ -1,4 +1,5 @@
-//! Sweeps of the I/O lab: the levels of load to run, and each level's steady-state summary.
+//! Sweeps: the levels each lab runs (load for I/O, threads and tasks for CPU), and the I/O
+//! levels' steady-state summary.
 
 use crate::span::Span;
 use crate::stats::{saturating_u32, LatencyMs, Summary};
@@ -16,6 +17,23 @@ pub fn concurrency_levels(max_c: u32) -> Vec<u32> {
         levels.push(max_c);
     }
     levels
+}
+
+/// Task counts per level of a CPU sweep over granularity: 1, 4, 16, ... below `max_tasks`, then
+/// `max_tasks` itself (65 536 gives 9 levels, 100 gives 1, 4, 16, 64, 100; 0 gives none).
+pub fn task_levels(max_tasks: u32) -> Vec<u32> {
+    let mut levels: Vec<u32> = std::iter::successors(Some(1u32), |t| t.checked_mul(4))
+        .take_while(|&t| t < max_tasks)
+        .collect();
+    if max_tasks > 0 {
+        levels.push(max_tasks);
+    }
+    levels
+}
+
+/// Thread counts per level of a CPU sweep over threads: 1, 2, ..., `max_threads`.
+pub fn thread_levels(max_threads: u32) -> Vec<u32> {
+    (1..=max_threads).collect()
 }
 
 /// Arrival rates per level: max/8, 2·max/8, ..., max, each to 3 significant digits.
@@ -125,6 +143,29 @@ mod tests {
         assert_eq!(top.len(), 33);
         assert_eq!(top[31], 1 << 31);
         assert_eq!(top[32], u32::MAX);
+    }
+
+    #[test]
+    fn task_levels_are_powers_of_four_then_the_top() {
+        assert_eq!(task_levels(64), [1, 4, 16, 64]);
+        assert_eq!(task_levels(100), [1, 4, 16, 64, 100]);
+        assert_eq!(
+            task_levels(65_536),
+            [1, 4, 16, 64, 256, 1024, 4096, 16_384, 65_536]
+        );
+        assert_eq!(task_levels(1), [1]);
+        assert_eq!(task_levels(2), [1, 2]);
+        assert!(task_levels(0).is_empty());
+        let top = task_levels(u32::MAX);
+        assert_eq!(top.len(), 17);
+        assert_eq!(top[15], 1 << 30);
+    }
+
+    #[test]
+    fn thread_levels_count_up() {
+        assert_eq!(thread_levels(4), [1, 2, 3, 4]);
+        assert_eq!(thread_levels(1), [1]);
+        assert!(thread_levels(0).is_empty());
     }
 
     #[test]

@@ -1,0 +1,17 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run'] });
+const page = await browser.newPage();
+await page.addInitScript(() => { window.__lt = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lt.push([e.entryType, Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: 'longtask', buffered: true });
+ new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lt.push([e.entryType, Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: 'long-animation-frame', buffered: true }); });
+await page.goto(process.argv[2]);
+await page.waitForSelector('[data-testid=env-pool][data-state=ready]', { timeout: 60000 });
+await page.evaluate(() => new Promise(r => setTimeout(() => { const t = performance.now(); while (performance.now() - t < 200); r(); }, 0)));
+await page.waitForTimeout(300);
+console.log('after js block', JSON.stringify(await page.evaluate(() => window.__lt)));
+await page.evaluate(() => window.__lt = []);
+await page.getByTestId('run-cpu-lab').click();
+await page.waitForSelector('[data-testid=run-status][data-state=done]', { timeout: 60000 });
+await page.waitForTimeout(300);
+console.log(await page.getByTestId('run-status').textContent());
+console.log('after wasm block', JSON.stringify(await page.evaluate(() => window.__lt)));
+await browser.close();

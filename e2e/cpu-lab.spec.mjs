@@ -1,0 +1,90 @@
+// The CPU lab on real web workers: two threads beat one, the lane limiter holds, every mode
+// agrees on the checksum, and only the main-thread mode freezes the page.
+import { ISOLATED, PLAIN } from '../playwright.config.mjs';
+import { test, expect, maxConcurrent } from './lab-page.mjs';
+
+async function runCpu(lab, query) {
+  await lab.open(ISOLATED, `?lab=cpu&${query}&autorun=1`);
+  await lab.waitForState('done');
+  return lab.exportJson();
+}
+
+for (const kernel of ['sha256', 'mandelbrot']) {
+  test(`two threads give a clear speedup over one: ${kernel}`, async ({ lab, page }) => {
+    test.skip((await page.evaluate(() => navigator.hardwareConcurrency)) < 2, 'needs two hardware threads');
+    const results = await runCpu(lab, `kernel=${kernel}&mode=lanes&threads=2&sweep=threads`);
+    const [one, two] = results.runs;
+    expect(one.params.level).toBe(1);
+    expect(two.params.level).toBe(2);
+    expect(one.cpu.repetitions).toHaveLength(3);
+    // Ideal is 2; the machine also runs the browser's main thread and the test runner.
+    expect(two.cpu.speedup).toBeGreaterThan(1.2);
+    expect(two.cpu.efficiency).toBeCloseTo(two.cpu.speedup / 2, 5);
+    expect(one.cpu.checksum).toBe(two.cpu.checksum);
+    // The lane limiter: never more worker lanes busy at once than T.
+    expect(maxConcurrent(one.spans)).toBe(1);
+    expect(maxConcurrent(two.spans)).toBeLessThanOrEqual(2);
+    expect(two.cpu.amdahl.kind).toBe('single');
+    await expect(page.getByTestId('speedup-chart')).toContainText('cannot be extrapolated');
+  });
+}
+
+test('every mode returns the same checksum; only the main thread mode freezes the page', async ({ lab }) => {
+  const checksums = {};
+  for (const mode of ['main', 'worker', 'lanes', 'rayon']) {
+    const [run] = (await runCpu(lab, `kernel=mandelbrot&mode=${mode}&tasks=32`)).runs;
+    checksums[mode] = run.cpu.checksum;
+    expect(run.summary.completed).toBe(32);
+    if (mode === 'main') {
+      expect(run.main_thread.long_tasks, 'main mode blocks the page').toBeGreaterThanOrEqual(1);
+      expect(new Set(run.spans.map((s) => s.lane))).toEqual(new Set(['main']));
+    } else {
+      expect(run.main_thread.long_tasks, `${mode} mode leaves the page free`).toBe(0);
+      expect(run.spans.every((s) => /^worker-\d+$/.test(s.lane))).toBe(true);
+    }
+  }
+  expect(new Set(Object.values(checksums)).size).toBe(1);
+});
+
+test('the image is drawn on the canvas and throughput counts pixels', async ({ lab, page }) => {
+  const [run] = (await runCpu(lab, 'kernel=mandelbrot&size=300&tasks=16')).runs;
+  expect(run.cpu.unit).toBe('pixels');
+  expect(run.cpu.items).toBe(300 * 200);
+  expect(run.summary.throughput_per_s).toBeCloseTo(run.cpu.items / (run.summary.wall_ms / 1000), 3);
+  const painted = await page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid=cpu-image]');
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let opaque = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) opaque++;
+    return { width: canvas.width, height: canvas.height, opaque };
+  });
+  expect(painted).toEqual({ width: 300, height: 200, opaque: 300 * 200 });
+});
+
+test('a sweep over the task count shows per-task overhead winning', async ({ lab, page }) => {
+  const results = await runCpu(lab, 'kernel=stats&size=200000&tasks=65536&sweep=tasks');
+  const levels = results.runs.map((r) => r.params.level);
+  expect(levels).toEqual([1, 4, 16, 64, 256, 1024, 4096, 16384, 65536]);
+  const throughput = results.runs.map((r) => r.summary.throughput_per_s);
+  const best = Math.max(...throughput);
+  expect(throughput[throughput.length - 1]).toBeLessThan(best * 0.7);
+  expect(new Set(results.runs.map((r) => r.cpu.checksum)).size).toBe(1);
+  await expect(page.getByTestId('cpu-curve')).toContainText('overhead wins');
+});
+
+test('bad CPU settings name the field and its range, and nothing runs', async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?lab=cpu&kernel=fft&tasks=0&mode=gpu&autorun=1');
+  await expect(lab.configError).toContainText('kernel must be one of mandelbrot, blur, stats, sha256');
+  await expect(lab.configError).toContainText('tasks must be a whole number from 1 to 65536');
+  await expect(lab.configError).toContainText('mode must be one of');
+  await page.waitForTimeout(800);
+  await expect(lab.status).toHaveAttribute('data-state', 'idle');
+  await lab.open(ISOLATED, '?lab=cpu&kernel=mandelbrot&size=5');
+  await expect(lab.configError).toContainText('size must be a whole number from 16 to 4000 pixels wide for mandelbrot');
+});
+
+test('without isolation the CPU lab refuses parallel modes in words', async ({ lab }) => {
+  await lab.open(PLAIN, '?lab=cpu&kernel=sha256&mode=rayon&autorun=1');
+  await lab.waitForState('error');
+  await expect(lab.status).toContainText('worker pool');
+});

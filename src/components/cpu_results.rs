@@ -1,0 +1,226 @@
+//! What a CPU run or sweep measured: job latency and throughput in the kernel's unit, the
+//! checksum every mode must agree on, how busy each lane was, and the speedup charts.
+
+use lab_core::config::CpuSweep;
+use lab_core::format;
+use lab_core::schema::{CpuBlock, RunRecord};
+use leptos::prelude::*;
+
+use super::latency_throughput::{LatencyThroughput, Point};
+use super::speedup_chart::SpeedupChart;
+use super::summary::Summary;
+use super::timeline::Timeline;
+use crate::state::LabState;
+
+/// One run: the numbers, the checksum, the lanes, the timeline.
+#[component]
+pub fn CpuRunView(record: RunRecord, resolution_ms: f64) -> impl IntoView {
+    let cpu = record.cpu.clone();
+    view! {
+        <div class="result" data-testid="result" data-kind="cpu">
+            <p class="result-label" data-testid="result-detail">{record.label.clone()}</p>
+            <Summary record=record.clone() resolution_ms=resolution_ms />
+            {cpu.map(|cpu| view! { <CpuFacts cpu=cpu resolution_ms=resolution_ms /> })}
+            <Timeline record=record />
+        </div>
+    }
+}
+
+/// Checksum, work, speedup, data statistics and lane usage of one run.
+#[component]
+fn CpuFacts(cpu: CpuBlock, resolution_ms: f64) -> impl IntoView {
+    let ms = move |v: f64| format::ms(v, resolution_ms);
+    let unit = cpu.unit.clone().unwrap_or_default();
+    let work = cpu
+        .items
+        .map(|items| format!("{items} {unit} of work"))
+        .unwrap_or_default();
+    let speedup = match (cpu.speedup, cpu.efficiency) {
+        (Some(s), Some(e)) => format!(
+            "Speedup {s:.2}× against one thread measured in this page, efficiency {:.0}%.",
+            e * 100.0
+        ),
+        _ => "No speedup yet: run the same job with mode=worker (one thread) or a threads sweep to measure the baseline.".to_owned(),
+    };
+    let stats = cpu.stats.map(|s| {
+        view! {
+            <p class="check" data-testid="data-stats">
+                <strong>"The data: "</strong>
+                {format!(
+                    "{} values, mean {:.1}, standard deviation {:.1}, min {}, max {}.",
+                    s.count, s.mean, s.std_dev, s.min, s.max
+                )}
+            </p>
+        }
+    });
+    let lanes = cpu
+        .lanes
+        .iter()
+        .map(|l| {
+            view! {
+                <tr>
+                    <th scope="row">{l.lane.to_string()}</th>
+                    <td>{l.tasks}</td>
+                    <td>{ms(l.busy_ms)}</td>
+                    <td>{ms(l.idle_ms)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="checks">
+            <p class="check">
+                <strong>"Checksum "</strong>
+                <code data-testid="checksum">{cpu.checksum.clone()}</code>
+                {format!(" over {work}: every mode and thread count must give the same one.")}
+            </p>
+            <p class="check" data-testid="speedup">{speedup}</p>
+            {stats}
+            <table class="levels" data-testid="lane-usage">
+                <thead>
+                    <tr>
+                        <th scope="col">"lane"</th>
+                        <th scope="col">"tasks"</th>
+                        <th scope="col">"busy"</th>
+                        <th scope="col">"idle"</th>
+                    </tr>
+                </thead>
+                <tbody>{lanes}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A sweep: speedup (threads) and job latency against throughput, a table, the last timeline.
+#[component]
+pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
+    let ms = move |v: f64| format::ms(v, resolution_ms);
+    let state = expect_context::<LabState>();
+    let by_threads = state
+        .settings
+        .with_untracked(|s| s.cpu().and_then(|c| c.sweep))
+        == Some(CpuSweep::Threads);
+    let unit = records
+        .first()
+        .and_then(|r| r.cpu.as_ref()?.unit.clone())
+        .unwrap_or_else(|| "items".to_owned());
+    let speedups: Vec<(u32, f64)> = records
+        .iter()
+        .filter_map(|r| {
+            let cpu = r.cpu.as_ref()?;
+            Some((cpu.threads?, cpu.speedup?))
+        })
+        .collect();
+    let amdahl = records.last().and_then(|r| r.cpu.as_ref()?.amdahl.clone());
+    let points: Vec<Point> = records
+        .iter()
+        .map(|r| {
+            let slowest = r.cpu.as_ref().map_or(r.summary.wall_ms, |c| {
+                c.repetitions
+                    .iter()
+                    .copied()
+                    .fold(r.summary.wall_ms, f64::max)
+            });
+            Point {
+                label: r.label.clone(),
+                throughput: r.summary.throughput_per_s,
+                p50: r.summary.wall_ms,
+                p99: slowest,
+            }
+        })
+        .collect();
+    let caption = if by_threads {
+        "Job latency against throughput: more threads, more work per second, shorter jobs."
+            .to_owned()
+    } else {
+        let best = records.iter().max_by(|a, b| {
+            a.summary
+                .throughput_per_s
+                .total_cmp(&b.summary.throughput_per_s)
+        });
+        match (best, records.last()) {
+            (Some(best), Some(last)) if best.label != last.label => format!(
+                "Throughput peaks at {}; with {} each task is so small that per-task overhead wins.",
+                best.label, last.label
+            ),
+            _ => "Throughput grows with the task count here: the tasks never got small enough for overhead to win.".to_owned(),
+        }
+    };
+    let rows = records
+        .iter()
+        .map(|r| {
+            let cpu = r.cpu.clone();
+            let speedup = cpu.as_ref().and_then(|c| c.speedup);
+            let efficiency = cpu.as_ref().and_then(|c| c.efficiency);
+            let karp = cpu.as_ref().and_then(|c| c.karp_flatt);
+            let reps = cpu
+                .as_ref()
+                .map(|c| {
+                    c.repetitions
+                        .iter()
+                        .map(|w| ms(*w))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            view! {
+                <tr>
+                    <th scope="row">{r.label.clone()}</th>
+                    <td>{ms(r.summary.wall_ms)}</td>
+                    <td class="reps">{reps}</td>
+                    <td>{format::rate(r.summary.throughput_per_s)}</td>
+                    <td>{speedup.map_or("—".to_owned(), |s| format!("{s:.2}×"))}</td>
+                    <td>{efficiency.map_or("—".to_owned(), |e| format!("{:.0}%", e * 100.0))}</td>
+                    <td>{karp.map_or("—".to_owned(), |k| format!("{k:.3}"))}</td>
+                    <td><code>{cpu.map(|c| c.checksum).unwrap_or_default()}</code></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let last = records.last().cloned();
+    let x_label = if unit == "pixels" {
+        "throughput (pixels per second)"
+    } else if unit == "values" {
+        "throughput (values per second)"
+    } else {
+        "throughput (hashes per second)"
+    };
+    view! {
+        <div class="result" data-testid="result" data-kind="cpu-sweep">
+            {by_threads.then(|| view! { <SpeedupChart points=speedups amdahl=amdahl /> })}
+            <LatencyThroughput
+                points=points
+                model=Vec::new()
+                caption=caption
+                y_label="job latency (ms)"
+                x_label=x_label
+                legend=("median of 3 repetitions", "slowest repetition")
+                test_id="cpu-curve"
+            />
+            <table class="levels" data-testid="sweep-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"level"</th>
+                        <th scope="col">"job latency (median)"</th>
+                        <th scope="col">"repetitions"</th>
+                        <th scope="col">{format!("{unit} per second")}</th>
+                        <th scope="col">"speedup"</th>
+                        <th scope="col">"efficiency"</th>
+                        <th scope="col" title="Karp-Flatt: the experimentally determined serial fraction">"Karp-Flatt"</th>
+                        <th scope="col">"checksum"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="note">
+                "After one warm-up job, each level runs three times; the median is reported. Speedup and "
+                "efficiency are against the first level, measured in this page. Karp-Flatt is the serial "
+                "fraction each level implies; if it grows with T, overhead is growing, not the serial part."
+            </p>
+            {last.map(|record| view! {
+                <h3>{format!("Timeline of the last level ({})", record.label)}</h3>
+                <Timeline record=record />
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,94 @@
+//! Speedup against the thread count: the ideal line, Amdahl's law fitted to the measured
+//! points (only from three or more thread counts), and the points themselves.
+
+use lab_core::models::{amdahl_speedup, AmdahlEstimate};
+use lab_core::scale::LinearScale;
+use leptos::prelude::*;
+
+use super::axes::{x_axis, y_axis};
+
+const WIDTH: f64 = 560.0;
+const HEIGHT: f64 = 300.0;
+const LEFT: f64 = 58.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 14.0;
+const BOTTOM: f64 = 44.0;
+
+/// The chart, from `(threads, speedup)` points and the Amdahl estimate over them.
+#[component]
+pub fn SpeedupChart(points: Vec<(u32, f64)>, amdahl: Option<AmdahlEstimate>) -> impl IntoView {
+    let max_t = points.iter().map(|p| p.0).max().unwrap_or(1).max(2);
+    let top_t = f64::from(max_t) + 0.5;
+    let max_s = points.iter().map(|p| p.1).fold(f64::from(max_t), f64::max);
+    let x = LinearScale::new((0.0, top_t), (LEFT, WIDTH - RIGHT)).nice(6);
+    let y = LinearScale::new((0.0, max_s * 1.1), (HEIGHT - BOTTOM, TOP)).nice(5);
+    let ideal = format!(
+        "M{:.1},{:.1} L{:.1},{:.1}",
+        x.map(1.0),
+        y.map(1.0),
+        x.map(top_t.min(max_s * 1.1)),
+        y.map(top_t.min(max_s * 1.1))
+    );
+    let (caption, curve) = match &amdahl {
+        Some(AmdahlEstimate::Fitted { serial_fraction, limit, .. }) => {
+            let path: String = (0..=40)
+                .map(|i| {
+                    let t = 1.0 + (top_t - 1.0) * f64::from(i) / 40.0;
+                    let s = amdahl_speedup(*serial_fraction, t);
+                    format!("{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, x.map(t), y.map(s))
+                })
+                .collect();
+            let limit = limit.map_or("no limit".to_owned(), |l| format!("at most {l:.1}× however many cores"));
+            (
+                format!(
+                    "Amdahl's law fitted to {} thread counts: serial fraction {:.1}%, so {limit}.",
+                    points.len(),
+                    serial_fraction * 100.0
+                ),
+                Some(path),
+            )
+        }
+        Some(AmdahlEstimate::Single { threads, speedup, serial_fraction }) => (
+            format!(
+                "Speedup {speedup:.2}× on {threads} threads: a serial fraction of about {:.1}%. Two thread counts \
+                 give a single estimate; it cannot be extrapolated to more cores.",
+                serial_fraction * 100.0
+            ),
+            None,
+        ),
+        _ => ("Measure at least two thread counts for a speedup.".to_owned(), None),
+    };
+    let dots = points
+        .iter()
+        .map(|&(t, s)| {
+            let efficiency = s / f64::from(t) * 100.0;
+            view! {
+                <g class="level">
+                    <circle class="p50" cx=x.map(f64::from(t)) cy=y.map(s) r="4.5">
+                        <title>{format!("T = {t}: speedup {s:.2}×, efficiency {efficiency:.0}%")}</title>
+                    </circle>
+                    <text class="point-label" x=x.map(f64::from(t)) y=y.map(s) - 9.0 text-anchor="middle">
+                        {format!("{s:.2}× ({efficiency:.0}%)")}
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart" data-testid="speedup-chart">
+            <figcaption class="chart-title">{caption}</figcaption>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Speedup against threads">
+                {y_axis(y, LEFT, WIDTH - RIGHT, "speedup (×, against T = 1)")}
+                {x_axis(x, HEIGHT - BOTTOM, TOP, "threads (T)")}
+                <path class="ideal" d=ideal />
+                {curve.map(|d| view! { <path class="model" d=d /> })}
+                {dots}
+            </svg>
+            <div class="legend">
+                <span class="key p50">"measured (median of 3)"</span>
+                <span class="key ideal">"ideal: T×"</span>
+                <span class="key model">"Amdahl's law, fitted"</span>
+            </div>
+        </figure>
+    }
+}

@@ -1,0 +1,150 @@
+//! The CPU lab ("teamwork"): settings and presets on one side, the measured result on the other.
+
+use lab_core::config::{Lab, CPU_TASKS, CPU_THREADS};
+use lab_core::schema::RunKind;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::cpu_results::{CpuRunView, CpuSweepView};
+use crate::components::image_canvas::ImageCanvas;
+use crate::components::settings_form::{FormField, SettingsForm};
+use crate::labs;
+use crate::state::LabState;
+
+/// Links that set up the interesting cases.
+const PRESETS: &[(&str, &str)] = &[
+    (
+        "Mandelbrot across the pool",
+        "lab=cpu&kernel=mandelbrot&mode=rayon",
+    ),
+    (
+        "The same job on one worker",
+        "lab=cpu&kernel=mandelbrot&mode=worker",
+    ),
+    (
+        "On the main thread (freezes the page)",
+        "lab=cpu&kernel=mandelbrot&mode=main",
+    ),
+    (
+        "Speedup sweep: SHA-256",
+        "lab=cpu&kernel=sha256&mode=lanes&sweep=threads",
+    ),
+    (
+        "Speedup sweep: Mandelbrot",
+        "lab=cpu&kernel=mandelbrot&mode=lanes&sweep=threads",
+    ),
+    (
+        "Granularity sweep: statistics",
+        "lab=cpu&kernel=stats&tasks=65536&sweep=tasks",
+    ),
+    ("Blur an image", "lab=cpu&kernel=blur"),
+    ("Statistics of a data set", "lab=cpu&kernel=stats"),
+];
+
+/// The CPU lab.
+#[component]
+pub fn CpuLabPage() -> impl IntoView {
+    let state = expect_context::<LabState>();
+    let run = move |_| spawn_local(labs::cpu::run(state));
+    let fields = vec![
+        FormField::choice(
+            "kernel",
+            "Kernel",
+            &["mandelbrot", "blur", "stats", "sha256"],
+            "the kind of work",
+        ),
+        FormField {
+            name: "size",
+            label: "Size",
+            hint: "mandelbrot, blur: pixels wide; stats: values; sha256: blocks".to_owned(),
+            choices: &[],
+            placeholder: "kernel default",
+        },
+        FormField::int(CPU_TASKS, "Tasks"),
+        FormField::int(CPU_THREADS, "Threads (lanes)").optional("whole pool"),
+        FormField::choice(
+            "mode",
+            "Mode",
+            &["rayon", "lanes", "worker", "main"],
+            "where the tasks run",
+        ),
+        FormField::choice(
+            "sweep",
+            "Sweep",
+            &["", "threads", "tasks"],
+            "threads: T = 1 … threads; tasks: 1, 4, 16 … tasks",
+        )
+        .optional("single run"),
+    ];
+    let runs = Memo::new(move |_| {
+        state.runs.with(|runs| {
+            runs.iter()
+                .filter(|r| r.kind == RunKind::Cpu)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let image = move || {
+        state.settings.with(|s| {
+            s.cpu()
+                .is_some_and(|c| matches!(c.kernel.name(), "mandelbrot" | "blur"))
+        })
+    };
+    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    view! {
+        <div class="lab-grid">
+            <aside class="card controls">
+                <h2>"Teamwork: one job, many cores"</h2>
+                <p class="lesson">
+                    "The job is cut into tasks and the tasks are spread over web workers by rayon, like "
+                    "several cooks chopping at once. It goes out with "<code>"rayon::spawn"</code>
+                    " and its result comes back through a oneshot the main thread awaits (the shape of "
+                    <code>"await Task.Run(..)"</code>"); inside, "<code>"par_iter"</code>" or "
+                    <code>"rayon::scope"</code>" do what "<code>"Parallel.Invoke(..)"</code>" does in C#."
+                </p>
+                <p class="lesson">
+                    <strong>"main"</strong>": on the main thread, which freezes the page. "<strong>"worker"</strong>
+                    ": one worker, awaited; the page stays free. "<strong>"lanes"</strong>": at most T workers busy. "
+                    <strong>"rayon"</strong>": the whole pool, with work stealing."
+                </p>
+                <SettingsForm lab=Lab::Cpu fields=fields />
+                <button
+                    class="primary"
+                    data-testid="run-cpu-lab"
+                    on:click=run
+                    disabled=move || state.busy() || !state.settings_valid()
+                >
+                    "Run"
+                </button>
+                <div class="presets">
+                    <span class="presets-title">"Presets"</span>
+                    {PRESETS
+                        .iter()
+                        .map(|(name, query)| view! { <a href=format!("?{query}")>{*name}</a> })
+                        .collect_view()}
+                </div>
+            </aside>
+            <section class="results" data-testid="cpu-results">
+                <div class="result image-wrap" class:hidden=move || !image()>
+                    <ImageCanvas />
+                </div>
+                {move || {
+                    let runs = runs.get();
+                    match runs.len() {
+                        0 => {
+                            view! {
+                                <p class="empty">
+                                    "Not run yet. Pick a preset, or a kernel and a mode, then Run. A sweep over "
+                                    "threads measures the speedup against one thread and fits Amdahl's law."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        1 => view! { <CpuRunView record=runs[0].clone() resolution_ms=resolution() /> }.into_any(),
+                        _ => view! { <CpuSweepView records=runs resolution_ms=resolution() /> }.into_any(),
+                    }
+                }}
+            </section>
+        </div>
+    }
+}
