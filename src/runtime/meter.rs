@@ -123,7 +123,8 @@ impl Meter {
             .long_tasks
             .borrow()
             .iter()
-            .filter(|task| task.start_ms + task.duration_ms >= start_ms)
+            // Blocks that began before the run are not the run's doing.
+            .filter(|task| task.start_ms >= start_ms)
             .map(|task| LongTask {
                 start_ms: task.start_ms - start_ms,
                 duration_ms: task.duration_ms,
@@ -172,6 +173,13 @@ fn observe_long_tasks(log: LongTaskLog) -> Option<PerformanceObserver> {
 fn push_entries(log: &LongTaskLog, entries: impl Iterator<Item = JsValue>) {
     let mut log = log.borrow_mut();
     for entry in entries {
+        // A long animation frame in which no task blocked (a slow paint) is not a block.
+        let blocking = js_sys::Reflect::get(&entry, &"blockingDuration".into())
+            .ok()
+            .and_then(|b| b.as_f64());
+        if blocking == Some(0.0) {
+            continue;
+        }
         let entry: PerformanceEntry = entry.unchecked_into();
         log.push(LongTask {
             start_ms: clock::from_high_res(entry.start_time()),
