@@ -3,6 +3,17 @@
 use lab_core::scale::{format_tick, LinearScale};
 use leptos::prelude::*;
 
+/// A tick label, in thousands or millions when the numbers get long.
+fn tick_label(value: f64, step: f64) -> String {
+    if step >= 1e6 {
+        format!("{}M", format_tick(value / 1e6, step / 1e6))
+    } else if step >= 1e3 && value.abs() >= 1e4 {
+        format!("{}k", format_tick(value / 1e3, step / 1e3))
+    } else {
+        format_tick(value, step)
+    }
+}
+
 fn step(ticks: &[f64]) -> f64 {
     match ticks {
         [a, b, ..] => b - a,
@@ -23,7 +34,7 @@ pub fn x_axis(x: LinearScale, y: f64, top: f64, label: &'static str) -> impl Int
                     let px = x.map(t);
                     view! {
                         <line class="grid" x1=px x2=px y1=top y2=y />
-                        <text x=px y=y + 14.0 text-anchor="middle">{format_tick(t, step)}</text>
+                        <text x=px y=y + 14.0 text-anchor="middle">{tick_label(t, step)}</text>
                     }
                 })
                 .collect_view()}
@@ -46,7 +57,7 @@ pub fn y_axis(y: LinearScale, x: f64, right: f64, label: &'static str) -> impl I
                     let py = y.map(t);
                     view! {
                         <line class="grid" x1=x x2=right y1=py y2=py />
-                        <text x=x - 6.0 y=py + 3.5 text-anchor="end">{format_tick(t, step)}</text>
+                        <text x=x - 6.0 y=py + 3.5 text-anchor="end">{tick_label(t, step)}</text>
                     }
                 })
                 .collect_view()}

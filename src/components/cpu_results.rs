@@ -149,6 +149,7 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
     let rows = records
         .iter()
         .map(|r| {
+            let unit = unit.clone();
             let cpu = r.cpu.clone();
             let speedup = cpu.as_ref().and_then(|c| c.speedup);
             let efficiency = cpu.as_ref().and_then(|c| c.efficiency);
@@ -168,7 +169,7 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
                     <th scope="row">{r.label.clone()}</th>
                     <td>{ms(r.summary.wall_ms)}</td>
                     <td class="reps">{reps}</td>
-                    <td>{format::rate(r.summary.throughput_per_s)}</td>
+                    <td>{format::rate_of(r.summary.throughput_per_s, &unit)}</td>
                     <td>{speedup.map_or("—".to_owned(), |s| format!("{s:.2}×"))}</td>
                     <td>{efficiency.map_or("—".to_owned(), |e| format!("{:.0}%", e * 100.0))}</td>
                     <td>{karp.map_or("—".to_owned(), |k| format!("{k:.3}"))}</td>
@@ -203,7 +204,7 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
                         <th scope="col">"level"</th>
                         <th scope="col">"job latency (median)"</th>
                         <th scope="col">"repetitions"</th>
-                        <th scope="col">{format!("{unit} per second")}</th>
+                        <th scope="col">"throughput"</th>
                         <th scope="col">"speedup"</th>
                         <th scope="col">"efficiency"</th>
                         <th scope="col" title="Karp-Flatt: the experimentally determined serial fraction">"Karp-Flatt"</th>

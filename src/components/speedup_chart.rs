@@ -29,6 +29,7 @@ pub fn SpeedupChart(points: Vec<(u32, f64)>, amdahl: Option<AmdahlEstimate>) -> 
         x.map(top_t.min(max_s * 1.1)),
         y.map(top_t.min(max_s * 1.1))
     );
+    let fitted = matches!(amdahl, Some(AmdahlEstimate::Fitted { .. }));
     let (caption, curve) = match &amdahl {
         Some(AmdahlEstimate::Fitted { serial_fraction, limit, .. }) => {
             let path: String = (0..=40)
@@ -87,7 +88,7 @@ pub fn SpeedupChart(points: Vec<(u32, f64)>, amdahl: Option<AmdahlEstimate>) -> 
             <div class="legend">
                 <span class="key p50">"measured (median of 3)"</span>
                 <span class="key ideal">"ideal: T×"</span>
-                <span class="key model">"Amdahl's law, fitted"</span>
+                {fitted.then(|| view! { <span class="key model">"Amdahl's law, fitted"</span> })}
             </div>
         </figure>
     }

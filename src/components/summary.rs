@@ -18,6 +18,11 @@ struct Metric {
 #[component]
 pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
     let s = &record.summary;
+    let unit = record
+        .cpu
+        .as_ref()
+        .and_then(|c| c.unit.clone())
+        .unwrap_or_default();
     let ms = |v: f64| format::ms(v, resolution_ms);
     let mut metrics = vec![
         Metric {
@@ -44,9 +49,9 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         Metric {
             key: "throughput_per_s",
             label: "Throughput",
-            text: format::rate(s.throughput_per_s),
+            text: format::rate_of(s.throughput_per_s, &unit),
             value: s.throughput_per_s,
-            meaning: "completed per second of wall time",
+            meaning: "work done per second of wall time (requests, or the kernel's unit)",
         },
     ];
     if let Some(latency) = s.latency_ms {

@@ -325,10 +325,10 @@ fn verdict(state: LabState, records: &[RunRecord], is_sweep: bool) -> RunStatus 
         let s = &last.summary;
         let speed = speedup(last).map_or(String::new(), |s| format!(", speedup {s:.2}×"));
         format!(
-            "Done: {} in {}: {} {unit}/s{speed}.",
+            "Done: {} in {}: {}{speed}.",
             last.label,
             format::ms(s.wall_ms, resolution),
-            format::rate(s.throughput_per_s).trim_end_matches(" /s")
+            format::rate_of(s.throughput_per_s, &unit)
         )
     };
     if same {

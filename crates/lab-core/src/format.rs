@@ -33,6 +33,12 @@ pub fn ms(value: f64, resolution_ms: f64) -> String {
 
 /// A rate per second to 3 significant digits with an SI prefix: "123 /s", "1.2 k/s", "4.56 M/s".
 pub fn rate(per_s: f64) -> String {
+    rate_of(per_s, "")
+}
+
+/// A rate of `unit` per second, three significant digits: "9.07 M pixels/s"; an empty unit
+/// gives "9.07 M/s".
+pub fn rate_of(per_s: f64, unit: &str) -> String {
     if !per_s.is_finite() {
         return NOT_A_NUMBER.to_owned();
     }
@@ -44,10 +50,15 @@ pub fn rate(per_s: f64) -> String {
         .find(|&(_, scale)| rounded >= scale)
         .unwrap_or(("", 1.0));
     let number = trim_zeros(significant(per_s / scale, 3));
-    if prefix.is_empty() {
-        format!("{number} /s")
+    let unit = if unit.is_empty() {
+        String::new()
     } else {
-        format!("{number} {prefix}/s")
+        format!(" {unit}")
+    };
+    if prefix.is_empty() {
+        format!("{number}{unit} /s").replace(" /s", if unit.is_empty() { " /s" } else { "/s" })
+    } else {
+        format!("{number} {prefix}{unit}/s")
     }
 }
 
@@ -153,5 +164,13 @@ mod tests {
         assert_eq!(without_negative_zero("-0.00".to_owned()), "0.00");
         assert_eq!(without_negative_zero("-0".to_owned()), "0");
         assert_eq!(without_negative_zero("-0.01".to_owned()), "-0.01");
+    }
+
+    #[test]
+    fn rates_carry_their_unit() {
+        assert_eq!(rate_of(9_070_000.0, "pixels"), "9.07 M pixels/s");
+        assert_eq!(rate_of(250.0, "hashes"), "250 hashes/s");
+        assert_eq!(rate_of(250.0, ""), "250 /s");
+        assert_eq!(rate(1234.0), "1.23 k/s");
     }
 }
