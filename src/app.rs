@@ -9,8 +9,12 @@ use crate::components::export_button::ExportButton;
 use crate::components::live_meter::LiveMeter;
 use crate::components::run_status::RunStatusBar;
 use crate::pages::cpu_lab::CpuLabPage;
+use crate::pages::hybrid_lab::HybridLabPage;
 use crate::pages::io_lab::IoLabPage;
+use crate::pages::overview::OverviewPage;
 use crate::pages::start::StartPage;
+use crate::pages::tradeoff_lab::TradeoffLabPage;
+use crate::pages::wrong_lab::WrongLabPage;
 use crate::state::LabState;
 
 /// The whole lab.
@@ -47,6 +51,10 @@ pub fn App() -> impl IntoView {
             {tab(Lab::Start, "Start")}
             {tab(Lab::Io, "Timing: I/O")}
             {tab(Lab::Cpu, "Teamwork: CPU")}
+            {tab(Lab::Hybrid, "Together: pipeline")}
+            {tab(Lab::Wrong, "The wrong tool")}
+            {tab(Lab::Tradeoff, "Responsiveness")}
+            {tab(Lab::Overview, "Overview")}
         </nav>
         <section class="runbar" aria-label="Run">
             <RunStatusBar />
@@ -59,6 +67,10 @@ pub fn App() -> impl IntoView {
                 Lab::Start => view! { <StartPage /> }.into_any(),
                 Lab::Io => view! { <IoLabPage /> }.into_any(),
                 Lab::Cpu => view! { <CpuLabPage /> }.into_any(),
+                Lab::Hybrid => view! { <HybridLabPage /> }.into_any(),
+                Lab::Wrong => view! { <WrongLabPage /> }.into_any(),
+                Lab::Tradeoff => view! { <TradeoffLabPage /> }.into_any(),
+                Lab::Overview => view! { <OverviewPage /> }.into_any(),
             }}
         </main>
         <footer class="footer">

@@ -3,8 +3,10 @@
 
 pub mod cpu_batch;
 pub mod cpu_job;
+pub mod hybrid;
 pub mod io_batch;
 pub mod io_run;
+pub mod tradeoff;
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;

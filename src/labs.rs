@@ -2,8 +2,11 @@
 //! [`crate::experiments`], summarises with the core, and hands records to the [`LabState`].
 
 pub mod cpu;
+pub mod hybrid;
 pub mod io;
 pub mod start;
+pub mod tradeoff;
+pub mod wrong;
 
 use lab_core::config::Lab;
 use leptos::prelude::*;
@@ -16,5 +19,9 @@ pub async fn autorun(state: LabState) {
         Lab::Start => start::run_all(state).await,
         Lab::Io => io::run(state).await,
         Lab::Cpu => cpu::run(state).await,
+        Lab::Hybrid => hybrid::run(state).await,
+        Lab::Wrong => wrong::run(state).await,
+        Lab::Tradeoff => tradeoff::run(state).await,
+        Lab::Overview => {}
     }
 }

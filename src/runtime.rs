@@ -3,7 +3,9 @@
 
 pub mod clock;
 pub mod environment;
+pub mod event_loop;
 pub mod fetch;
+pub mod history;
 pub mod meter;
 pub mod pool;
 pub mod sim_server;

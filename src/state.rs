@@ -3,6 +3,7 @@
 //! Signals are only ever touched here, on the main thread.
 
 use lab_core::config::{self, FieldError, Lab, Settings};
+use lab_core::overview::overview_point;
 use lab_core::schema::{self, Export, RunRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,7 +11,7 @@ use leptos::task::spawn_local;
 use crate::experiments::{cpu_batch, Cancel, Progress};
 use crate::labs;
 use crate::runtime::meter::next_frame;
-use crate::runtime::{clock, environment, pool, sim_server, url};
+use crate::runtime::{clock, environment, history, pool, sim_server, url};
 
 /// The states of the run contract, as `data-state` spells them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -306,6 +307,8 @@ impl LabState {
     pub fn finish(self, status: RunStatus, records: Vec<RunRecord>) -> RunState {
         self.cancel.set_value(None);
         if !records.is_empty() {
+            let lab = self.settings.with_untracked(|s| s.lab());
+            history::append(records.iter().filter_map(|r| overview_point(lab, r)));
             self.runs.update(|runs| {
                 runs.retain(|r| !records.iter().any(|n| n.kind == r.kind));
                 runs.extend(records);

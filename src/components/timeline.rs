@@ -18,16 +18,15 @@ const AXIS: f64 = 34.0;
 /// Above this many spans, spans closer than a pixel are drawn as one bar.
 const MAX_BARS: usize = 400;
 
-/// A run drawn as spans on lanes.
+/// A run drawn as spans on lanes; `domain_ms` puts several runs on one time axis.
 #[component]
-pub fn Timeline(record: RunRecord) -> impl IntoView {
+pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> impl IntoView {
     let main = &record.main_thread;
     let lanes = lanes(&record.spans);
-    let end = record
-        .spans
-        .iter()
-        .map(|s| s.end_ms)
-        .fold(record.summary.wall_ms, f64::max);
+    let end = record.spans.iter().map(|s| s.end_ms).fold(
+        record.summary.wall_ms.max(domain_ms.unwrap_or(0.0)),
+        f64::max,
+    );
     let x = LinearScale::new((0.0, end.max(1.0)), (LEFT, WIDTH - RIGHT)).nice(6);
     let (_, domain_end) = x.domain();
     let lane_top = |index: usize| TOP + MAIN_ROW + GAP * 2.0 + index as f64 * (ROW + GAP);

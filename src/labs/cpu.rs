@@ -287,6 +287,9 @@ fn records(
                 summary,
                 spans: run.spans,
                 io: None,
+                hybrid: None,
+                wrong: None,
+                tradeoff: None,
             }
         })
         .collect()

@@ -283,6 +283,9 @@ fn record(
         summary,
         main_thread,
         spans: run.spans,
+        hybrid: None,
+        wrong: None,
+        tradeoff: None,
         cpu: None,
         io: Some(IoBlock {
             target: io.target,

@@ -78,6 +78,9 @@ pub async fn run_io(state: LabState) -> RunState {
         spans: batch.spans,
         cpu: None,
         io: None,
+        hybrid: None,
+        wrong: None,
+        tradeoff: None,
     };
     state.finish(RunStatus::new(run_state, text), vec![record])
 }
@@ -136,6 +139,9 @@ pub async fn run_cpu(state: LabState) -> RunState {
             threads,
         )),
         io: None,
+        hybrid: None,
+        wrong: None,
+        tradeoff: None,
     };
     state.finish(RunStatus::new(RunState::Done, text), vec![record])
 }

@@ -16,6 +16,8 @@ pub struct Answer {
     pub headers_at_ms: f64,
     /// Body length in bytes.
     pub bytes: u32,
+    /// The body itself, when asked for with [`get_body`].
+    pub body: Option<Vec<u8>>,
     headers: Headers,
 }
 
@@ -55,6 +57,15 @@ impl std::fmt::Display for FetchError {
 /// GETs `url`, bypassing the HTTP cache and sending no credentials, and reads the whole body.
 /// `signal` aborts it (a timeout signal reports [`FetchError::Timeout`]).
 pub async fn get(url: &str, signal: &AbortSignal) -> Result<Answer, FetchError> {
+    fetch(url, signal, false).await
+}
+
+/// Like [`get`], and keeps the body's bytes for processing.
+pub async fn get_body(url: &str, signal: &AbortSignal) -> Result<Answer, FetchError> {
+    fetch(url, signal, true).await
+}
+
+async fn fetch(url: &str, signal: &AbortSignal, keep_body: bool) -> Result<Answer, FetchError> {
     let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
     let init = RequestInit::new();
     init.set_cache(RequestCache::NoStore);
@@ -66,11 +77,15 @@ pub async fn get(url: &str, signal: &AbortSignal) -> Result<Answer, FetchError> 
         .unchecked_into();
     let headers_at_ms = clock::now_ms();
     let body = response.array_buffer().map_err(classify)?;
-    let body = JsFuture::from(body).await.map_err(classify)?;
+    let body: js_sys::ArrayBuffer = JsFuture::from(body)
+        .await
+        .map_err(classify)?
+        .unchecked_into();
     Ok(Answer {
         status: response.status(),
         headers_at_ms,
-        bytes: body.unchecked_into::<js_sys::ArrayBuffer>().byte_length(),
+        bytes: body.byte_length(),
+        body: keep_body.then(|| js_sys::Uint8Array::new(&body).to_vec()),
         headers: response.headers(),
     })
 }

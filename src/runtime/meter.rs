@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use lab_core::meter::{summarize_main_thread, LongTask, MainThreadSummary};
+use lab_core::meter::{summarize_main_thread, LongTask, MainThreadSummary, LONG_TASK_MS};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -123,8 +123,10 @@ impl Meter {
             .long_tasks
             .borrow()
             .iter()
-            // Blocks that began before the run are not the run's doing.
-            .filter(|task| task.start_ms >= start_ms)
+            // A block belongs to the run when most of it lies inside the run's window: the run's
+            // own first block starts with the click that started it, a moment before `start_ms`;
+            // a block left over from loading the page mostly lies before it.
+            .filter(|task| task.start_ms + task.duration_ms / 2.0 >= start_ms)
             .map(|task| LongTask {
                 start_ms: task.start_ms - start_ms,
                 duration_ms: task.duration_ms,
@@ -173,17 +175,31 @@ fn observe_long_tasks(log: LongTaskLog) -> Option<PerformanceObserver> {
 fn push_entries(log: &LongTaskLog, entries: impl Iterator<Item = JsValue>) {
     let mut log = log.borrow_mut();
     for entry in entries {
-        // A long animation frame in which no task blocked (a slow paint) is not a block.
-        let blocking = js_sys::Reflect::get(&entry, &"blockingDuration".into())
-            .ok()
-            .and_then(|b| b.as_f64());
-        if blocking == Some(0.0) {
-            continue;
-        }
-        let entry: PerformanceEntry = entry.unchecked_into();
+        let number = |key: &str| {
+            js_sys::Reflect::get(&entry, &key.into())
+                .ok()
+                .and_then(|v| v.as_f64())
+        };
+        let performance_entry: &PerformanceEntry = entry.unchecked_ref();
+        let start = performance_entry.start_time();
+        let duration = if performance_entry.entry_type() == "long-animation-frame" {
+            // Code resumed from a future (wasm with threads) can block a frame without the
+            // browser calling it a task: no long task, blockingDuration 0. The time before the
+            // frame could start rendering still says how long the main thread was busy.
+            let busy = number("renderStart")
+                .filter(|r| *r > 0.0)
+                .map_or(performance_entry.duration(), |r| r - start);
+            let blocking = number("blockingDuration").unwrap_or(0.0);
+            if blocking <= 0.0 && busy <= LONG_TASK_MS {
+                continue;
+            }
+            busy.max(blocking)
+        } else {
+            performance_entry.duration()
+        };
         log.push(LongTask {
-            start_ms: clock::from_high_res(entry.start_time()),
-            duration_ms: entry.duration(),
+            start_ms: clock::from_high_res(start),
+            duration_ms: duration,
         });
     }
 }

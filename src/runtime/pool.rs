@@ -6,6 +6,7 @@
 //! in flight ends with [`PoolLost`] instead of waiting forever.
 
 use std::cell::RefCell;
+use std::future::Future;
 
 use futures::channel::oneshot;
 use futures::future::{select, Either};
@@ -72,23 +73,38 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    if LOST.with(|lost| lost.borrow().is_some()) {
-        return Err(PoolLost);
-    }
+    submit(job).await
+}
+
+/// Sends `job` to the pool now (not when the future is first polled) and returns the future of
+/// its result: a pipeline hands work over at once and awaits it later.
+pub fn submit<T, F>(job: F) -> impl Future<Output = Result<T, PoolLost>>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let lost_already = LOST.with(|lost| lost.borrow().is_some());
     let (sender, receiver) = oneshot::channel();
-    rayon::spawn(move || {
-        // The receiver only goes away when the page gave up on the job.
-        let _ = sender.send(job());
-    });
+    if !lost_already {
+        rayon::spawn(move || {
+            // The receiver only goes away when the page gave up on the job.
+            let _ = sender.send(job());
+        });
+    }
     let (lost_sender, lost) = oneshot::channel();
     WAITING.with(|waiting| {
         let mut waiting = waiting.borrow_mut();
         waiting.retain(|job| !job.is_canceled());
         waiting.push(lost_sender);
     });
-    match select(receiver, lost).await {
-        Either::Left((Ok(result), _)) => Ok(result),
-        _ => Err(PoolLost),
+    async move {
+        if lost_already {
+            return Err(PoolLost);
+        }
+        match select(receiver, lost).await {
+            Either::Left((Ok(result), _)) => Ok(result),
+            _ => Err(PoolLost),
+        }
     }
 }
 

@@ -18,12 +18,24 @@ pub enum Lab {
     Io,
     /// The CPU lab: real kernels split into tasks, run across threads in four modes.
     Cpu,
+    /// The hybrid lab: fetch items, then process each one, in three pipeline strategies.
+    Hybrid,
+    /// The wrong-tool lab: four mistakes, each run next to its fix.
+    Wrong,
+    /// The trade-off lab: long work on the main thread, sliced, against the same on workers.
+    Tradeoff,
+    /// The overview: what each lab showed, side by side.
+    Overview,
 }
 
 named_choices!(Lab {
     Start => "start",
     Io => "io",
     Cpu => "cpu",
+    Hybrid => "hybrid",
+    Wrong => "wrong",
+    Tradeoff => "tradeoff",
+    Overview => "overview",
 });
 
 /// What the I/O lab's requests go to.
@@ -112,6 +124,104 @@ pub enum CpuSweep {
 named_choices!(CpuSweep {
     Threads => "threads",
     Tasks => "tasks",
+});
+
+/// How the hybrid lab combines fetching items with processing them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// One item at a time: fetch it, process it, then the next.
+    Sequential,
+    /// Fetch every item (`c` at a time), then process them all on the worker pool.
+    Phased,
+    /// Process each item on the worker pool as soon as its fetch returns.
+    Pipelined,
+    /// Run the three strategies one after another.
+    All,
+}
+
+named_choices!(Strategy {
+    Sequential => "sequential",
+    Phased => "phased",
+    Pipelined => "pipelined",
+    All => "all",
+});
+
+/// The strategies a hybrid run can actually use, in the order [`Strategy::All`] runs them.
+pub const STRATEGIES: [Strategy; 3] = [Strategy::Sequential, Strategy::Phased, Strategy::Pipelined];
+
+/// A mistake the wrong-tool lab demonstrates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WrongCase {
+    /// CPU work wrapped in async code on the main thread.
+    #[serde(rename = "cpu-on-main")]
+    CpuOnMain,
+    /// Independent requests awaited one after another in a loop.
+    #[serde(rename = "await-in-loop")]
+    AwaitInLoop,
+    /// Requests made from worker threads that block while they wait.
+    #[serde(rename = "blocking-io")]
+    BlockingIo,
+    /// Parallel work cut into tasks too small to pay for their scheduling.
+    #[serde(rename = "tiny-tasks")]
+    TinyTasks,
+}
+
+named_choices!(WrongCase {
+    CpuOnMain => "cpu-on-main",
+    AwaitInLoop => "await-in-loop",
+    BlockingIo => "blocking-io",
+    TinyTasks => "tiny-tasks",
+});
+
+impl WrongCase {
+    /// A heading for the case, e.g. "CPU work made async on the main thread".
+    pub fn title(self) -> &'static str {
+        match self {
+            WrongCase::CpuOnMain => "CPU work made async on the main thread",
+            WrongCase::AwaitInLoop => "Awaiting I/O one request at a time",
+            WrongCase::BlockingIo => "I/O on blocking worker threads",
+            WrongCase::TinyTasks => "Parallel work in tiny tasks",
+        }
+    }
+
+    /// What the case teaches, in the kitchen picture: async is timing, parallel is teamwork.
+    pub fn lesson(self) -> &'static str {
+        match self {
+            WrongCase::CpuOnMain => {
+                "Marking CPU work async does not give it another cook: the one who takes the \
+                 orders still does all the chopping, and no order is taken meanwhile. Send it to \
+                 the worker pool instead."
+            }
+            WrongCase::AwaitInLoop => {
+                "Awaiting each request before sending the next is a cook who bakes one dish, \
+                 waits for it, and only then puts the next one in the oven. Put every dish in, then \
+                 wait for them together: the waits overlap instead of adding up."
+            }
+            WrongCase::BlockingIo => {
+                "A worker thread that blocks on a request is a cook standing at the oven door: \
+                 with four cooks, only four dishes can be baking at once. Waiting needs no cook, \
+                 so leave it to async and keep the cooks for chopping."
+            }
+            WrongCase::TinyTasks => {
+                "Handing out one pea at a time keeps the cooks busy passing work around rather \
+                 than chopping. Give each cook a real pile of work, so the handing out costs \
+                 little next to the work itself."
+            }
+        }
+    }
+}
+
+/// What a trade-off sweep varies from level to level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TradeoffSweep {
+    /// Time between yields of the sliced main-thread work (see [`crate::sweep::slice_levels`]).
+    SliceMs,
+}
+
+named_choices!(TradeoffSweep {
+    SliceMs => "slice_ms",
 });
 
 /// A whole-number setting with its accepted range, default and unit.
@@ -288,6 +398,71 @@ pub const CPU_THREADS: IntField = IntField {
     unit: "threads",
 };
 
+/// Items a hybrid run fetches and processes.
+pub const HYBRID_N: IntField = IntField {
+    name: "n",
+    min: 1,
+    max: 500,
+    default: 24,
+    unit: "items",
+};
+
+/// Fetches a hybrid run keeps in flight.
+pub const HYBRID_C: IntField = IntField {
+    name: "c",
+    min: 1,
+    max: 64,
+    default: 6,
+    unit: "fetches in flight",
+};
+
+/// Latency of each hybrid fetch from the simulated server.
+pub const HYBRID_LATENCY: FloatField = FloatField {
+    name: "latency_ms",
+    min: 0.0,
+    max: 5000.0,
+    default: 60.0,
+    unit: "ms",
+};
+
+/// Time the sliced main-thread work runs before it yields to the page.
+pub const TRADEOFF_SLICE: FloatField = FloatField {
+    name: "slice_ms",
+    min: 1.0,
+    max: 1000.0,
+    default: 16.0,
+    unit: "ms between yields",
+};
+
+/// The per-item size of a hybrid run: about 30 ms on one WebAssembly worker, half the default
+/// latency, so fetching and processing weigh about the same; clamped into the kernel's range.
+pub fn hybrid_default_size(kernel: Kernel) -> u32 {
+    let size = match kernel {
+        Kernel::Sha256 => 420,
+        Kernel::Mandelbrot => 260,
+        Kernel::Blur => 240,
+        Kernel::Stats => 3_000_000,
+    };
+    clamp_size(kernel, size)
+}
+
+/// The size of a trade-off run: about 0.6 s on one WebAssembly worker, long enough to freeze the
+/// page visibly; clamped into the kernel's range.
+pub fn tradeoff_default_size(kernel: Kernel) -> u32 {
+    let size = match kernel {
+        Kernel::Sha256 => 9000,
+        Kernel::Mandelbrot => 2400,
+        Kernel::Blur => 2000,
+        Kernel::Stats => 50_000_000,
+    };
+    clamp_size(kernel, size)
+}
+
+fn clamp_size(kernel: Kernel, size: u32) -> u32 {
+    let field = kernel.size_field();
+    size.clamp(field.min, field.max)
+}
+
 /// The longest accepted [`IoSettings::url`], in characters.
 pub const URL_MAX_CHARS: usize = 2000;
 
@@ -412,6 +587,14 @@ pub enum LabSettings {
     Io(IoSettings),
     /// The CPU lab.
     Cpu(CpuSettings),
+    /// The hybrid lab.
+    Hybrid(HybridSettings),
+    /// The wrong-tool lab.
+    Wrong(WrongSettings),
+    /// The trade-off lab.
+    Tradeoff(TradeoffSettings),
+    /// The overview.
+    Overview(OverviewSettings),
 }
 
 impl Default for LabSettings {
@@ -529,6 +712,81 @@ impl Default for CpuSettings {
     }
 }
 
+/// Settings of the hybrid lab.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HybridSettings {
+    /// How fetching and processing are combined.
+    pub strategy: Strategy,
+    /// Items to fetch and process (see [`HYBRID_N`]).
+    pub n: u32,
+    /// Fetches in flight, at most `n` (see [`HYBRID_C`]).
+    pub c: u32,
+    /// Latency of each fetch, in ms (see [`HYBRID_LATENCY`]).
+    pub latency_ms: f64,
+    /// The work done on each item.
+    pub kernel: Kernel,
+    /// The work per item, in the kernel's unit (see [`hybrid_default_size`]).
+    pub size: u32,
+}
+
+impl Default for HybridSettings {
+    fn default() -> Self {
+        let kernel = Kernel::Sha256;
+        HybridSettings {
+            strategy: Strategy::All,
+            n: HYBRID_N.default,
+            c: HYBRID_C.default,
+            latency_ms: HYBRID_LATENCY.default,
+            kernel,
+            size: hybrid_default_size(kernel),
+        }
+    }
+}
+
+/// Settings of the wrong-tool lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrongSettings {
+    /// The mistake to demonstrate.
+    pub case: WrongCase,
+}
+
+impl Default for WrongSettings {
+    fn default() -> Self {
+        WrongSettings {
+            case: WrongCase::CpuOnMain,
+        }
+    }
+}
+
+/// Settings of the trade-off lab.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TradeoffSettings {
+    /// The work to run.
+    pub kernel: Kernel,
+    /// The amount of work, in the kernel's unit (see [`tradeoff_default_size`]).
+    pub size: u32,
+    /// Time between yields of the sliced main-thread run, in ms (see [`TRADEOFF_SLICE`]).
+    pub slice_ms: f64,
+    /// What a sweep varies; absent for a single run.
+    pub sweep: Option<TradeoffSweep>,
+}
+
+impl Default for TradeoffSettings {
+    fn default() -> Self {
+        let kernel = Kernel::Sha256;
+        TradeoffSettings {
+            kernel,
+            size: tradeoff_default_size(kernel),
+            slice_ms: TRADEOFF_SLICE.default,
+            sweep: None,
+        }
+    }
+}
+
+/// Settings of the overview, which has none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverviewSettings {}
+
 impl Settings {
     /// The settings `lab` starts from, with autorun off.
     pub fn defaults(lab: Lab) -> Settings {
@@ -536,6 +794,10 @@ impl Settings {
             Lab::Start => LabSettings::Start(StartSettings::default()),
             Lab::Io => LabSettings::Io(IoSettings::default()),
             Lab::Cpu => LabSettings::Cpu(CpuSettings::default()),
+            Lab::Hybrid => LabSettings::Hybrid(HybridSettings::default()),
+            Lab::Wrong => LabSettings::Wrong(WrongSettings::default()),
+            Lab::Tradeoff => LabSettings::Tradeoff(TradeoffSettings::default()),
+            Lab::Overview => LabSettings::Overview(OverviewSettings::default()),
         };
         Settings {
             lab,
@@ -549,6 +811,10 @@ impl Settings {
             LabSettings::Start(_) => Lab::Start,
             LabSettings::Io(_) => Lab::Io,
             LabSettings::Cpu(_) => Lab::Cpu,
+            LabSettings::Hybrid(_) => Lab::Hybrid,
+            LabSettings::Wrong(_) => Lab::Wrong,
+            LabSettings::Tradeoff(_) => Lab::Tradeoff,
+            LabSettings::Overview(_) => Lab::Overview,
         }
     }
 
@@ -556,7 +822,7 @@ impl Settings {
     pub fn start(&self) -> Option<&StartSettings> {
         match &self.lab {
             LabSettings::Start(start) => Some(start),
-            LabSettings::Io(_) | LabSettings::Cpu(_) => None,
+            _ => None,
         }
     }
 
@@ -564,7 +830,7 @@ impl Settings {
     pub fn io(&self) -> Option<&IoSettings> {
         match &self.lab {
             LabSettings::Io(io) => Some(io),
-            LabSettings::Start(_) | LabSettings::Cpu(_) => None,
+            _ => None,
         }
     }
 
@@ -572,7 +838,39 @@ impl Settings {
     pub fn cpu(&self) -> Option<&CpuSettings> {
         match &self.lab {
             LabSettings::Cpu(cpu) => Some(cpu),
-            LabSettings::Start(_) | LabSettings::Io(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The hybrid lab's settings, if this is the hybrid lab.
+    pub fn hybrid(&self) -> Option<&HybridSettings> {
+        match &self.lab {
+            LabSettings::Hybrid(hybrid) => Some(hybrid),
+            _ => None,
+        }
+    }
+
+    /// The wrong-tool lab's settings, if this is the wrong-tool lab.
+    pub fn wrong(&self) -> Option<&WrongSettings> {
+        match &self.lab {
+            LabSettings::Wrong(wrong) => Some(wrong),
+            _ => None,
+        }
+    }
+
+    /// The trade-off lab's settings, if this is the trade-off lab.
+    pub fn tradeoff(&self) -> Option<&TradeoffSettings> {
+        match &self.lab {
+            LabSettings::Tradeoff(tradeoff) => Some(tradeoff),
+            _ => None,
+        }
+    }
+
+    /// The overview's settings, if this is the overview.
+    pub fn overview(&self) -> Option<&OverviewSettings> {
+        match &self.lab {
+            LabSettings::Overview(overview) => Some(overview),
+            _ => None,
         }
     }
 
@@ -587,6 +885,10 @@ impl Settings {
             }
             LabSettings::Io(io) => io.push_pairs(&mut pairs),
             LabSettings::Cpu(cpu) => cpu.push_pairs(&mut pairs),
+            LabSettings::Hybrid(hybrid) => hybrid.push_pairs(&mut pairs),
+            LabSettings::Wrong(wrong) => pairs.push(("case", wrong.case.name().to_owned())),
+            LabSettings::Tradeoff(tradeoff) => tradeoff.push_pairs(&mut pairs),
+            LabSettings::Overview(OverviewSettings {}) => {}
         }
         if self.autorun {
             pairs.push(("autorun", "1".to_owned()));
@@ -642,6 +944,28 @@ impl CpuSettings {
     }
 }
 
+impl HybridSettings {
+    fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push(("strategy", self.strategy.name().to_owned()));
+        pairs.push((HYBRID_N.name, self.n.to_string()));
+        pairs.push((HYBRID_C.name, self.c.to_string()));
+        pairs.push((HYBRID_LATENCY.name, self.latency_ms.to_string()));
+        pairs.push(("kernel", self.kernel.name().to_owned()));
+        pairs.push(("size", self.size.to_string()));
+    }
+}
+
+impl TradeoffSettings {
+    fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push(("kernel", self.kernel.name().to_owned()));
+        pairs.push(("size", self.size.to_string()));
+        pairs.push((TRADEOFF_SLICE.name, self.slice_ms.to_string()));
+        if let Some(sweep) = self.sweep {
+            pairs.push(("sweep", sweep.name().to_owned()));
+        }
+    }
+}
+
 /// The query's `key=value` pairs in order, percent-decoded, without the leading '?' or empty pairs.
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
     let query = query.strip_prefix('?').unwrap_or(query);
@@ -659,7 +983,8 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 ///
 /// `lab` picks the lab (start when absent); only that lab's keys and `autorun` are read, other
 /// keys are ignored, and when a key repeats the last value wins. An empty value for an optional
-/// setting (`rate=`, `capacity=`, `url=`, `sweep=`, `threads=`) leaves it absent.
+/// setting (`rate=`, `capacity=`, `url=`, `sweep=`, `threads=`) leaves it absent. The overview
+/// reads no keys.
 pub fn parse_query(query: &str) -> Result<Settings, Vec<FieldError>> {
     let pairs = query_pairs(query);
     let raw = |key: &str| {
@@ -682,6 +1007,10 @@ pub fn parse_query(query: &str) -> Result<Settings, Vec<FieldError>> {
         Some(Lab::Start) => Some(LabSettings::Start(parse_start(&raw, &mut errors))),
         Some(Lab::Io) => parse_io(&raw, &mut errors).map(LabSettings::Io),
         Some(Lab::Cpu) => parse_cpu(&raw, &mut errors).map(LabSettings::Cpu),
+        Some(Lab::Hybrid) => parse_hybrid(&raw, &mut errors).map(LabSettings::Hybrid),
+        Some(Lab::Wrong) => parse_wrong(&raw, &mut errors).map(LabSettings::Wrong),
+        Some(Lab::Tradeoff) => parse_tradeoff(&raw, &mut errors).map(LabSettings::Tradeoff),
+        Some(Lab::Overview) => Some(LabSettings::Overview(OverviewSettings {})),
         None => None,
     };
     let autorun = match raw("autorun").map(str::trim) {
@@ -845,27 +1174,8 @@ fn parse_cpu<'a>(
         |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
         errors,
     );
-    // The size's range depends on the kernel, so it can only be checked against a known one.
-    let size = kernel.and_then(|kernel| {
-        let field = kernel.size_field();
-        let parse = |v: &str| {
-            field.parse(v).map_err(|_| {
-                FieldError::new(
-                    field.name,
-                    format!(
-                        "{} must be a whole number from {} to {} {} for {}; got {}",
-                        field.name,
-                        field.min,
-                        field.max,
-                        field.unit,
-                        kernel.name(),
-                        echo(v)
-                    ),
-                )
-            })
-        };
-        read(raw(field.name), field.default, parse, errors)
-    });
+    let size =
+        kernel.and_then(|kernel| read_size(raw, kernel, kernel.size_field().default, errors));
     let tasks = read(
         raw(CPU_TASKS.name),
         CPU_TASKS.default,
@@ -903,6 +1213,157 @@ fn parse_cpu<'a>(
         mode: mode?,
         sweep: sweep?,
     })
+}
+
+/// Reads the hybrid lab's settings; `None` when any field (or rule between fields) failed.
+fn parse_hybrid<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<HybridSettings> {
+    let before = errors.len();
+    let defaults = HybridSettings::default();
+
+    let strategy = read(
+        raw("strategy"),
+        defaults.strategy,
+        |v| choice("strategy", &Strategy::ALL, Strategy::name, v),
+        errors,
+    );
+    let n = read(
+        raw(HYBRID_N.name),
+        HYBRID_N.default,
+        |v| HYBRID_N.parse(v),
+        errors,
+    );
+    let c_raw = raw(HYBRID_C.name);
+    let c = read(c_raw, HYBRID_C.default, |v| HYBRID_C.parse(v), errors);
+    let latency_ms = read(
+        raw(HYBRID_LATENCY.name),
+        HYBRID_LATENCY.default,
+        |v| HYBRID_LATENCY.parse(v),
+        errors,
+    );
+    let kernel = read(
+        raw("kernel"),
+        defaults.kernel,
+        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
+        errors,
+    );
+    let size =
+        kernel.and_then(|kernel| read_size(raw, kernel, hybrid_default_size(kernel), errors));
+
+    // A c left out must not fail against a small n, so it follows n down.
+    let c = match (c, n, c_raw) {
+        (Some(c), Some(n), None) => Some(c.min(n)),
+        (c, ..) => c,
+    };
+    if let (Some(c), Some(n), Some(raw_c)) = (c, n, c_raw) {
+        if c > n {
+            errors.push(FieldError::new(
+                HYBRID_C.name,
+                format!(
+                    "c must be a whole number from {} to n ({n}) {}; got {}",
+                    HYBRID_C.min,
+                    HYBRID_C.unit,
+                    echo(raw_c)
+                ),
+            ));
+        }
+    }
+
+    if errors.len() > before {
+        return None;
+    }
+    Some(HybridSettings {
+        strategy: strategy?,
+        n: n?,
+        c: c?,
+        latency_ms: latency_ms?,
+        kernel: kernel?,
+        size: size?,
+    })
+}
+
+/// Reads the wrong-tool lab's settings; `None` when the case is unknown.
+fn parse_wrong<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<WrongSettings> {
+    let case = read(
+        raw("case"),
+        WrongSettings::default().case,
+        |v| choice("case", &WrongCase::ALL, WrongCase::name, v),
+        errors,
+    );
+    Some(WrongSettings { case: case? })
+}
+
+/// Reads the trade-off lab's settings; `None` when any field failed.
+fn parse_tradeoff<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<TradeoffSettings> {
+    let before = errors.len();
+    let defaults = TradeoffSettings::default();
+
+    let kernel = read(
+        raw("kernel"),
+        defaults.kernel,
+        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
+        errors,
+    );
+    let size =
+        kernel.and_then(|kernel| read_size(raw, kernel, tradeoff_default_size(kernel), errors));
+    let slice_ms = read(
+        raw(TRADEOFF_SLICE.name),
+        TRADEOFF_SLICE.default,
+        |v| TRADEOFF_SLICE.parse(v),
+        errors,
+    );
+    let sweep = read_optional(
+        raw("sweep"),
+        |v| choice("sweep", &TradeoffSweep::ALL, TradeoffSweep::name, v),
+        errors,
+    );
+
+    if errors.len() > before {
+        return None;
+    }
+    Some(TradeoffSettings {
+        kernel: kernel?,
+        size: size?,
+        slice_ms: slice_ms?,
+        sweep: sweep?,
+    })
+}
+
+/// Reads `size` in `kernel`'s range (see [`Kernel::size_field`]), or `default` when absent.
+///
+/// The size's range depends on the kernel, so it can only be checked against a known one.
+fn read_size<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    kernel: Kernel,
+    default: u32,
+    errors: &mut Vec<FieldError>,
+) -> Option<u32> {
+    let field = kernel.size_field();
+    let parse = |v: &str| {
+        field.parse(v).map_err(|_| {
+            FieldError::new(
+                field.name,
+                format!(
+                    "{} must be a whole number from {} to {} {} for {}; got {}",
+                    field.name,
+                    field.min,
+                    field.max,
+                    field.unit,
+                    kernel.name(),
+                    echo(v)
+                ),
+            )
+        })
+    };
+    read(raw(field.name), default, parse, errors)
 }
 
 /// The parsed value, the default when absent, or `None` (with the error recorded) when rejected.
@@ -1065,6 +1526,24 @@ mod tests {
         check(&Dist::ALL, Dist::name);
         check(&IoSweep::ALL, IoSweep::name);
         check(&CpuSweep::ALL, CpuSweep::name);
+        check(&Strategy::ALL, Strategy::name);
+        check(&WrongCase::ALL, WrongCase::name);
+        check(&TradeoffSweep::ALL, TradeoffSweep::name);
+        assert_eq!(
+            STRATEGIES,
+            [Strategy::Sequential, Strategy::Phased, Strategy::Pipelined]
+        );
+        assert_eq!(Strategy::from_name("all"), Some(Strategy::All));
+        assert_eq!(
+            WrongCase::from_name("tiny-tasks"),
+            Some(WrongCase::TinyTasks)
+        );
+        assert_eq!(WrongCase::from_name("tiny_tasks"), None);
+        assert_eq!(TradeoffSweep::SliceMs.name(), "slice_ms");
+        assert_eq!(
+            serde_json::from_str::<WrongCase>("\"await-in-loop\"").unwrap(),
+            WrongCase::AwaitInLoop
+        );
         assert_eq!(Dist::LogNormal.name(), "lognormal");
         assert_eq!(Lab::from_name("io"), Some(Lab::Io));
         assert_eq!(Lab::from_name("Start"), None);
@@ -1246,7 +1725,7 @@ mod tests {
         assert_eq!(fields(&errors), ["lab", "autorun"]);
         assert_eq!(
             errors[0].message,
-            "lab must be one of start, io, cpu; got \"fast\""
+            "lab must be one of start, io, cpu, hybrid, wrong, tradeoff, overview; got \"fast\""
         );
     }
 
@@ -1662,6 +2141,270 @@ mod tests {
         assert_eq!(
             serde_json::to_value(Settings::defaults(Lab::Cpu)).unwrap()["threads"],
             serde_json::Value::Null
+        );
+    }
+
+    fn hybrid(settings: &Settings) -> &HybridSettings {
+        settings.hybrid().expect("hybrid settings")
+    }
+
+    #[test]
+    fn hybrid_defaults() {
+        let settings = parse_query("lab=hybrid").unwrap();
+        assert_eq!(settings.lab(), Lab::Hybrid);
+        assert_eq!(
+            (settings.cpu(), settings.wrong(), settings.tradeoff()),
+            (None, None, None)
+        );
+        assert_eq!(settings.overview(), None);
+        assert_eq!(Settings::default().hybrid(), None);
+        assert_eq!(
+            hybrid(&settings),
+            &HybridSettings {
+                strategy: Strategy::All,
+                n: 24,
+                c: 6,
+                latency_ms: 60.0,
+                kernel: Kernel::Sha256,
+                size: 420,
+            }
+        );
+        assert_eq!(Settings::defaults(Lab::Hybrid), settings);
+        assert_eq!(
+            settings.to_query(),
+            "lab=hybrid&strategy=all&n=24&c=6&latency_ms=60&kernel=sha256&size=420"
+        );
+    }
+
+    #[test]
+    fn default_sizes_are_in_range() {
+        let expected = [
+            (Kernel::Sha256, 420, 9000),
+            (Kernel::Mandelbrot, 260, 2400),
+            (Kernel::Blur, 240, 2000),
+            (Kernel::Stats, 3_000_000, 50_000_000),
+        ];
+        for (kernel, hybrid_size, tradeoff_size) in expected {
+            assert_eq!(hybrid_default_size(kernel), hybrid_size, "{kernel:?}");
+            assert_eq!(tradeoff_default_size(kernel), tradeoff_size, "{kernel:?}");
+            let field = kernel.size_field();
+            assert!((field.min..=field.max).contains(&hybrid_size));
+            assert!((field.min..=field.max).contains(&tradeoff_size));
+        }
+    }
+
+    #[test]
+    fn hybrid_query_sets_every_field() {
+        let settings = parse_query(
+            "lab=hybrid&strategy=pipelined&n=500&c=64&latency_ms=0.5&kernel=blur&size=16&autorun=1",
+        )
+        .unwrap();
+        assert_eq!(
+            hybrid(&settings),
+            &HybridSettings {
+                strategy: Strategy::Pipelined,
+                n: 500,
+                c: 64,
+                latency_ms: 0.5,
+                kernel: Kernel::Blur,
+                size: 16,
+            }
+        );
+        assert!(settings.autorun);
+        // The size default follows the kernel.
+        for kernel in Kernel::ALL {
+            let query = format!("lab=hybrid&kernel={}", kernel.name());
+            let size = hybrid(&parse_query(&query).unwrap()).size;
+            assert_eq!(size, hybrid_default_size(kernel));
+        }
+    }
+
+    #[test]
+    fn hybrid_reports_every_bad_field() {
+        let errors =
+            parse_query("lab=hybrid&strategy=fast&n=501&c=0&latency_ms=5001&kernel=gpu&size=0")
+                .unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "strategy must be one of sequential, phased, pipelined, all; got \"fast\"",
+                "n must be a whole number from 1 to 500 items; got \"501\"",
+                "c must be a whole number from 1 to 64 fetches in flight; got \"0\"",
+                "latency_ms must be a number from 0 to 5000 ms; got \"5001\"",
+                "kernel must be one of mandelbrot, blur, stats, sha256; got \"gpu\"",
+            ]
+        );
+        assert_eq!(
+            parse_query("lab=hybrid&kernel=mandelbrot&size=15").unwrap_err()[0].message,
+            "size must be a whole number from 16 to 4000 pixels wide for mandelbrot; got \"15\""
+        );
+    }
+
+    #[test]
+    fn hybrid_c_is_at_most_n() {
+        let errors = parse_query("lab=hybrid&n=4&c=5").unwrap_err();
+        assert_eq!(
+            errors,
+            [FieldError {
+                field: "c".to_owned(),
+                message: "c must be a whole number from 1 to n (4) fetches in flight; got \"5\""
+                    .to_owned()
+            }]
+        );
+        assert_eq!(hybrid(&parse_query("lab=hybrid&n=4&c=4").unwrap()).c, 4);
+        // A c left out follows a small n down rather than failing.
+        assert_eq!(hybrid(&parse_query("lab=hybrid&n=3").unwrap()).c, 3);
+        assert_eq!(hybrid(&parse_query("lab=hybrid&n=300").unwrap()).c, 6);
+    }
+
+    #[test]
+    fn wrong_settings() {
+        let settings = parse_query("lab=wrong").unwrap();
+        assert_eq!(
+            settings.wrong(),
+            Some(&WrongSettings {
+                case: WrongCase::CpuOnMain
+            })
+        );
+        assert_eq!(Settings::defaults(Lab::Wrong), settings);
+        assert_eq!(settings.to_query(), "lab=wrong&case=cpu-on-main");
+        for case in WrongCase::ALL {
+            let query = format!("lab=wrong&case={}", case.name());
+            assert_eq!(
+                parse_query(&query).unwrap().wrong().map(|w| w.case),
+                Some(case)
+            );
+            assert!(!case.title().is_empty());
+            assert!(case.lesson().contains("cook"), "{case:?}");
+        }
+        assert_eq!(
+            WrongCase::CpuOnMain.lesson(),
+            "Marking CPU work async does not give it another cook: the one who takes the orders \
+             still does all the chopping, and no order is taken meanwhile. Send it to the worker \
+             pool instead."
+        );
+        assert_eq!(
+            WrongCase::BlockingIo.title(),
+            "I/O on blocking worker threads"
+        );
+        assert_eq!(
+            parse_query("lab=wrong&case=cpu_on_main").unwrap_err()[0].message,
+            "case must be one of cpu-on-main, await-in-loop, blocking-io, tiny-tasks; \
+             got \"cpu_on_main\""
+        );
+        assert_eq!(
+            serde_json::to_string(&Settings::defaults(Lab::Wrong)).unwrap(),
+            r#"{"lab":"wrong","case":"cpu-on-main","autorun":false}"#
+        );
+    }
+
+    fn tradeoff(settings: &Settings) -> &TradeoffSettings {
+        settings.tradeoff().expect("tradeoff settings")
+    }
+
+    #[test]
+    fn tradeoff_settings() {
+        let settings = parse_query("lab=tradeoff").unwrap();
+        assert_eq!(
+            tradeoff(&settings),
+            &TradeoffSettings {
+                kernel: Kernel::Sha256,
+                size: 9000,
+                slice_ms: 16.0,
+                sweep: None,
+            }
+        );
+        assert_eq!(Settings::defaults(Lab::Tradeoff), settings);
+        assert_eq!(
+            settings.to_query(),
+            "lab=tradeoff&kernel=sha256&size=9000&slice_ms=16"
+        );
+        let full =
+            parse_query("lab=tradeoff&kernel=stats&size=1&slice_ms=2.5&sweep=slice_ms").unwrap();
+        assert_eq!(
+            tradeoff(&full),
+            &TradeoffSettings {
+                kernel: Kernel::Stats,
+                size: 1,
+                slice_ms: 2.5,
+                sweep: Some(TradeoffSweep::SliceMs),
+            }
+        );
+        assert_eq!(
+            tradeoff(&parse_query("lab=tradeoff&kernel=blur").unwrap()).size,
+            2000
+        );
+        assert_eq!(
+            tradeoff(&parse_query("lab=tradeoff&sweep=").unwrap()).sweep,
+            None
+        );
+        let errors = parse_query("lab=tradeoff&slice_ms=0.5&sweep=x&size=200001").unwrap_err();
+        assert_eq!(fields(&errors), ["size", "slice_ms", "sweep"]);
+        assert_eq!(
+            errors[1].message,
+            "slice_ms must be a number from 1 to 1000 ms between yields; got \"0.5\""
+        );
+    }
+
+    #[test]
+    fn overview_has_no_settings() {
+        let settings = parse_query("lab=overview&n=0&kernel=gpu").unwrap();
+        assert_eq!(settings.overview(), Some(&OverviewSettings {}));
+        assert_eq!(Settings::defaults(Lab::Overview), settings);
+        assert_eq!(settings.to_query(), "lab=overview");
+        assert_eq!(
+            serde_json::to_string(&settings).unwrap(),
+            r#"{"lab":"overview","autorun":false}"#
+        );
+    }
+
+    #[test]
+    fn together_labs_round_trip() {
+        let labs = [
+            LabSettings::Hybrid(HybridSettings {
+                strategy: Strategy::Phased,
+                n: 1,
+                c: 1,
+                latency_ms: 12.345,
+                kernel: Kernel::Stats,
+                size: 50_000_000,
+            }),
+            LabSettings::Hybrid(HybridSettings::default()),
+            LabSettings::Wrong(WrongSettings {
+                case: WrongCase::BlockingIo,
+            }),
+            LabSettings::Tradeoff(TradeoffSettings {
+                kernel: Kernel::Mandelbrot,
+                size: 4000,
+                slice_ms: 1000.0,
+                sweep: Some(TradeoffSweep::SliceMs),
+            }),
+            LabSettings::Overview(OverviewSettings {}),
+        ];
+        for (i, lab) in labs.into_iter().enumerate() {
+            let settings = Settings {
+                lab,
+                autorun: i % 2 == 0,
+            };
+            assert_eq!(parse_query(&settings.to_query()), Ok(settings.clone()));
+            let json = serde_json::to_string(&settings).unwrap();
+            assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), settings);
+        }
+        let full = Settings {
+            lab: LabSettings::Tradeoff(TradeoffSettings {
+                sweep: Some(TradeoffSweep::SliceMs),
+                ..TradeoffSettings::default()
+            }),
+            autorun: true,
+        };
+        assert_eq!(
+            serde_json::to_string(&full).unwrap(),
+            r#"{"lab":"tradeoff","kernel":"sha256","size":9000,"slice_ms":16.0,"sweep":"slice_ms","autorun":true}"#
+        );
+        assert_eq!(
+            full.to_query(),
+            "lab=tradeoff&kernel=sha256&size=9000&slice_ms=16&sweep=slice_ms&autorun=1"
         );
     }
 

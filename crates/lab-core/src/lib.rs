@@ -20,7 +20,13 @@
 //!    tasks whose combined checksum depends only on the kernel and its size; [`execute`] spreads
 //!    the tasks over threads (in order, over T lanes, or over the whole rayon pool);
 //!    [`span::lane_usage`] and [`models::speedup`] say how well the threads were used.
-//! 7. **Chart.** [`scale::LinearScale`] maps times and values onto the SVG, with round ticks, and
+//! 7. **Together.** [`hybrid`] predicts the three ways of fetching items then processing them
+//!    and measures how much the two overlapped ([`schema::HybridBlock`]); [`verdict`] decides,
+//!    from measured numbers against a stated threshold, whether a wrong-tool case really was the
+//!    wrong tool ([`schema::WrongBlock`]); [`sweep::slice_levels`] sets the trade-off lab's
+//!    levels between yielding often and finishing fast ([`schema::TradeoffBlock`]); [`snippet`]
+//!    cuts the code panels out of the page's real source.
+//! 8. **Chart.** [`scale::LinearScale`] maps times and values onto the SVG, with round ticks, and
 //!    [`format`](mod@format) writes the numbers.
 //!
 //! Times are ms since the run started, on the page's one clock. Nothing here panics on bad
@@ -54,13 +60,17 @@ pub mod config;
 pub mod cpu;
 pub mod execute;
 pub mod format;
+pub mod hybrid;
 pub mod kernels;
 pub mod meter;
 pub mod models;
+pub mod overview;
 pub mod queueing;
 pub mod scale;
 pub mod schema;
 pub mod sim;
+pub mod snippet;
 pub mod span;
 pub mod stats;
 pub mod sweep;
+pub mod verdict;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Settings, Target};
+use crate::config::{Settings, Strategy, Target, WrongCase};
 use crate::cpu::{DataStats, Kernel};
 use crate::execute::Mode;
 use crate::meter::MainThreadSummary;
@@ -12,6 +12,7 @@ use crate::models::{little_in_flight, AmdahlEstimate};
 use crate::queueing::Prediction;
 use crate::span::{LaneUsage, Span};
 use crate::stats::Summary;
+use crate::verdict::Verdict;
 
 /// Version of the export format; bump it when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -151,6 +152,100 @@ pub struct RunRecord {
     /// The requests of an I/O lab run; absent for other runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io: Option<IoBlock>,
+    /// The pipeline of a hybrid lab run; absent for other runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hybrid: Option<HybridBlock>,
+    /// The case and verdict of a wrong-tool lab run; absent for other runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrong: Option<WrongBlock>,
+    /// The responsiveness of a trade-off lab run; absent for other runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tradeoff: Option<TradeoffBlock>,
+}
+
+impl RunRecord {
+    /// A run with no parameters and none of the optional blocks, for filling in afterwards.
+    pub fn new(
+        kind: RunKind,
+        label: String,
+        summary: Summary,
+        main_thread: MainThreadSummary,
+        spans: Vec<Span>,
+    ) -> RunRecord {
+        RunRecord {
+            kind,
+            label,
+            params: BTreeMap::new(),
+            summary,
+            main_thread,
+            spans,
+            cpu: None,
+            io: None,
+            hybrid: None,
+            wrong: None,
+            tradeoff: None,
+        }
+    }
+}
+
+/// Everything a hybrid lab run recorded beyond its spans: the model, and how fetching and
+/// processing overlapped (see [`crate::hybrid`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HybridBlock {
+    /// How fetching and processing were combined.
+    pub strategy: Strategy,
+    /// The wall time the model predicts (see [`crate::hybrid::predict_ms`]).
+    pub model_ms: Option<f64>,
+    /// CPU time to process one item, as measured, in ms.
+    pub process_ms: f64,
+    /// Latency of each fetch, as configured, in ms.
+    pub latency_ms: f64,
+    /// Worker threads that processed the items.
+    pub workers: u32,
+    /// Time at least one fetch was in flight (the union of the I/O spans).
+    pub fetch_ms: f64,
+    /// Time at least one item was being processed (the union of the CPU spans).
+    pub compute_ms: f64,
+    /// Time fetching and processing ran at once.
+    pub overlap_ms: f64,
+    /// Time the overlap saved: `fetch_ms + compute_ms −` the wall time.
+    pub saved_ms: f64,
+    /// The combined checksum of every item's processing, as 16 lowercase hex digits.
+    pub checksum: String,
+}
+
+/// Which wrong-tool case a run belongs to, which side of it, and the verdict on the wrong side.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WrongBlock {
+    /// The case demonstrated.
+    pub case: WrongCase,
+    /// "wrong" for the mistake, "right" for its fix.
+    pub role: String,
+    /// Whether the mistake really cost something; only on the "wrong" run.
+    pub verdict: Option<Verdict>,
+}
+
+/// How responsive the page stayed during a trade-off lab run.
+///
+/// A probe message is posted every 10 ms; its lateness is how long after its due time it ran.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TradeoffBlock {
+    /// Time between yields of a sliced main-thread run; absent for a run on workers.
+    pub slice_ms: Option<f64>,
+    /// The work ran on worker threads rather than the main thread.
+    pub on_workers: bool,
+    /// Median probe lateness, in ms.
+    pub probe_p50_ms: Option<f64>,
+    /// 99th-percentile probe lateness, in ms.
+    pub probe_p99_ms: Option<f64>,
+    /// Largest probe lateness, in ms.
+    pub probe_max_ms: Option<f64>,
+    /// Probes that ran.
+    pub probes: u32,
+    /// 99th-percentile frame interval, in ms.
+    pub frame_p99_ms: Option<f64>,
+    /// Work items done per second.
+    pub throughput_per_s: f64,
 }
 
 /// How an I/O run issued its requests.
@@ -464,6 +559,9 @@ mod tests {
             spans,
             io: None,
             cpu: Some(CpuBlock::basic("00000000deadbeef".to_owned(), 2)),
+            hybrid: None,
+            wrong: None,
+            tradeoff: None,
         };
         let environment = Environment {
             user_agent: "test-agent".to_owned(),
@@ -881,6 +979,172 @@ mod tests {
             serde_json::from_value::<RunKind>(json!("hybrid")).unwrap(),
             RunKind::Hybrid
         );
+    }
+
+    #[test]
+    fn new_run_record_has_no_blocks() {
+        let sample = sample_export().runs[0].clone();
+        let run = RunRecord::new(
+            RunKind::Hybrid,
+            "pipelined".to_owned(),
+            sample.summary.clone(),
+            sample.main_thread.clone(),
+            sample.spans.clone(),
+        );
+        assert_eq!(run.kind, RunKind::Hybrid);
+        assert!(run.params.is_empty());
+        assert_eq!(
+            (&run.cpu, &run.io, &run.hybrid, &run.wrong, &run.tradeoff),
+            (&None, &None, &None, &None, &None)
+        );
+        let json = serde_json::to_value(&run).unwrap();
+        assert_eq!(
+            keys(&json),
+            ["kind", "label", "main_thread", "params", "spans", "summary"]
+        );
+        // A run written before these blocks existed still reads.
+        let mut older = serde_json::to_value(&sample).unwrap();
+        older.as_object_mut().unwrap().remove("cpu");
+        let back: RunRecord = serde_json::from_value(older).unwrap();
+        assert_eq!((back.hybrid, back.wrong, back.tradeoff), (None, None, None));
+    }
+
+    fn together_export() -> Export {
+        let sample = sample_export().runs[0].clone();
+        let run = |kind, label: &str| {
+            RunRecord::new(
+                kind,
+                label.to_owned(),
+                sample.summary.clone(),
+                sample.main_thread.clone(),
+                sample.spans.clone(),
+            )
+        };
+        let io = [(0.0, 60.0), (60.0, 120.0)];
+        let cpu = [(60.0, 90.0), (120.0, 150.0)];
+        let (fetch_ms, compute_ms) = (crate::hybrid::busy_ms(&io), crate::hybrid::busy_ms(&cpu));
+        let hybrid = RunRecord {
+            hybrid: Some(HybridBlock {
+                strategy: Strategy::Pipelined,
+                model_ms: crate::hybrid::predict_ms(Strategy::Pipelined, 2, 1, 60.0, 30.0, 2),
+                process_ms: 30.0,
+                latency_ms: 60.0,
+                workers: 2,
+                fetch_ms,
+                compute_ms,
+                overlap_ms: crate::hybrid::overlap_ms(&io, &cpu),
+                saved_ms: crate::hybrid::saved_ms(fetch_ms, compute_ms, 150.0),
+                checksum: "00000000deadbeef".to_owned(),
+            }),
+            ..run(RunKind::Hybrid, "pipelined")
+        };
+        let wrong = RunRecord {
+            wrong: Some(WrongBlock {
+                case: WrongCase::CpuOnMain,
+                role: "wrong".to_owned(),
+                verdict: Some(crate::verdict::cpu_on_main(1.0, 2)),
+            }),
+            ..run(RunKind::Cpu, "async on the main thread")
+        };
+        let right = RunRecord {
+            wrong: Some(WrongBlock {
+                case: WrongCase::CpuOnMain,
+                role: "right".to_owned(),
+                verdict: None,
+            }),
+            ..run(RunKind::Cpu, "on the worker pool")
+        };
+        let tradeoff = RunRecord {
+            tradeoff: Some(TradeoffBlock {
+                slice_ms: Some(16.0),
+                on_workers: false,
+                probe_p50_ms: Some(4.0),
+                probe_p99_ms: Some(15.5),
+                probe_max_ms: Some(17.0),
+                probes: 60,
+                frame_p99_ms: None,
+                throughput_per_s: 5000.0,
+            }),
+            ..run(RunKind::Cpu, "sliced, 16 ms")
+        };
+        let mut export = sample_export();
+        export.runs = vec![hybrid, wrong, right, tradeoff];
+        export.config = crate::config::parse_query("lab=wrong").unwrap();
+        export
+    }
+
+    #[test]
+    fn together_runs_have_their_keys() {
+        let export = together_export();
+        let json: Value = serde_json::from_str(&export.to_json_pretty()).unwrap();
+        assert_eq!(
+            json["config"],
+            json!({ "lab": "wrong", "case": "cpu-on-main", "autorun": false })
+        );
+        let runs = &json["runs"];
+
+        let hybrid = &runs[0]["hybrid"];
+        assert_eq!(
+            keys(hybrid),
+            [
+                "checksum",
+                "compute_ms",
+                "fetch_ms",
+                "latency_ms",
+                "model_ms",
+                "overlap_ms",
+                "process_ms",
+                "saved_ms",
+                "strategy",
+                "workers"
+            ]
+        );
+        assert_eq!(hybrid["strategy"], "pipelined");
+        // 2 fetches of 60 one after another, each processed for 30 while the next is fetched.
+        assert_eq!(hybrid["fetch_ms"], 120.0);
+        assert_eq!(hybrid["compute_ms"], 60.0);
+        assert_eq!(hybrid["overlap_ms"], 30.0);
+        assert_eq!(hybrid["saved_ms"], 30.0);
+        // max(2 × 60 + 30 / 2, 60 + 2 × 30 / 2)
+        assert_eq!(hybrid["model_ms"], 135.0);
+        assert!(runs[0].get("wrong").is_none() && runs[0].get("tradeoff").is_none());
+
+        let wrong = &runs[1]["wrong"];
+        assert_eq!(keys(wrong), ["case", "role", "verdict"]);
+        assert_eq!(wrong["case"], "cpu-on-main");
+        assert_eq!(wrong["role"], "wrong");
+        assert_eq!(
+            keys(&wrong["verdict"]),
+            ["measured", "rule", "text", "threshold", "wrong_tool"]
+        );
+        assert_eq!(wrong["verdict"]["wrong_tool"], true);
+        assert_eq!(wrong["verdict"]["threshold"], 1.2);
+        assert_eq!(runs[2]["wrong"]["role"], "right");
+        assert_eq!(runs[2]["wrong"]["verdict"], Value::Null);
+        assert!(runs[1].get("hybrid").is_none());
+
+        let tradeoff = &runs[3]["tradeoff"];
+        assert_eq!(
+            keys(tradeoff),
+            [
+                "frame_p99_ms",
+                "on_workers",
+                "probe_max_ms",
+                "probe_p50_ms",
+                "probe_p99_ms",
+                "probes",
+                "slice_ms",
+                "throughput_per_s"
+            ]
+        );
+        assert_eq!(tradeoff["probe_p99_ms"], 15.5);
+        assert_eq!(tradeoff["slice_ms"], 16.0);
+        assert_eq!(tradeoff["on_workers"], false);
+        assert_eq!(tradeoff["frame_p99_ms"], Value::Null);
+        assert_eq!(export.file_name(), "async-vs-parallel-lab-wrong.json");
+
+        let back: Export = serde_json::from_value(json).unwrap();
+        assert_eq!(back, export);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Sweeps: the levels each lab runs (load for I/O, threads and tasks for CPU), and the I/O
-//! levels' steady-state summary.
+//! Sweeps: the levels each lab runs (load for I/O, threads and tasks for CPU, time between yields
+//! for the trade-off), and the I/O levels' steady-state summary.
 
 use crate::span::Span;
 use crate::stats::{saturating_u32, LatencyMs, Summary};
@@ -67,6 +67,21 @@ fn significant(value: f64, digits: i32) -> f64 {
     } else {
         value
     }
+}
+
+/// Times between yields a trade-off sweep can try, in ms: 1-2-5 steps from 1 to 1000.
+const SLICE_STEPS_MS: [f64; 10] = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0];
+
+/// The top of a trade-off sweep over `slice_ms`, in ms.
+pub const SLICE_SWEEP_MAX_MS: f64 = 200.0;
+
+/// Times between yields per level of a trade-off sweep: 1, 2, 5, 10, ... 1000 ms, up to
+/// `max_ms` (200 gives 8 levels; below 1 or not a number gives none).
+pub fn slice_levels(max_ms: f64) -> Vec<f64> {
+    SLICE_STEPS_MS
+        .into_iter()
+        .filter(|&slice| slice <= max_ms)
+        .collect()
 }
 
 /// Requests to run at one level: `n`, but at least ten per request in flight.
@@ -189,6 +204,21 @@ mod tests {
             assert!(rate_levels(bad).is_empty());
         }
         assert_eq!(rate_levels(f64::MAX).len(), 8);
+    }
+
+    #[test]
+    fn slice_levels_step_1_2_5_up_to_the_max() {
+        assert_eq!(
+            slice_levels(SLICE_SWEEP_MAX_MS),
+            [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0]
+        );
+        assert_eq!(slice_levels(1000.0).len(), 10);
+        assert_eq!(slice_levels(f64::INFINITY).len(), 10);
+        assert_eq!(slice_levels(16.0), [1.0, 2.0, 5.0, 10.0]);
+        assert_eq!(slice_levels(1.0), [1.0]);
+        assert!(slice_levels(0.99).is_empty());
+        assert!(slice_levels(-5.0).is_empty());
+        assert!(slice_levels(f64::NAN).is_empty());
     }
 
     #[test]

@@ -1,0 +1,100 @@
+// Timing and teamwork together: the hybrid pipeline's three strategies against their models,
+// the responsiveness trade-off's end points, each wrong-tool verdict, and the overview.
+import { ISOLATED } from '../playwright.config.mjs';
+import { test, expect, maxConcurrent } from './lab-page.mjs';
+
+async function run(lab, query, timeout = 90_000) {
+  await lab.open(ISOLATED, `?${query}&autorun=1`);
+  await expect(lab.status).toHaveAttribute('data-state', 'done', { timeout });
+  return lab.exportJson();
+}
+
+// The model uses the L and P measured in the same run; the margin covers a shared 2-core machine.
+const MARGIN = 0.35;
+
+test('pipelined beats phased beats sequential, each near its model', async ({ lab, page }) => {
+  const results = await run(lab, 'lab=hybrid&strategy=all&n=24&c=6&latency_ms=60&kernel=sha256');
+  expect(results.runs.map((r) => r.label)).toEqual(['sequential', 'phased', 'pipelined']);
+  const wall = Object.fromEntries(results.runs.map((r) => [r.label, r.summary.wall_ms]));
+  expect(wall.pipelined).toBeLessThan(wall.phased);
+  expect(wall.phased).toBeLessThan(wall.sequential);
+  for (const r of results.runs) {
+    expect(r.kind).toBe('hybrid');
+    expect(r.summary.completed).toBe(24);
+    expect(Math.abs(r.summary.wall_ms / r.hybrid.model_ms - 1), `${r.label} against its model`).toBeLessThan(MARGIN);
+    const lanes = new Set(r.spans.map((s) => s.lane.split('-')[0]));
+    expect(lanes).toEqual(new Set(['io', 'worker']));
+  }
+  const byLabel = Object.fromEntries(results.runs.map((r) => [r.label, r.hybrid]));
+  expect(byLabel.sequential.overlap_ms).toBeLessThan(5);
+  expect(byLabel.pipelined.overlap_ms).toBeGreaterThan(50);
+  expect(new Set(results.runs.map((r) => r.hybrid.checksum)).size).toBe(1);
+  await expect(page.getByTestId('hybrid-table')).toContainText('pipelined');
+});
+
+test('the trade-off: small slices keep frames smooth, large slices run faster and stall', async ({ lab }) => {
+  const results = await run(lab, 'lab=tradeoff&sweep=slice_ms', 120_000);
+  const levels = results.runs.map((r) => r.tradeoff.slice_ms);
+  expect(levels).toEqual([1, 2, 5, 10, 20, 50, 100, 200, null]);
+  const first = results.runs[0].tradeoff;
+  const last = results.runs[7].tradeoff;
+  const workers = results.runs[8].tradeoff;
+  expect(first.frame_p99_ms).toBeLessThan(50);
+  expect(last.frame_p99_ms).toBeGreaterThan(100);
+  expect(last.throughput_per_s).toBeGreaterThan(first.throughput_per_s);
+  expect(last.probe_p99_ms).toBeGreaterThan(first.probe_p99_ms);
+  expect(results.runs[7].main_thread.long_tasks).toBeGreaterThanOrEqual(1);
+  expect(workers.on_workers).toBe(true);
+  expect(workers.frame_p99_ms).toBeLessThan(50);
+  expect(results.runs[8].main_thread.long_tasks).toBe(0);
+  expect(first.probes).toBeGreaterThan(10);
+});
+
+const cases = {
+  'cpu-on-main': (wrong, right) => {
+    expect(wrong.main_thread.long_tasks).toBeGreaterThanOrEqual(1);
+    expect(wrong.summary.mean_in_flight).toBeLessThan(1.2);
+    expect(right.main_thread.long_tasks).toBe(0);
+  },
+  'await-in-loop': (wrong, right) => {
+    expect(wrong.summary.wall_ms / right.summary.wall_ms).toBeGreaterThan(6);
+    expect(maxConcurrent(wrong.spans)).toBe(1);
+  },
+  'blocking-io': (wrong, right, workers) => {
+    const fetches = wrong.spans.filter((s) => s.lane.startsWith('io-'));
+    expect(maxConcurrent(fetches)).toBeLessThanOrEqual(workers);
+    expect(maxConcurrent(right.spans)).toBeGreaterThan(workers);
+  },
+  'tiny-tasks': (wrong, right) => {
+    expect(wrong.summary.throughput_per_s).toBeLessThan(right.summary.throughput_per_s * 0.7);
+  },
+};
+
+for (const [name, check] of Object.entries(cases)) {
+  test(`the wrong tool, measured: ${name}`, async ({ lab, page }) => {
+    const results = await run(lab, `lab=wrong&case=${name}`);
+    const [wrong, right] = results.runs;
+    expect(wrong.wrong.role).toBe('wrong');
+    expect(right.wrong.role).toBe('right');
+    const verdict = wrong.wrong.verdict;
+    expect(verdict.wrong_tool, verdict.text).toBe(true);
+    check(wrong, right, results.environment.pool_threads);
+    const shown = page.getByTestId('verdict');
+    await expect(shown).toHaveAttribute('data-wrong-tool', 'true');
+    await expect(shown).toContainText(verdict.text);
+    await expect(page.getByTestId('case-lesson')).not.toBeEmpty();
+  });
+}
+
+test('the overview puts every run of the session on one chart', async ({ lab, page }) => {
+  await run(lab, 'lab=io&n=20&c=5&latency_ms=20');
+  await run(lab, 'lab=cpu&kernel=sha256&size=600&tasks=16');
+  await lab.open(ISOLATED, '?lab=overview');
+  const chart = page.getByTestId('overview-chart');
+  await expect(chart).toHaveAttribute('data-points', '2');
+  await expect(chart.locator('circle.dot.io')).toHaveCount(1);
+  await expect(chart.locator('circle.dot.cpu')).toHaveCount(1);
+  await expect(lab.status).toHaveAttribute('data-state', 'idle');
+  await page.getByTestId('clear-history').click();
+  await expect(page.getByTestId('overview')).toContainText('No runs yet');
+});

@@ -1,0 +1,173 @@
+//! The hybrid pipeline: fetch asynchronously, process in parallel, three ways.
+
+use std::collections::BTreeMap;
+
+use lab_core::config::{HybridSettings, Strategy, STRATEGIES};
+use lab_core::cpu::Job;
+use lab_core::hybrid::{busy_ms, overlap_ms, predict_ms};
+use lab_core::schema::{HybridBlock, RunKind, RunRecord};
+use lab_core::span::Lane;
+use lab_core::{format, kernels, stats};
+use leptos::prelude::*;
+use serde_json::json;
+
+use crate::experiments::hybrid::{self, HybridError, HybridPlan, HybridRun};
+use crate::experiments::{cpu_job, Cancel, Progress};
+use crate::runtime::meter::meter;
+use crate::runtime::{clock, sim_server};
+use crate::state::{Environment, LabState, RunState, RunStatus, SimStatus};
+
+/// Runs the configured strategy, or all three side by side.
+pub async fn run(state: LabState) {
+    let Some(settings) = state.settings.with_untracked(|s| s.hybrid().copied()) else {
+        return;
+    };
+    let workers = state.environment.with_untracked(Environment::pool_threads);
+    if workers == 0 {
+        state.refuse(
+            "The pipeline processes on the worker pool, which is not available here (see above)."
+                .into(),
+        );
+        return;
+    }
+    let job = match Job::new(settings.kernel, settings.size, 1) {
+        Ok(job) => job,
+        Err(error) => {
+            state.refuse(error.to_string());
+            return;
+        }
+    };
+    let strategies: Vec<Strategy> = match settings.strategy {
+        Strategy::All => STRATEGIES.to_vec(),
+        one => vec![one],
+    };
+    let progress = Progress::default();
+    let total = settings.n * 2 * strategies.len() as u32;
+    let Some(cancel) = state.begin("Pipeline: warming up".into(), total, &progress) else {
+        return;
+    };
+    if !sim_server::in_control() {
+        if let Err(message) = sim_server::ensure_control().await {
+            state
+                .environment
+                .update(|e| e.sim = SimStatus::Failed(message.clone()));
+            state.finish(RunStatus::new(RunState::Error, message), Vec::new());
+            return;
+        }
+    }
+    // Unmeasured: the kernel compiled on every worker, the service worker awake.
+    let _ = cpu_job::run(
+        job,
+        lab_core::execute::Mode::Rayon,
+        workers,
+        &Progress::default(),
+        &Cancel::new(),
+        None,
+    )
+    .await;
+    let mut records = Vec::new();
+    for strategy in strategies {
+        state.say(format!(
+            "Pipeline: {} — {} items",
+            strategy.name(),
+            settings.n
+        ));
+        let plan = HybridPlan {
+            n: settings.n,
+            c: settings.c,
+            url: format!(
+                "io/req?run=hybrid-{:.0}-{}&latency_ms={}&payload_kb=1",
+                clock::now_ms(),
+                strategy.name(),
+                settings.latency_ms
+            ),
+            job,
+            timeout_ms: 30_000,
+        };
+        match hybrid::run(&plan, strategy, &progress, &cancel).await {
+            Ok(run) => {
+                let main_thread = meter().close_record(run.start_ms).await;
+                records.push(record(&settings, strategy, workers, run, main_thread));
+            }
+            Err(HybridError::Cancelled) => {
+                let text = "Cancelled; nothing was kept.".to_owned();
+                state.finish(RunStatus::new(RunState::Cancelled, text), Vec::new());
+                return;
+            }
+            Err(error) => {
+                state.finish(
+                    RunStatus::new(RunState::Error, error.to_string()),
+                    Vec::new(),
+                );
+                return;
+            }
+        }
+    }
+    let resolution = state.environment.with_untracked(|e| e.timer_resolution_ms);
+    let text = records
+        .iter()
+        .map(|r| format!("{} {}", r.label, format::ms(r.summary.wall_ms, resolution)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    state.finish(
+        RunStatus::new(RunState::Done, format!("Done: {text}.")),
+        records,
+    );
+}
+
+fn intervals(run: &HybridRun, io: bool) -> Vec<(f64, f64)> {
+    run.spans
+        .iter()
+        .filter(|s| matches!(s.lane, Lane::Io(_)) == io)
+        .map(|s| (s.start_ms, s.end_ms))
+        .collect()
+}
+
+fn mean(intervals: &[(f64, f64)]) -> f64 {
+    intervals.iter().map(|(a, b)| b - a).sum::<f64>() / intervals.len().max(1) as f64
+}
+
+fn record(
+    settings: &HybridSettings,
+    strategy: Strategy,
+    workers: u32,
+    run: HybridRun,
+    main_thread: lab_core::meter::MainThreadSummary,
+) -> RunRecord {
+    let fetches = intervals(&run, true);
+    let computes = intervals(&run, false);
+    let latency = mean(&fetches);
+    let process = mean(&computes);
+    let fetch_ms = busy_ms(&fetches);
+    let compute_ms = busy_ms(&computes);
+    let summary = stats::summarize(&run.items, run.wall_ms);
+    let mut record = RunRecord::new(
+        RunKind::Hybrid,
+        strategy.name().to_owned(),
+        summary,
+        main_thread,
+        run.spans,
+    );
+    record.params = BTreeMap::from([
+        ("strategy".to_owned(), json!(strategy.name())),
+        ("n".to_owned(), json!(settings.n)),
+        ("c".to_owned(), json!(settings.c)),
+        ("latency_ms".to_owned(), json!(settings.latency_ms)),
+        ("kernel".to_owned(), json!(settings.kernel.name())),
+        ("size".to_owned(), json!(settings.size)),
+        ("workers".to_owned(), json!(workers)),
+    ]);
+    record.hybrid = Some(HybridBlock {
+        strategy,
+        model_ms: predict_ms(strategy, settings.n, settings.c, latency, process, workers),
+        process_ms: process,
+        latency_ms: latency,
+        workers,
+        fetch_ms,
+        compute_ms,
+        overlap_ms: overlap_ms(&fetches, &computes),
+        saved_ms: (fetch_ms + compute_ms - run.wall_ms).max(0.0),
+        checksum: kernels::format_checksum(run.checksum),
+    });
+    record
+}

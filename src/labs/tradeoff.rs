@@ -1,0 +1,174 @@
+//! The responsiveness trade-off: one CPU job on the main thread, yielding every k ms, swept
+//! over k; and the same job on the workers, the point that escapes the trade-off.
+
+use std::collections::BTreeMap;
+
+use lab_core::config::{TradeoffSettings, TradeoffSweep};
+use lab_core::cpu::Job;
+use lab_core::execute::Mode;
+use lab_core::meter::MainThreadSummary;
+use lab_core::schema::{RunKind, RunRecord, TradeoffBlock};
+use lab_core::span::Span;
+use lab_core::stats::{self, percentile};
+use lab_core::sweep::slice_levels;
+use leptos::prelude::*;
+use serde_json::json;
+
+use crate::experiments::cpu_job::{self, CpuError};
+use crate::experiments::tradeoff::{fine_grained, run_sliced};
+use crate::experiments::{Cancel, Progress};
+use crate::runtime::event_loop::Probe;
+use crate::runtime::meter::{meter, next_frame};
+use crate::state::{Environment, LabState, RunState, RunStatus};
+
+/// The largest slice a sweep reaches, at least.
+const SWEEP_TOP_MS: f64 = 200.0;
+
+/// Runs the configured slice (or the sweep over slices), then the job on the workers.
+pub async fn run(state: LabState) {
+    let Some(settings) = state.settings.with_untracked(|s| s.tradeoff().copied()) else {
+        return;
+    };
+    let job = match Job::new(settings.kernel, settings.size, 1) {
+        Ok(job) => fine_grained(job),
+        Err(error) => {
+            state.refuse(error.to_string());
+            return;
+        }
+    };
+    let slices = match settings.sweep {
+        Some(TradeoffSweep::SliceMs) => slice_levels(settings.slice_ms.max(SWEEP_TOP_MS)),
+        None => vec![settings.slice_ms],
+    };
+    let workers = state.environment.with_untracked(Environment::pool_threads);
+    let runs = slices.len() as u32 + u32::from(workers > 0);
+    let progress = Progress::default();
+    let Some(cancel) = state.begin("Trade-off: starting".into(), job.tasks * runs, &progress)
+    else {
+        return;
+    };
+    let mut records = Vec::new();
+    for slice_ms in slices {
+        state.say(format!("Main thread, yielding every {slice_ms} ms"));
+        match measure(&settings, job, Some(slice_ms), &progress, &cancel).await {
+            Ok(record) => records.push(record),
+            Err(status) => {
+                state.finish(status, Vec::new());
+                return;
+            }
+        }
+    }
+    if workers > 0 {
+        state.say("The same job on the workers".into());
+        match measure(&settings, job, None, &progress, &cancel).await {
+            Ok(record) => records.push(record),
+            Err(status) => {
+                state.finish(status, Vec::new());
+                return;
+            }
+        }
+    }
+    let text = format!("Done: {} runs of the same job.", records.len());
+    state.finish(RunStatus::new(RunState::Done, text), records);
+}
+
+/// One run with the probe on: sliced on the main thread, or (`None`) on the pool.
+async fn measure(
+    settings: &TradeoffSettings,
+    job: Job,
+    slice_ms: Option<f64>,
+    progress: &Progress,
+    cancel: &Cancel,
+) -> Result<RunRecord, RunStatus> {
+    let probe = Probe::start();
+    // Let the probe settle so only the run's own effect is measured.
+    next_frame().await;
+    if let Some(probe) = &probe {
+        probe.reset();
+    }
+    let outcome = match slice_ms {
+        Some(slice) => run_sliced(job, slice, progress, cancel)
+            .await
+            .map(|run| (run.spans, run.start_ms, run.wall_ms, run.result)),
+        None => cpu_job::run(job, Mode::Rayon, 0, progress, cancel, None)
+            .await
+            .map(|run| (run.spans, run.start_ms, run.wall_ms, run.result)),
+    };
+    let (spans, start_ms, wall_ms, result) = match outcome {
+        Ok(done) => done,
+        Err(CpuError::Cancelled) => {
+            return Err(RunStatus::new(
+                RunState::Cancelled,
+                "Cancelled; nothing was kept.",
+            ))
+        }
+        Err(error) => return Err(RunStatus::new(RunState::Error, error.to_string())),
+    };
+    let main_thread = meter().close_record(start_ms).await;
+    let mut lateness = probe.map(Probe::stop).unwrap_or_default();
+    lateness.sort_by(f64::total_cmp);
+    Ok(record(
+        settings,
+        job,
+        slice_ms,
+        spans,
+        wall_ms,
+        result.items,
+        main_thread,
+        &lateness,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    settings: &TradeoffSettings,
+    job: Job,
+    slice_ms: Option<f64>,
+    spans: Vec<Span>,
+    wall_ms: f64,
+    items: u64,
+    main_thread: MainThreadSummary,
+    lateness: &[f64],
+) -> RunRecord {
+    let mut summary = stats::summarize(&spans, wall_ms);
+    let throughput = if wall_ms > 0.0 {
+        items as f64 / (wall_ms / 1000.0)
+    } else {
+        0.0
+    };
+    summary.throughput_per_s = throughput;
+    let label = match slice_ms {
+        Some(k) => format!("k = {k} ms"),
+        None => "on workers".to_owned(),
+    };
+    let frame_p99_ms = main_thread.frame_p99_ms;
+    let mut record = RunRecord::new(RunKind::Cpu, label, summary, main_thread, spans);
+    record.params = BTreeMap::from([
+        ("kernel".to_owned(), json!(settings.kernel.name())),
+        ("size".to_owned(), json!(settings.size)),
+        ("tasks".to_owned(), json!(job.tasks)),
+        ("slice_ms".to_owned(), json!(slice_ms)),
+        (
+            "mode".to_owned(),
+            json!(if slice_ms.is_some() {
+                "main-sliced"
+            } else {
+                "rayon"
+            }),
+        ),
+    ]);
+    if settings.sweep.is_some() {
+        record.params.insert("level".to_owned(), json!(slice_ms));
+    }
+    record.tradeoff = Some(TradeoffBlock {
+        slice_ms,
+        on_workers: slice_ms.is_none(),
+        probe_p50_ms: percentile(lateness, 50.0),
+        probe_p99_ms: percentile(lateness, 99.0),
+        probe_max_ms: lateness.last().copied(),
+        probes: lateness.len() as u32,
+        frame_p99_ms,
+        throughput_per_s: throughput,
+    });
+    record
+}

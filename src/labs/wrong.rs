@@ -1,0 +1,371 @@
+//! The wrong tool, measured: each case runs the tempting version and the right one on the same
+//! work, and a verdict computed from the two runs against a stated threshold.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::mpsc;
+
+use futures::channel::mpsc::unbounded;
+use futures::future::join_all;
+use futures::StreamExt;
+use lab_core::config::{Target, WrongCase};
+use lab_core::cpu::{Job, Kernel};
+use lab_core::execute::Mode;
+use lab_core::meter::MainThreadSummary;
+use lab_core::schema::{RunKind, RunRecord, WrongBlock};
+use lab_core::span::{max_concurrent, Lane, Span};
+use lab_core::stats;
+use lab_core::verdict::{self, Verdict};
+use leptos::prelude::*;
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::experiments::cpu_job::{self, CpuError};
+use crate::experiments::io_run::{self, IoPlan, Pattern};
+use crate::experiments::{Cancel, Progress};
+use crate::runtime::meter::meter;
+use crate::runtime::{clock, fetch, pool, sim_server};
+use crate::state::{Environment, LabState, RunState, RunStatus};
+
+/// Requests in the I/O cases.
+const REQUESTS: u32 = 12;
+/// The simulated server's latency in the I/O cases.
+const LATENCY_MS: u32 = 80;
+
+/// A measured run of one side of a case.
+struct Side {
+    label: &'static str,
+    kind: RunKind,
+    spans: Vec<Span>,
+    start_ms: f64,
+    wall_ms: f64,
+    items: Option<u64>,
+}
+
+/// Runs the configured case: the wrong way, then the right way, then the verdict.
+pub async fn run(state: LabState) {
+    let Some(case) = state.settings.with_untracked(|s| s.wrong().map(|w| w.case)) else {
+        return;
+    };
+    let workers = state.environment.with_untracked(Environment::pool_threads);
+    if workers == 0 {
+        state.refuse(
+            "Each case compares against the worker pool, which is not available here (see above)."
+                .into(),
+        );
+        return;
+    }
+    let progress = Progress::default();
+    let Some(cancel) = state.begin(format!("{}: the wrong way", case.title()), 2, &progress) else {
+        return;
+    };
+    if matches!(case, WrongCase::AwaitInLoop | WrongCase::BlockingIo) && !sim_server::in_control() {
+        if let Err(message) = sim_server::ensure_control().await {
+            state.finish(RunStatus::new(RunState::Error, message), Vec::new());
+            return;
+        }
+    }
+    let wrong = match wrong_side(case, workers, &cancel).await {
+        Ok(side) => side,
+        Err(status) => {
+            state.finish(status, Vec::new());
+            return;
+        }
+    };
+    let wrong_main = meter().close_record(wrong.start_ms).await;
+    progress.tick();
+    state.say(format!("{}: the right way", case.title()));
+    let right = match right_side(case, workers, &cancel).await {
+        Ok(side) => side,
+        Err(status) => {
+            state.finish(status, Vec::new());
+            return;
+        }
+    };
+    let right_main = meter().close_record(right.start_ms).await;
+    progress.tick();
+    let wrong_record = record(case, "wrong", wrong, wrong_main);
+    let right_record = record(case, "right", right, right_main);
+    let verdict = judge(case, workers, &wrong_record, &right_record);
+    let text = verdict.text.clone();
+    let mut wrong_record = wrong_record;
+    if let Some(block) = wrong_record.wrong.as_mut() {
+        block.verdict = Some(verdict);
+    }
+    state.finish(
+        RunStatus::new(RunState::Done, format!("Done: {text}")),
+        vec![wrong_record, right_record],
+    );
+}
+
+fn judge(case: WrongCase, workers: u32, wrong: &RunRecord, right: &RunRecord) -> Verdict {
+    match case {
+        WrongCase::CpuOnMain => {
+            verdict::cpu_on_main(wrong.summary.mean_in_flight, wrong.main_thread.long_tasks)
+        }
+        WrongCase::AwaitInLoop => {
+            verdict::await_in_loop(wrong.summary.wall_ms, right.summary.wall_ms, REQUESTS)
+        }
+        WrongCase::BlockingIo => {
+            let fetches: Vec<Span> = wrong
+                .spans
+                .iter()
+                .filter(|s| matches!(s.lane, Lane::Io(_)))
+                .cloned()
+                .collect();
+            verdict::blocking_io(
+                max_concurrent(&fetches) as u32,
+                workers,
+                wrong.summary.wall_ms,
+                right.summary.wall_ms,
+            )
+        }
+        WrongCase::TinyTasks => {
+            verdict::tiny_tasks(right_throughput(wrong), right_throughput(right))
+        }
+    }
+}
+
+fn right_throughput(record: &RunRecord) -> f64 {
+    record.summary.throughput_per_s
+}
+
+fn cpu_job() -> Job {
+    Job::new(Kernel::Sha256, 3000, 32).unwrap_or(Job {
+        kernel: Kernel::Sha256,
+        size: 3000,
+        tasks: 32,
+    })
+}
+
+fn stats_job(tasks: u32) -> Job {
+    Job::new(Kernel::Stats, 400_000, tasks).unwrap_or(Job {
+        kernel: Kernel::Stats,
+        size: 400_000,
+        tasks,
+    })
+}
+
+fn sim_url(case: &str) -> String {
+    format!(
+        "io/req?run=wrong-{case}-{:.0}&latency_ms={LATENCY_MS}&payload_kb=1",
+        clock::now_ms()
+    )
+}
+
+async fn wrong_side(case: WrongCase, workers: u32, cancel: &Cancel) -> Result<Side, RunStatus> {
+    match case {
+        WrongCase::CpuOnMain => Ok(async_on_main(cpu_job()).await),
+        WrongCase::AwaitInLoop => {
+            Ok(io_side("one at a time", Pattern::Closed { c: 1 }, cancel).await)
+        }
+        WrongCase::BlockingIo => blocking_workers(workers).await,
+        WrongCase::TinyTasks => {
+            cpu_side("65 536 tiny tasks", stats_job(65_536), workers, cancel).await
+        }
+    }
+}
+
+async fn right_side(case: WrongCase, workers: u32, cancel: &Cancel) -> Result<Side, RunStatus> {
+    match case {
+        WrongCase::CpuOnMain => cpu_side("on the worker pool", cpu_job(), workers, cancel).await,
+        WrongCase::AwaitInLoop | WrongCase::BlockingIo => Ok(io_side(
+            "all awaited together",
+            Pattern::Closed { c: REQUESTS },
+            cancel,
+        )
+        .await),
+        WrongCase::TinyTasks => cpu_side("64 tasks", stats_job(64), workers, cancel).await,
+    }
+}
+
+/// CPU work written as async functions and awaited together on the main thread: nothing in
+/// them ever waits, so they run one after another, and the page is frozen meanwhile.
+async fn async_on_main(job: Job) -> Side {
+    let start_ms = clock::now_ms();
+    let tasks = (0..job.tasks).map(|task| async move {
+        let began = clock::now_ms();
+        let _ = job.run_task(task);
+        Span {
+            id: task,
+            lane: Lane::Main,
+            start_ms: began - start_ms,
+            end_ms: clock::now_ms() - start_ms,
+            ok: true,
+        }
+    });
+    let spans = join_all(tasks).await;
+    Side {
+        label: "async fns awaited on the main thread",
+        kind: RunKind::Cpu,
+        spans,
+        start_ms,
+        wall_ms: clock::now_ms() - start_ms,
+        items: Some(job.items()),
+    }
+}
+
+async fn cpu_side(
+    label: &'static str,
+    job: Job,
+    workers: u32,
+    cancel: &Cancel,
+) -> Result<Side, RunStatus> {
+    match cpu_job::run(
+        job,
+        Mode::Rayon,
+        workers,
+        &Progress::default(),
+        cancel,
+        None,
+    )
+    .await
+    {
+        Ok(run) => Ok(Side {
+            label,
+            kind: RunKind::Cpu,
+            spans: run.spans,
+            start_ms: run.start_ms,
+            wall_ms: run.wall_ms,
+            items: Some(run.result.items),
+        }),
+        Err(CpuError::Cancelled) => Err(RunStatus::new(
+            RunState::Cancelled,
+            "Cancelled; nothing was kept.",
+        )),
+        Err(error) => Err(RunStatus::new(RunState::Error, error.to_string())),
+    }
+}
+
+async fn io_side(label: &'static str, pattern: Pattern, cancel: &Cancel) -> Side {
+    let plan = IoPlan {
+        target: Target::Sim,
+        url: sim_url(label),
+        n: REQUESTS,
+        pattern,
+        timeout_ms: 30_000,
+    };
+    let run = io_run::run(&plan, &Progress::default(), cancel).await;
+    Side {
+        label,
+        kind: RunKind::Io,
+        spans: run.spans,
+        start_ms: run.start_ms,
+        wall_ms: run.wall_ms,
+        items: None,
+    }
+}
+
+/// I/O done by blocking worker threads: each task asks the main thread to fetch and blocks on
+/// a channel until the answer comes. Only as many requests can be in flight as there are
+/// workers to block.
+async fn blocking_workers(workers: u32) -> Result<Side, RunStatus> {
+    let start_ms = clock::now_ms();
+    let (requests, mut incoming) = unbounded::<(u32, mpsc::Sender<()>)>();
+    let job = pool::submit(move || {
+        (0..REQUESTS)
+            .into_par_iter()
+            .map(|id| {
+                let began = clock::now_ms();
+                let (answer, wait) = mpsc::channel();
+                if requests.unbounded_send((id, answer)).is_ok() {
+                    // The worker thread does nothing until the main thread answers.
+                    let _ = wait.recv();
+                }
+                (
+                    id,
+                    rayon::current_thread_index().map_or(0, |i| i as u32),
+                    began,
+                    clock::now_ms(),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    let url = sim_url("blocking");
+    let fetches = RefCell::new(Vec::new());
+    let busy: RefCell<Vec<bool>> = RefCell::new(Vec::new());
+    let serve = async {
+        let mut pending = futures::stream::FuturesUnordered::new();
+        let mut served = 0;
+        while served < REQUESTS {
+            futures::select! {
+                request = incoming.next() => {
+                    let Some((id, answer)) = request else { break };
+                    let url = format!("{url}&id={id}");
+                    let (fetches, busy) = (&fetches, &busy);
+                    pending.push(async move {
+                        let slot = {
+                            let mut busy = busy.borrow_mut();
+                            let slot = busy.iter().position(|b| !b).unwrap_or(busy.len());
+                            if slot == busy.len() { busy.push(true) } else { busy[slot] = true }
+                            slot
+                        };
+                        let began = clock::now_ms();
+                        let ok = fetch::get(&url, &web_sys::AbortSignal::timeout_with_u32(30_000)).await.is_ok_and(|a| a.ok());
+                        fetches.borrow_mut().push(Span { id, lane: Lane::Io(slot as u32), start_ms: began - start_ms, end_ms: clock::now_ms() - start_ms, ok });
+                        busy.borrow_mut()[slot] = false;
+                        let _ = answer.send(());
+                    });
+                }
+                () = pending.select_next_some() => served += 1,
+                complete => break,
+            }
+        }
+    };
+    serve.await;
+    let blocked = job
+        .await
+        .map_err(|lost| RunStatus::new(RunState::Error, lost.to_string()))?;
+    let mut spans = fetches.into_inner();
+    spans.extend(blocked.into_iter().map(|(id, worker, began, ended)| Span {
+        id,
+        lane: Lane::Worker(worker),
+        start_ms: began - start_ms,
+        end_ms: ended - start_ms,
+        ok: true,
+    }));
+    let _ = workers;
+    Ok(Side {
+        label: "worker threads blocked on each fetch",
+        kind: RunKind::Io,
+        spans,
+        start_ms,
+        wall_ms: clock::now_ms() - start_ms,
+        items: None,
+    })
+}
+
+fn record(case: WrongCase, role: &str, side: Side, main_thread: MainThreadSummary) -> RunRecord {
+    // The summary counts requests (fetch spans) or tasks; blocked-worker spans are drawn only.
+    let counted: Vec<Span> = side
+        .spans
+        .iter()
+        .filter(|s| side.kind == RunKind::Cpu || matches!(s.lane, Lane::Io(_)))
+        .cloned()
+        .collect();
+    let mut summary = stats::summarize(&counted, side.wall_ms);
+    if let Some(items) = side.items {
+        summary.throughput_per_s = if side.wall_ms > 0.0 {
+            items as f64 / (side.wall_ms / 1000.0)
+        } else {
+            0.0
+        };
+    }
+    let mut record = RunRecord::new(
+        side.kind,
+        side.label.to_owned(),
+        summary,
+        main_thread,
+        side.spans,
+    );
+    record.params = BTreeMap::from([
+        ("case".to_owned(), json!(case.name())),
+        ("role".to_owned(), json!(role)),
+    ]);
+    record.wrong = Some(WrongBlock {
+        case,
+        role: role.to_owned(),
+        verdict: None,
+    });
+    record
+}

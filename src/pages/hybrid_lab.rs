@@ -1,0 +1,167 @@
+//! Timing and teamwork together: the hybrid pipeline, three ways, on one timeline each.
+
+use lab_core::config::{Lab, HYBRID_C, HYBRID_LATENCY, HYBRID_N};
+use lab_core::format;
+use lab_core::schema::{RunKind, RunRecord};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::settings_form::{FormField, SettingsForm};
+use crate::components::timeline::Timeline;
+use crate::labs;
+use crate::state::LabState;
+
+/// The hybrid lab.
+#[component]
+pub fn HybridLabPage() -> impl IntoView {
+    let state = expect_context::<LabState>();
+    let run = move |_| spawn_local(labs::hybrid::run(state));
+    let fields = vec![
+        FormField::choice(
+            "strategy",
+            "Strategy",
+            &["all", "sequential", "phased", "pipelined"],
+            "all: the three side by side",
+        ),
+        FormField::int(HYBRID_N, "Items (n)"),
+        FormField::int(HYBRID_C, "Fetches in flight (c)"),
+        FormField::float(HYBRID_LATENCY, "Server latency (L)"),
+        FormField::choice(
+            "kernel",
+            "Kernel",
+            &["sha256", "mandelbrot", "blur", "stats"],
+            "the work on each item",
+        ),
+        FormField {
+            name: "size",
+            label: "Size per item",
+            hint: "the kernel's unit; default: about L/2 of work".to_owned(),
+            choices: &[],
+            placeholder: "about L/2",
+        },
+    ];
+    let runs = Memo::new(move |_| {
+        state.runs.with(|runs| {
+            runs.iter()
+                .filter(|r| r.kind == RunKind::Hybrid)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    view! {
+        <div class="lab-grid">
+            <aside class="card controls">
+                <h2>"Together: fetch, then process"</h2>
+                <p class="lesson">
+                    "A web API fetches data asynchronously, then processes it in parallel before answering. "
+                    "The fetches are timing (the cook steps aside while the oven works); the processing is "
+                    "teamwork (several cooks chop). How the two are joined decides the total."
+                </p>
+                <ul class="lesson">
+                    <li><strong>"sequential"</strong>": fetch one, process one. About n(L + P)."</li>
+                    <li><strong>"phased"</strong>": fetch all, then process all. About ⌈n/c⌉L + nP/W."</li>
+                    <li>
+                        <strong>"pipelined"</strong>": each item goes to the pool as it arrives. About "
+                        "max(⌈n/c⌉L + cP/W, L + nP/W)."
+                    </li>
+                </ul>
+                <SettingsForm lab=Lab::Hybrid fields=fields />
+                <button
+                    class="primary"
+                    data-testid="run-hybrid-lab"
+                    on:click=run
+                    disabled=move || state.busy() || !state.settings_valid() || !state.parallel_ready()
+                >
+                    "Run"
+                </button>
+            </aside>
+            <section class="results" data-testid="hybrid-results">
+                {move || {
+                    let runs = runs.get();
+                    if runs.is_empty() {
+                        view! {
+                            <p class="empty">
+                                "Not run yet. Run compares the three strategies on the same items: the "
+                                "simulated server answers after L, each item then takes P on one worker."
+                            </p>
+                        }
+                            .into_any()
+                    } else {
+                        view! { <HybridComparison records=runs resolution_ms=resolution() /> }.into_any()
+                    }
+                }}
+            </section>
+        </div>
+    }
+}
+
+/// The strategies side by side: measured against the model, overlap, time saved, timelines
+/// on one time axis.
+#[component]
+fn HybridComparison(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
+    let ms = move |v: f64| format::ms(v, resolution_ms);
+    let domain = records
+        .iter()
+        .map(|r| r.summary.wall_ms)
+        .fold(1.0, f64::max);
+    let fastest = records
+        .iter()
+        .min_by(|a, b| a.summary.wall_ms.total_cmp(&b.summary.wall_ms))
+        .map(|r| r.label.clone())
+        .unwrap_or_default();
+    let rows = records
+        .iter()
+        .map(|r| {
+            let h = r.hybrid.clone();
+            let model = h.as_ref().and_then(|h| h.model_ms);
+            let off = model.map(|m| (r.summary.wall_ms / m - 1.0) * 100.0);
+            view! {
+                <tr data-strategy=r.label.clone()>
+                    <th scope="row">{r.label.clone()}</th>
+                    <td data-testid="measured">{ms(r.summary.wall_ms)}</td>
+                    <td>{model.map_or("—".to_owned(), ms)}</td>
+                    <td>{off.map_or("—".to_owned(), |o| format!("{o:+.0}%"))}</td>
+                    <td>{h.as_ref().map_or("—".to_owned(), |h| ms(h.overlap_ms))}</td>
+                    <td>{h.as_ref().map_or("—".to_owned(), |h| ms(h.saved_ms))}</td>
+                    <td>{h.as_ref().map_or("—".to_owned(), |h| format!("{} · {}", ms(h.latency_ms), ms(h.process_ms)))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let timelines = records
+        .into_iter()
+        .map(|record| {
+            view! {
+                <h3>{format!("{}: {}", record.label, ms(record.summary.wall_ms))}</h3>
+                <Timeline record=record domain_ms=domain />
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="result" data-testid="result" data-kind="hybrid">
+            <p class="chart-title">
+                {format!("{fastest} finishes first: its fetches and its processing overlap.")}
+            </p>
+            <table class="levels" data-testid="hybrid-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"strategy"</th>
+                        <th scope="col">"measured"</th>
+                        <th scope="col">"model"</th>
+                        <th scope="col">"off by"</th>
+                        <th scope="col" title="time during which fetches and processing both ran">"overlap"</th>
+                        <th scope="col" title="fetch time + processing time − total">"saved"</th>
+                        <th scope="col" title="mean fetch latency and mean processing time per item, as measured">"L · P"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="note">
+                "The model uses the L and P measured in the same run (mean fetch and processing time per "
+                "item) and W workers. Teal bars are fetches in flight, blue bars items on a worker."
+            </p>
+            {timelines}
+        </div>
+    }
+}

@@ -1,0 +1,209 @@
+//! The responsiveness trade-off: how often a main-thread job yields decides how smooth the page
+//! stays and how fast the job runs; the workers escape the choice.
+
+use lab_core::config::{Lab, TRADEOFF_SLICE};
+use lab_core::format;
+use lab_core::schema::RunRecord;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::latency_throughput::{LatencyThroughput, Point};
+use crate::components::settings_form::{FormField, SettingsForm};
+use crate::labs;
+use crate::state::LabState;
+
+/// The trade-off lab.
+#[component]
+pub fn TradeoffLabPage() -> impl IntoView {
+    let state = expect_context::<LabState>();
+    let run = move |_| spawn_local(labs::tradeoff::run(state));
+    let fields = vec![
+        FormField::choice(
+            "kernel",
+            "Kernel",
+            &["sha256", "mandelbrot", "blur", "stats"],
+            "the job",
+        ),
+        FormField {
+            name: "size",
+            label: "Size",
+            hint: "the kernel's unit; default: about 0.6 s of work".to_owned(),
+            choices: &[],
+            placeholder: "kernel default",
+        },
+        FormField::float(TRADEOFF_SLICE, "Yield every (k)"),
+        FormField::choice(
+            "sweep",
+            "Sweep",
+            &["", "slice_ms"],
+            "slice_ms: k = 1, 2, 5 … 200 ms",
+        )
+        .optional("single run"),
+    ];
+    let runs = Memo::new(move |_| {
+        state.runs.with(|runs| {
+            runs.iter()
+                .filter(|r| r.tradeoff.is_some())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    view! {
+        <div class="lab-grid">
+            <aside class="card controls">
+                <h2>"The responsiveness trade-off"</h2>
+                <p class="lesson">
+                    "One cook both takes the orders and chops. Chopping in long stretches gets the chopping "
+                    "done sooner but leaves customers waiting; stopping every k ms to take orders keeps them "
+                    "happy but slows the chopping. The job runs on the main thread and yields to the event "
+                    "loop every k ms ("<code>"scheduler.yield()"</code>", or a MessageChannel where the "
+                    "browser lacks it; not "<code>"setTimeout"</code>", which is clamped to 4 ms)."
+                </p>
+                <p class="lesson">
+                    "A probe worker posts a message every 10 ms; how late the main thread runs it is the "
+                    "latency a click would see. The last point runs the same job on the workers: a second "
+                    "cook, so nobody waits."
+                </p>
+                <SettingsForm lab=Lab::Tradeoff fields=fields />
+                <button
+                    class="primary"
+                    data-testid="run-tradeoff-lab"
+                    on:click=run
+                    disabled=move || state.busy() || !state.settings_valid()
+                >
+                    "Run"
+                </button>
+            </aside>
+            <section class="results" data-testid="tradeoff-results">
+                {move || {
+                    let runs = runs.get();
+                    if runs.is_empty() {
+                        view! {
+                            <p class="empty">
+                                "Not run yet. The sweep runs the job once per k, then on the workers (about ten "
+                                "seconds; the page will stutter on purpose at large k)."
+                            </p>
+                        }
+                            .into_any()
+                    } else {
+                        view! { <TradeoffView records=runs resolution_ms=resolution() /> }.into_any()
+                    }
+                }}
+            </section>
+        </div>
+    }
+}
+
+/// Main-thread latency against job throughput, one point per k and one for the workers.
+#[component]
+fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
+    let ms = move |v: Option<f64>| v.map_or("—".to_owned(), |v| format::ms(v, resolution_ms));
+    let unit = records
+        .first()
+        .and_then(|r| r.params.get("kernel"))
+        .and_then(|k| k.as_str())
+        .map_or("items", |k| match k {
+            "sha256" => "hashes",
+            "stats" => "values",
+            _ => "pixels",
+        });
+    let points: Vec<Point> = records
+        .iter()
+        .filter_map(|r| {
+            let t = r.tradeoff.as_ref()?;
+            Some(Point {
+                label: r.label.clone(),
+                throughput: t.throughput_per_s,
+                p50: t.frame_p99_ms?,
+                p99: t.probe_p99_ms.unwrap_or(0.0),
+            })
+        })
+        .collect();
+    let sliced: Vec<&RunRecord> = records
+        .iter()
+        .filter(|r| r.tradeoff.as_ref().is_some_and(|t| !t.on_workers))
+        .collect();
+    let workers = records
+        .iter()
+        .find(|r| r.tradeoff.as_ref().is_some_and(|t| t.on_workers));
+    let caption = match (sliced.first(), sliced.last(), workers) {
+        (Some(small), Some(large), Some(w)) if sliced.len() > 1 => {
+            let (s, l, w) = (
+                small.tradeoff.clone().unwrap_or_else(empty),
+                large.tradeoff.clone().unwrap_or_else(empty),
+                w.tradeoff.clone().unwrap_or_else(empty),
+            );
+            format!(
+                "Yielding every {} keeps frames at {} p99 but runs the job at {}; every {}, frames stall for {} \
+                 and the job runs at {}. On the workers: frames at {}, the job at {}.",
+                small.label.trim_start_matches("k = "),
+                ms(s.frame_p99_ms),
+                format::rate_of(s.throughput_per_s, unit),
+                large.label.trim_start_matches("k = "),
+                ms(l.frame_p99_ms),
+                format::rate_of(l.throughput_per_s, unit),
+                ms(w.frame_p99_ms),
+                format::rate_of(w.throughput_per_s, unit),
+            )
+        }
+        _ => "Main-thread latency against job throughput.".to_owned(),
+    };
+    let rows = records
+        .iter()
+        .map(|r| {
+            let t = r.tradeoff.clone().unwrap_or_else(empty);
+            view! {
+                <tr>
+                    <th scope="row">{r.label.clone()}</th>
+                    <td>{ms(t.frame_p99_ms)}</td>
+                    <td>{ms(t.probe_p50_ms)}</td>
+                    <td>{ms(t.probe_p99_ms)}</td>
+                    <td>{format::count(r.main_thread.long_tasks)}</td>
+                    <td>{format::rate_of(t.throughput_per_s, unit)}</td>
+                    <td>{format::ms(r.summary.wall_ms, resolution_ms)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="result" data-testid="result" data-kind="tradeoff">
+            <LatencyThroughput
+                points=points
+                model=Vec::new()
+                caption=caption
+                y_label="main-thread latency (ms)"
+                x_label="job throughput (per second)"
+                legend=("frame interval p99", "probe lateness p99")
+                test_id="tradeoff-curve"
+            />
+            <table class="levels" data-testid="tradeoff-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"run"</th>
+                        <th scope="col">"frame p99"</th>
+                        <th scope="col">"probe p50"</th>
+                        <th scope="col">"probe p99"</th>
+                        <th scope="col">"long tasks"</th>
+                        <th scope="col">"job throughput"</th>
+                        <th scope="col">"job time"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn empty() -> lab_core::schema::TradeoffBlock {
+    lab_core::schema::TradeoffBlock {
+        slice_ms: None,
+        on_workers: false,
+        probe_p50_ms: None,
+        probe_p99_ms: None,
+        probe_max_ms: None,
+        probes: 0,
+        frame_p99_ms: None,
+        throughput_per_s: 0.0,
+    }
+}

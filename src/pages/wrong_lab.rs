@@ -1,0 +1,117 @@
+//! The wrong tool, measured: pick a case; the page runs the tempting version and the right
+//! one on the same work, and says what the numbers show.
+
+use lab_core::config::WrongCase;
+use lab_core::format;
+use lab_core::schema::RunRecord;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::summary::Summary;
+use crate::components::timeline::Timeline;
+use crate::labs;
+use crate::state::LabState;
+
+/// The wrong-tool lab.
+#[component]
+pub fn WrongLabPage() -> impl IntoView {
+    let state = expect_context::<LabState>();
+    let run = move |_| spawn_local(labs::wrong::run(state));
+    let current = move || state.settings.with(|s| s.wrong().map(|w| w.case));
+    let runs = Memo::new(move |_| {
+        state.runs.with(|runs| {
+            runs.iter()
+                .filter(|r| r.wrong.is_some())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    view! {
+        <div class="lab-grid">
+            <aside class="card controls">
+                <h2>"The wrong tool"</h2>
+                <p class="lesson">
+                    "Async is timing; parallel is teamwork. Each case below uses one where the other "
+                    "belongs, then does it right, on the same work. The verdict comes from the two runs, "
+                    "against the threshold it states."
+                </p>
+                <nav class="cases" aria-label="Cases">
+                    {WrongCase::ALL
+                        .iter()
+                        .map(|&case| {
+                            view! {
+                                <a
+                                    href=format!("?lab=wrong&case={}", case.name())
+                                    class="case"
+                                    class:active=move || current() == Some(case)
+                                    data-testid=format!("case-{}", case.name())
+                                >
+                                    <strong>{case.title()}</strong>
+                                </a>
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+                {move || current().map(|case| view! { <p class="lesson" data-testid="case-lesson">{case.lesson()}</p> })}
+                <button
+                    class="primary"
+                    data-testid="run-wrong-lab"
+                    on:click=run
+                    disabled=move || state.busy() || !state.settings_valid() || !state.parallel_ready()
+                >
+                    "Run both ways"
+                </button>
+            </aside>
+            <section class="results" data-testid="wrong-results">
+                {move || {
+                    let runs = runs.get();
+                    if runs.is_empty() {
+                        view! { <p class="empty">"Not run yet. Run both ways to see the verdict."</p> }.into_any()
+                    } else {
+                        view! { <WrongView records=runs resolution_ms=resolution() /> }.into_any()
+                    }
+                }}
+            </section>
+        </div>
+    }
+}
+
+/// The verdict, then each side with its numbers and timeline.
+#[component]
+fn WrongView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
+    let verdict = records
+        .iter()
+        .find_map(|r| r.wrong.as_ref()?.verdict.clone());
+    let domain = records
+        .iter()
+        .map(|r| r.summary.wall_ms)
+        .fold(1.0, f64::max);
+    let sides = records
+        .into_iter()
+        .map(|record| {
+            let role = record.wrong.as_ref().map(|w| w.role.clone()).unwrap_or_default();
+            view! {
+                <div class="side" data-role=role.clone()>
+                    <h3>{format!("{}: {} ({})", if role == "wrong" { "The wrong way" } else { "The right way" }, record.label, format::ms(record.summary.wall_ms, resolution_ms))}</h3>
+                    <Summary record=record.clone() resolution_ms=resolution_ms />
+                    <Timeline record=record domain_ms=domain />
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="result" data-testid="result" data-kind="wrong">
+            {verdict.map(|v| {
+                view! {
+                    <div class="verdict-box" class:bad=v.wrong_tool class:good=!v.wrong_tool data-testid="verdict" data-wrong-tool=v.wrong_tool.to_string() data-measured=v.measured.to_string() data-threshold=v.threshold.to_string()>
+                        <strong>{if v.wrong_tool { "Verdict: the wrong tool. " } else { "Verdict: no harm measured this time. " }}</strong>
+                        {v.text}
+                        <p class="note">{format!("Rule: {}.", v.rule.trim_end_matches('.'))}</p>
+                    </div>
+                }
+            })}
+            {sides}
+        </div>
+    }
+}
