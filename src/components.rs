@@ -3,6 +3,7 @@
 
 pub mod axes;
 pub mod batch_card;
+pub mod code_panel;
 pub mod config_errors;
 pub mod cpu_results;
 pub mod environment_panel;

@@ -90,6 +90,7 @@ pub async fn run(
     };
     let tasks = job.tasks;
     let (start_ms, done) = match mode {
+        // snippet: main-mode
         Mode::Main => {
             // Let the browser paint "running" before the main thread stops answering.
             next_frame().await;
@@ -97,11 +98,14 @@ pub async fn run(
             let done = run_in_task(move || execute::sequential(tasks, task)).await;
             (start_ms, done.ok_or(CpuError::Cancelled)?)
         }
+        // end snippet
+        // snippet: worker-mode
         Mode::Worker => {
             let start_ms = clock::now_ms();
             let done = pool::run(move || execute::sequential(tasks, task)).await;
             (start_ms, done.map_err(|_| CpuError::PoolLost)?)
         }
+        // end snippet
         Mode::Lanes => {
             let start_ms = clock::now_ms();
             let done = pool::run(move || execute::lanes(tasks, threads, task)).await;

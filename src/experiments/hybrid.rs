@@ -307,6 +307,7 @@ async fn phased(plan: &HybridPlan, progress: &Progress, cancel: &Cancel) -> Outc
     Ok((fetched, processed))
 }
 
+// snippet: pipelined
 async fn pipelined(plan: &HybridPlan, progress: &Progress, cancel: &Cancel) -> Outcome {
     let in_pool = RefCell::new(FuturesUnordered::new());
     let fetched = fetch_all(plan, progress, cancel, |item| {
@@ -322,3 +323,4 @@ async fn pipelined(plan: &HybridPlan, progress: &Progress, cancel: &Cancel) -> O
     }
     Ok((fetched, processed))
 }
+// end snippet

@@ -117,6 +117,7 @@ struct Context<'a> {
     messages: &'a RefCell<Vec<String>>,
 }
 
+// snippet: closed-loop
 async fn closed_loop(context: &Context<'_>, c: u32) -> Vec<RequestRecord> {
     let next = Cell::new(0);
     let slots = (0..c.min(context.plan.n)).map(|slot| {
@@ -135,7 +136,9 @@ async fn closed_loop(context: &Context<'_>, c: u32) -> Vec<RequestRecord> {
     });
     join_all(slots).await.into_iter().flatten().collect()
 }
+// end snippet
 
+// snippet: open-loop
 async fn open_loop(context: &Context<'_>, schedule: &[f64]) -> Vec<RequestRecord> {
     let busy: RefCell<Vec<bool>> = RefCell::new(Vec::new());
     let requests = (0..context.plan.n).zip(schedule).map(|(id, &offset)| {
@@ -156,6 +159,7 @@ async fn open_loop(context: &Context<'_>, schedule: &[f64]) -> Vec<RequestRecord
     });
     join_all(requests).await.into_iter().flatten().collect()
 }
+// end snippet
 
 /// The lowest free lane, so the timeline stays as compact as the concurrency allows.
 fn take_slot(busy: &mut Vec<bool>) -> u32 {

@@ -34,6 +34,7 @@ pub fn fine_grained(job: Job) -> Job {
 }
 
 /// Runs `job` on the main thread, yielding every `slice_ms`.
+// snippet: sliced
 pub async fn run_sliced(
     job: Job,
     slice_ms: f64,
@@ -75,3 +76,4 @@ pub async fn run_sliced(
         result,
     })
 }
+// end snippet

@@ -181,6 +181,7 @@ async fn right_side(case: WrongCase, workers: u32, cancel: &Cancel) -> Result<Si
 
 /// CPU work written as async functions and awaited together on the main thread: nothing in
 /// them ever waits, so they run one after another, and the page is frozen meanwhile.
+// snippet: async-on-main
 async fn async_on_main(job: Job) -> Side {
     let start_ms = clock::now_ms();
     let tasks = (0..job.tasks).map(|task| async move {
@@ -204,6 +205,7 @@ async fn async_on_main(job: Job) -> Side {
         items: Some(job.items()),
     }
 }
+// end snippet
 
 async fn cpu_side(
     label: &'static str,

@@ -5,6 +5,7 @@ use lab_core::schema::RunKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::cpu_results::{CpuRunView, CpuSweepView};
 use crate::components::image_canvas::ImageCanvas;
 use crate::components::settings_form::{FormField, SettingsForm};
@@ -40,6 +41,19 @@ const PRESETS: &[(&str, &str)] = &[
     ("Blur an image", "lab=cpu&kernel=blur"),
     ("Statistics of a data set", "lab=cpu&kernel=stats"),
 ];
+
+const CPU_CSHARP: &str = "// mode=worker: heavy work off the UI thread, awaited
+var result = await Task.Run(() => Compute());
+
+// mode=rayon: several cores on one job; the TPL's scheduler,
+// like rayon's work-stealing pool, decides what runs where
+Parallel.For(0, tasks, i => Work(i));
+Parallel.Invoke(() => A(), () => B(), () => C());
+
+// mode=lanes: at most T at once
+Parallel.For(0, tasks,
+    new ParallelOptions { MaxDegreeOfParallelism = T },
+    i => Work(i));";
 
 /// The CPU lab.
 #[component]
@@ -146,5 +160,16 @@ pub fn CpuLabPage() -> impl IntoView {
                 }}
             </section>
         </div>
+        <CodePanel
+            title="The code that spread the tasks"
+            snippets=vec![
+                Snippet { file: "src/runtime/pool.rs", name: "submit" },
+                Snippet { file: "src/experiments/cpu_job.rs", name: "main-mode" },
+                Snippet { file: "src/experiments/cpu_job.rs", name: "worker-mode" },
+                Snippet { file: "crates/lab-core/src/execute.rs", name: "lanes" },
+                Snippet { file: "crates/lab-core/src/execute.rs", name: "rayon-all" },
+            ]
+            csharp=CPU_CSHARP
+        />
     }
 }

@@ -6,10 +6,17 @@ use lab_core::schema::{RunKind, RunRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::settings_form::{FormField, SettingsForm};
 use crate::components::timeline::Timeline;
 use crate::labs;
 use crate::state::LabState;
+
+const HYBRID_CSHARP: &str = "// Fetch asynchronously; hand each item to the pool as it arrives
+var processing = new List<Task<Result>>();
+await foreach (var body in FetchAllAsync(urls, maxInFlight: c))
+    processing.Add(Task.Run(() => Process(body)));
+var results = await Task.WhenAll(processing);";
 
 /// The hybrid lab.
 #[component]
@@ -93,6 +100,14 @@ pub fn HybridLabPage() -> impl IntoView {
                 }}
             </section>
         </div>
+        <CodePanel
+            title="The code of the pipelined strategy"
+            snippets=vec![
+                Snippet { file: "src/experiments/hybrid.rs", name: "pipelined" },
+                Snippet { file: "src/runtime/pool.rs", name: "submit" },
+            ]
+            csharp=HYBRID_CSHARP
+        />
     }
 }
 

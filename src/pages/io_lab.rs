@@ -8,6 +8,7 @@ use lab_core::schema::RunKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::io_results::{IoRunView, IoSweepView};
 use crate::components::settings_form::{FormField, SettingsForm};
 use crate::labs;
@@ -36,6 +37,16 @@ const PRESETS: &[(&str, &str)] = &[
     ),
     ("The app's own files", "lab=io&target=static&n=60&c=20"),
 ];
+
+const IO_CSHARP: &str = "// Closed loop: c workers, each awaiting in a loop (c = 1: one at a time)
+await Task.WhenAll(Enumerable.Range(0, c).Select(async _ =>
+{
+    while (queue.TryDequeue(out var url))
+        await http.GetAsync(url);
+}));
+
+// All at once (c = n)
+await Task.WhenAll(urls.Select(u => http.GetAsync(u)));";
 
 /// The I/O lab.
 #[component]
@@ -148,5 +159,14 @@ pub fn IoLabPage() -> impl IntoView {
                 }}
             </section>
         </div>
+        <CodePanel
+            title="The code that issued the requests"
+            snippets=vec![
+                Snippet { file: "src/experiments/io_run.rs", name: "closed-loop" },
+                Snippet { file: "src/experiments/io_run.rs", name: "open-loop" },
+                Snippet { file: "src/runtime/fetch.rs", name: "fetch" },
+            ]
+            csharp=IO_CSHARP
+        />
     }
 }

@@ -4,9 +4,17 @@ use lab_core::config::{Lab, FETCHES, SIZE, TASKS};
 use leptos::prelude::*;
 
 use crate::components::batch_card::{Batch, BatchCard};
+use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::settings_form::{FormField, SettingsForm};
 use crate::labs;
+use crate::runtime::history;
 use crate::state::LabState;
+
+const START_CSHARP: &str = "// Timing: many waits on one thread
+var bodies = await Task.WhenAll(urls.Select(u => http.GetStringAsync(u)));
+
+// Teamwork, off the UI thread, awaited
+await Task.Run(() => Parallel.For(0, tasks, i => Work(i)));";
 
 /// The start page.
 #[component]
@@ -19,6 +27,7 @@ pub fn StartPage() -> impl IntoView {
         FormField::int(SIZE, "Rounds per task"),
     ];
     view! {
+        <GuidedStart />
         <section class="intro">
             <p>
                 "Asynchronous work is about "<strong>"timing"</strong>": one cook starts the oven and "
@@ -42,5 +51,72 @@ pub fn StartPage() -> impl IntoView {
             <BatchCard batch=Batch::Io />
             <BatchCard batch=Batch::Cpu />
         </div>
+        <CodePanel
+            title="The code behind the two batches"
+            snippets=vec![
+                Snippet { file: "src/runtime/fetch.rs", name: "fetch" },
+                Snippet { file: "src/runtime/pool.rs", name: "submit" },
+            ]
+            csharp=START_CSHARP
+        />
+    }
+}
+
+/// A first visit's guided start: one click runs the comparison and says what to look at.
+/// Autorun links skip it.
+#[component]
+fn GuidedStart() -> impl IntoView {
+    let state = expect_context::<LabState>();
+    let autorun = state.settings.with_untracked(|s| s.autorun);
+    let show = RwSignal::new(history::first_visit() && !autorun);
+    let started = RwSignal::new(false);
+    let go = move |_| {
+        history::remember_visit();
+        started.set(true);
+        leptos::task::spawn_local(labs::start::run_all(state));
+    };
+    let dismiss = move |_| {
+        history::remember_visit();
+        show.set(false);
+    };
+    let done = move || state.runs.with(|runs| runs.len() >= 2);
+    view! {
+        <Show when=move || show.get()>
+            <aside class="guide" data-testid="guided-start">
+                {move || {
+                    if done() {
+                        view! {
+                            <p>
+                                <strong>"Look at the two timelines below. "</strong>
+                                "On the left, the teal bars overlap: twenty requests waited at once on one "
+                                "thread (timing). On the right, the blue bars fill every worker lane at once: "
+                                "one job shared by several cores (teamwork). In both, the main lane on top "
+                                "kept drawing frames: the page never froze."
+                            </p>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <p>
+                                <strong>"New here? "</strong>
+                                "One click runs a five-second demonstration: 20 fetches awaited together on "
+                                "the main thread, then 64 SHA-256 tasks across the web workers."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                }}
+                <button
+                    class="primary"
+                    data-testid="guided-go"
+                    on:click=go
+                    disabled=move || started.get() || state.busy() || !state.settings_valid()
+                >
+                    "Show me"
+                </button>
+                " "
+                <button class="secondary" on:click=dismiss>"Close"</button>
+            </aside>
+        </Show>
     }
 }

@@ -7,10 +7,23 @@ use lab_core::schema::RunRecord;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::latency_throughput::{LatencyThroughput, Point};
 use crate::components::settings_form::{FormField, SettingsForm};
 use crate::labs;
 use crate::state::LabState;
+
+const TRADEOFF_CSHARP: &str = "var watch = Stopwatch.StartNew();
+foreach (var task in tasks)
+{
+    Work(task);
+    if (watch.ElapsedMilliseconds >= k)
+    {
+        await Task.Yield();   // let the UI thread take the orders
+        watch.Restart();
+    }
+}
+// Or escape the trade-off: await Task.Run(() => Work(tasks));";
 
 /// The trade-off lab.
 #[component]
@@ -92,6 +105,14 @@ pub fn TradeoffLabPage() -> impl IntoView {
                 }}
             </section>
         </div>
+        <CodePanel
+            title="The code of the time-sliced job"
+            snippets=vec![
+                Snippet { file: "src/experiments/tradeoff.rs", name: "sliced" },
+                Snippet { file: "src/runtime/event_loop.rs", name: "yield-now" },
+            ]
+            csharp=TRADEOFF_CSHARP
+        />
     }
 }
 

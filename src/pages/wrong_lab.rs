@@ -7,10 +7,24 @@ use lab_core::schema::RunRecord;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::summary::Summary;
 use crate::components::timeline::Timeline;
 use crate::labs;
 use crate::state::LabState;
+
+const WRONG_CSHARP: &str = "// Wrong: async in name only; no await inside, so it runs
+// synchronously on the caller's (UI) thread
+async Task<int> ComputeAsync() => Compute();
+await Task.WhenAll(items.Select(_ => ComputeAsync()));
+
+// Right: CPU work to the pool, awaited
+await Task.Run(() => Parallel.ForEach(items, Work));
+
+// Wrong: blocking a pool thread on I/O
+Parallel.ForEach(urls, u => http.GetAsync(u).Result);
+// Right: await the I/O
+await Task.WhenAll(urls.Select(u => http.GetAsync(u)));";
 
 /// The wrong-tool lab.
 #[component]
@@ -32,9 +46,10 @@ pub fn WrongLabPage() -> impl IntoView {
             <aside class="card controls">
                 <h2>"The wrong tool"</h2>
                 <p class="lesson">
-                    "Async is timing; parallel is teamwork. Each case below uses one where the other "
-                    "belongs, then does it right, on the same work. The verdict comes from the two runs, "
-                    "against the threshold it states."
+                    "Async is timing: the cook steps aside while the oven works. Parallel is teamwork: "
+                    "several cooks chop together. Each case below uses one where the other belongs, then "
+                    "does it right, on the same work. The verdict comes from the two runs, against the "
+                    "threshold it states."
                 </p>
                 <nav class="cases" aria-label="Cases">
                     {WrongCase::ALL
@@ -74,6 +89,14 @@ pub fn WrongLabPage() -> impl IntoView {
                 }}
             </section>
         </div>
+        <CodePanel
+            title="The code of the wrong tool"
+            snippets=vec![
+                Snippet { file: "src/labs/wrong.rs", name: "async-on-main" },
+                Snippet { file: "src/runtime/pool.rs", name: "submit" },
+            ]
+            csharp=WRONG_CSHARP
+        />
     }
 }
 

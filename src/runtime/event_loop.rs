@@ -12,6 +12,7 @@ use super::clock;
 /// Lets the browser run what is waiting (input, rendering, messages), then resumes.
 /// `scheduler.yield()` where the browser has it; otherwise a `MessageChannel` message, which
 /// unlike `setTimeout` is not clamped to 4 ms.
+// snippet: yield-now
 pub async fn yield_now() {
     let global = js_sys::global();
     let scheduler = js_sys::Reflect::get(&global, &"scheduler".into()).ok();
@@ -35,6 +36,7 @@ pub async fn yield_now() {
     let _ = channel.port2().post_message(&JsValue::NULL);
     let _ = JsFuture::from(promise).await;
 }
+// end snippet
 
 /// How late each message from a worker ran, if it posts one every 10 ms.
 const PROBE_SOURCE: &str =

@@ -71,10 +71,12 @@ async fn fetch(url: &str, signal: &AbortSignal, keep_body: bool) -> Result<Answe
     init.set_cache(RequestCache::NoStore);
     init.set_credentials(RequestCredentials::Omit);
     init.set_signal(Some(signal));
+    // snippet: fetch
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(classify)?
         .unchecked_into();
+    // end snippet
     let headers_at_ms = clock::now_ms();
     let body = response.array_buffer().map_err(classify)?;
     let body: js_sys::ArrayBuffer = JsFuture::from(body)

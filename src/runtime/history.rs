@@ -33,3 +33,19 @@ pub fn clear() {
         let _ = storage.remove_item(KEY);
     }
 }
+
+const VISITED: &str = "lab-visited";
+
+/// True until [`remember_visit`] was called in this browser.
+pub fn first_visit() -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .is_some_and(|s| s.get_item(VISITED).ok().flatten().is_none())
+}
+
+/// Marks this browser as having seen the guided start.
+pub fn remember_visit() {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(VISITED, "1");
+    }
+}

@@ -78,6 +78,7 @@ where
 
 /// Sends `job` to the pool now (not when the future is first polled) and returns the future of
 /// its result: a pipeline hands work over at once and awaits it later.
+// snippet: submit
 pub fn submit<T, F>(job: F) -> impl Future<Output = Result<T, PoolLost>>
 where
     T: Send + 'static,
@@ -107,6 +108,7 @@ where
         }
     }
 }
+// end snippet
 
 /// The job never answered: a worker is gone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -61,6 +61,7 @@ pub fn sequential<R>(tasks: u32, run: impl Fn(u32) -> R) -> Vec<R> {
 /// numbers from a shared counter until none are left. The pool cannot be resized, so spawning
 /// only that many jobs is what keeps the rest of the pool out of it. Each task runs once; the
 /// results come back in no particular order.
+// snippet: lanes
 pub fn lanes<R: Send>(tasks: u32, lanes: u32, run: impl Fn(u32) -> R + Sync) -> Vec<R> {
     let next = AtomicU32::new(0);
     let done: Mutex<Vec<R>> = Mutex::new(Vec::with_capacity(tasks as usize));
@@ -82,12 +83,15 @@ pub fn lanes<R: Send>(tasks: u32, lanes: u32, run: impl Fn(u32) -> R + Sync) -> 
     });
     done.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
+// end snippet
 
 /// Runs tasks `0..tasks` with rayon's parallel iterator over the whole pool; results in task order.
+// snippet: rayon-all
 pub fn rayon_all<R: Send>(tasks: u32, run: impl Fn(u32) -> R + Sync) -> Vec<R> {
     // By reference: `&F` is `Send` whenever `F` is `Sync`, which is all the signature asks of `run`.
     (0..tasks).into_par_iter().map(&run).collect()
 }
+// end snippet
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,48 @@
+// Every lab explains itself in the kitchen picture and shows the Rust that ran (cut from the
+// real source at build time) beside the C# shape; a first visit gets a guided start.
+import { ISOLATED } from '../playwright.config.mjs';
+import { test, expect } from './lab-page.mjs';
+
+const labs = {
+  'lab=start': ['JsFuture::from(window.fetch', 'rayon::spawn'],
+  'lab=io': ['async fn closed_loop', 'async fn open_loop', 'JsFuture::from(window.fetch'],
+  'lab=cpu': ['rayon::spawn', 'run_in_task', 'pool::run', 'rayon::scope', 'into_par_iter'],
+  'lab=hybrid': ['async fn pipelined', 'rayon::spawn'],
+  'lab=wrong&case=cpu-on-main': ['async fn async_on_main', 'rayon::spawn'],
+  'lab=tradeoff': ['pub async fn run_sliced', 'yield_now'],
+};
+
+for (const [query, identifiers] of Object.entries(labs)) {
+  test(`${query} explains itself and shows the code that runs`, async ({ lab, page }) => {
+    await lab.open(ISOLATED, `?${query}`);
+    const panel = page.getByTestId('code-panel');
+    await expect(panel).toHaveCount(1);
+    const rust = (await panel.getByTestId('rust-code').allTextContents()).join('\n');
+    for (const identifier of identifiers) expect(rust).toContain(identifier);
+    expect(rust).not.toContain('// snippet:');
+    await expect(panel.getByTestId('csharp-code')).toContainText(/await|Parallel/);
+    for (const lesson of await page.locator('.lesson').allTextContents()) {
+      expect(lesson.trim().length).toBeGreaterThan(40);
+    }
+    expect(await page.locator('.lesson').filter({ hasText: /cook/ }).count()).toBeGreaterThanOrEqual(1);
+  });
+}
+
+test('a first visit gets a guided start that runs and says what to look at', async ({ lab, page }) => {
+  await lab.open(ISOLATED);
+  const guide = page.getByTestId('guided-start');
+  await expect(guide).toContainText('New here?');
+  await lab.waitForPool();
+  await page.getByTestId('guided-go').click();
+  await lab.waitForState('done');
+  await expect(guide).toContainText('Look at the two timelines', { timeout: 60_000 });
+  expect((await lab.exportJson()).runs.map((r) => r.kind)).toEqual(['io', 'cpu']);
+  await lab.open(ISOLATED);
+  await expect(page.getByTestId('guided-start')).toHaveCount(0);
+});
+
+test('an autorun link skips the guided start', async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?lab=start&autorun=1');
+  await expect(page.getByTestId('guided-start')).toHaveCount(0);
+  await lab.waitForState('done');
+});
