@@ -9,6 +9,7 @@ const labs = {
   'lab=cpu': ['rayon::spawn', 'run_in_task', 'pool::run', 'rayon::scope', 'into_par_iter'],
   'lab=hybrid': ['async fn pipelined', 'rayon::spawn'],
   'lab=wrong&case=cpu-on-main': ['async fn async_on_main', 'rayon::spawn'],
+  'lab=wrong&case=blocking-io': ['wait.recv()', 'rayon::spawn'],
   'lab=tradeoff': ['pub async fn run_sliced', 'yield_now'],
 };
 

@@ -264,6 +264,7 @@ async fn io_side(label: &'static str, pattern: Pattern, cancel: &Cancel) -> Side
 async fn blocking_workers(workers: u32) -> Result<Side, RunStatus> {
     let start_ms = clock::now_ms();
     let (requests, mut incoming) = unbounded::<(u32, mpsc::Sender<()>)>();
+    // snippet: blocking-workers
     let job = pool::submit(move || {
         (0..REQUESTS)
             .into_par_iter()
@@ -283,6 +284,7 @@ async fn blocking_workers(workers: u32) -> Result<Side, RunStatus> {
             })
             .collect::<Vec<_>>()
     });
+    // end snippet
     let url = sim_url("blocking");
     let fetches = RefCell::new(Vec::new());
     let busy: RefCell<Vec<bool>> = RefCell::new(Vec::new());

@@ -24,7 +24,11 @@ await Task.Run(() => Parallel.ForEach(items, Work));
 // Wrong: blocking a pool thread on I/O
 Parallel.ForEach(urls, u => http.GetAsync(u).Result);
 // Right: await the I/O
-await Task.WhenAll(urls.Select(u => http.GetAsync(u)));";
+await Task.WhenAll(urls.Select(u => http.GetAsync(u)));
+
+// Wrong: one tiny task per element; right: a few large ranges
+Parallel.For(0, values.Length, i => Tally(values[i]));
+Parallel.ForEach(Partitioner.Create(0, values.Length, values.Length / 64), Tally);";
 
 /// The wrong-tool lab.
 #[component]
@@ -89,14 +93,22 @@ pub fn WrongLabPage() -> impl IntoView {
                 }}
             </section>
         </div>
-        <CodePanel
-            title="The code of the wrong tool"
-            snippets=vec![
-                Snippet { file: "src/labs/wrong.rs", name: "async-on-main" },
-                Snippet { file: "src/runtime/pool.rs", name: "submit" },
-            ]
-            csharp=WRONG_CSHARP
-        />
+        {move || {
+            let case = current().unwrap_or(WrongCase::CpuOnMain);
+            let wrong = match case {
+                WrongCase::CpuOnMain => Snippet { file: "src/labs/wrong.rs", name: "async-on-main" },
+                WrongCase::AwaitInLoop => Snippet { file: "src/experiments/io_run.rs", name: "closed-loop" },
+                WrongCase::BlockingIo => Snippet { file: "src/labs/wrong.rs", name: "blocking-workers" },
+                WrongCase::TinyTasks => Snippet { file: "crates/lab-core/src/execute.rs", name: "rayon-all" },
+            };
+            view! {
+                <CodePanel
+                    title="The code of the wrong tool"
+                    snippets=vec![wrong, Snippet { file: "src/runtime/pool.rs", name: "submit" }]
+                    csharp=WRONG_CSHARP
+                />
+            }
+        }}
     }
 }
 
