@@ -11,6 +11,7 @@ pub mod export_button;
 pub mod histogram;
 pub mod image_canvas;
 pub mod io_results;
+pub mod lab_controls;
 pub mod latency_throughput;
 pub mod live_meter;
 pub mod run_status;

@@ -267,6 +267,14 @@ impl LabState {
         Some(cancel)
     }
 
+    /// The kept runs that `keep` selects, as the page shows them.
+    pub fn runs_where(self, keep: fn(&RunRecord) -> bool) -> Memo<Vec<RunRecord>> {
+        Memo::new(move |_| {
+            self.runs
+                .with(|runs| runs.iter().filter(|r| keep(r)).cloned().collect())
+        })
+    }
+
     /// Says why a run cannot start (nothing runs; the page stays usable).
     pub fn refuse(self, text: String) {
         if !self.busy() {

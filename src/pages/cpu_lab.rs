@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::cpu_results::{CpuRunView, CpuSweepView};
 use crate::components::image_canvas::ImageCanvas;
+use crate::components::lab_controls::{Presets, RunButton};
 use crate::components::settings_form::{FormField, SettingsForm};
 use crate::labs;
 use crate::state::LabState;
@@ -59,7 +60,6 @@ Parallel.For(0, tasks,
 #[component]
 pub fn CpuLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let run = move |_| spawn_local(labs::cpu::run(state));
     let fields = vec![
         FormField::choice(
             "kernel",
@@ -90,14 +90,7 @@ pub fn CpuLabPage() -> impl IntoView {
         )
         .optional("single run"),
     ];
-    let runs = Memo::new(move |_| {
-        state.runs.with(|runs| {
-            runs.iter()
-                .filter(|r| r.kind == RunKind::Cpu)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
+    let runs = state.runs_where(|r| r.kind == RunKind::Cpu);
     let image = move || {
         state.settings.with(|s| {
             s.cpu()
@@ -122,21 +115,12 @@ pub fn CpuLabPage() -> impl IntoView {
                     <strong>"rayon"</strong>": the whole pool, with work stealing."
                 </p>
                 <SettingsForm lab=Lab::Cpu fields=fields />
-                <button
-                    class="primary"
-                    data-testid="run-cpu-lab"
-                    on:click=run
-                    disabled=move || state.busy() || !state.settings_valid()
-                >
-                    "Run"
-                </button>
-                <div class="presets">
-                    <span class="presets-title">"Presets"</span>
-                    {PRESETS
-                        .iter()
-                        .map(|(name, query)| view! { <a href=format!("?{query}")>{*name}</a> })
-                        .collect_view()}
-                </div>
+                <RunButton
+                    test_id="run-cpu-lab"
+                    label="Run"
+                    run=move || spawn_local(labs::cpu::run(state))
+                />
+                <Presets presets=PRESETS />
             </aside>
             <section class="results" data-testid="cpu-results">
                 <div class="result image-wrap" class:hidden=move || !image()>

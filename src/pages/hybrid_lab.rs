@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::code_panel::{CodePanel, Snippet};
+use crate::components::lab_controls::RunButton;
 use crate::components::settings_form::{FormField, SettingsForm};
 use crate::components::timeline::Timeline;
 use crate::labs;
@@ -22,7 +23,6 @@ var results = await Task.WhenAll(processing);";
 #[component]
 pub fn HybridLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let run = move |_| spawn_local(labs::hybrid::run(state));
     let fields = vec![
         FormField::choice(
             "strategy",
@@ -47,14 +47,7 @@ pub fn HybridLabPage() -> impl IntoView {
             placeholder: "about L/2",
         },
     ];
-    let runs = Memo::new(move |_| {
-        state.runs.with(|runs| {
-            runs.iter()
-                .filter(|r| r.kind == RunKind::Hybrid)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
+    let runs = state.runs_where(|r| r.kind == RunKind::Hybrid);
     let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
@@ -74,14 +67,12 @@ pub fn HybridLabPage() -> impl IntoView {
                     </li>
                 </ul>
                 <SettingsForm lab=Lab::Hybrid fields=fields />
-                <button
-                    class="primary"
-                    data-testid="run-hybrid-lab"
-                    on:click=run
-                    disabled=move || state.busy() || !state.settings_valid() || !state.parallel_ready()
-                >
-                    "Run"
-                </button>
+                <RunButton
+                    test_id="run-hybrid-lab"
+                    label="Run"
+                    needs_pool=true
+                    run=move || spawn_local(labs::hybrid::run(state))
+                />
             </aside>
             <section class="results" data-testid="hybrid-results">
                 {move || {

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::io_results::{IoRunView, IoSweepView};
+use crate::components::lab_controls::{Presets, RunButton};
 use crate::components::settings_form::{FormField, SettingsForm};
 use crate::labs;
 use crate::state::LabState;
@@ -52,7 +53,6 @@ await Task.WhenAll(urls.Select(u => http.GetAsync(u)));";
 #[component]
 pub fn IoLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let run = move |_| spawn_local(labs::io::run(state));
     let fields = vec![
         FormField::choice(
             "target",
@@ -97,14 +97,7 @@ pub fn IoLabPage() -> impl IntoView {
         )
         .optional("single run"),
     ];
-    let runs = Memo::new(move |_| {
-        state.runs.with(|runs| {
-            runs.iter()
-                .filter(|r| r.kind == RunKind::Io)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
+    let runs = state.runs_where(|r| r.kind == RunKind::Io);
     let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
@@ -124,21 +117,12 @@ pub fn IoLabPage() -> impl IntoView {
                     "Latency counts from the intended start, so a slow server cannot hide its queue."
                 </p>
                 <SettingsForm lab=Lab::Io fields=fields />
-                <button
-                    class="primary"
-                    data-testid="run-io-lab"
-                    on:click=run
-                    disabled=move || state.busy() || !state.settings_valid()
-                >
-                    "Run"
-                </button>
-                <div class="presets">
-                    <span class="presets-title">"Presets"</span>
-                    {PRESETS
-                        .iter()
-                        .map(|(name, query)| view! { <a href=format!("?{query}")>{*name}</a> })
-                        .collect_view()}
-                </div>
+                <RunButton
+                    test_id="run-io-lab"
+                    label="Run"
+                    run=move || spawn_local(labs::io::run(state))
+                />
+                <Presets presets=PRESETS />
             </aside>
             <section class="results" data-testid="io-results">
                 {move || {

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::code_panel::{CodePanel, Snippet};
+use crate::components::lab_controls::RunButton;
 use crate::components::latency_throughput::{LatencyThroughput, Point};
 use crate::components::settings_form::{FormField, SettingsForm};
 use crate::labs;
@@ -29,7 +30,6 @@ foreach (var task in tasks)
 #[component]
 pub fn TradeoffLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let run = move |_| spawn_local(labs::tradeoff::run(state));
     let fields = vec![
         FormField::choice(
             "kernel",
@@ -53,14 +53,7 @@ pub fn TradeoffLabPage() -> impl IntoView {
         )
         .optional("single run"),
     ];
-    let runs = Memo::new(move |_| {
-        state.runs.with(|runs| {
-            runs.iter()
-                .filter(|r| r.tradeoff.is_some())
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
+    let runs = state.runs_where(|r| r.tradeoff.is_some());
     let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
@@ -79,14 +72,11 @@ pub fn TradeoffLabPage() -> impl IntoView {
                     "cook, so nobody waits."
                 </p>
                 <SettingsForm lab=Lab::Tradeoff fields=fields />
-                <button
-                    class="primary"
-                    data-testid="run-tradeoff-lab"
-                    on:click=run
-                    disabled=move || state.busy() || !state.settings_valid()
-                >
-                    "Run"
-                </button>
+                <RunButton
+                    test_id="run-tradeoff-lab"
+                    label="Run"
+                    run=move || spawn_local(labs::tradeoff::run(state))
+                />
             </aside>
             <section class="results" data-testid="tradeoff-results">
                 {move || {

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::code_panel::{CodePanel, Snippet};
+use crate::components::lab_controls::RunButton;
 use crate::components::summary::Summary;
 use crate::components::timeline::Timeline;
 use crate::labs;
@@ -34,16 +35,8 @@ Parallel.ForEach(Partitioner.Create(0, values.Length, values.Length / 64), Tally
 #[component]
 pub fn WrongLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let run = move |_| spawn_local(labs::wrong::run(state));
     let current = move || state.settings.with(|s| s.wrong().map(|w| w.case));
-    let runs = Memo::new(move |_| {
-        state.runs.with(|runs| {
-            runs.iter()
-                .filter(|r| r.wrong.is_some())
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
+    let runs = state.runs_where(|r| r.wrong.is_some());
     let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
@@ -73,14 +66,12 @@ pub fn WrongLabPage() -> impl IntoView {
                         .collect_view()}
                 </nav>
                 {move || current().map(|case| view! { <p class="lesson" data-testid="case-lesson">{case.lesson()}</p> })}
-                <button
-                    class="primary"
-                    data-testid="run-wrong-lab"
-                    on:click=run
-                    disabled=move || state.busy() || !state.settings_valid() || !state.parallel_ready()
-                >
-                    "Run both ways"
-                </button>
+                <RunButton
+                    test_id="run-wrong-lab"
+                    label="Run both ways"
+                    needs_pool=true
+                    run=move || spawn_local(labs::wrong::run(state))
+                />
             </aside>
             <section class="results" data-testid="wrong-results">
                 {move || {
