@@ -253,7 +253,8 @@ impl LabState {
     /// Marks a run as started, unless one is in flight or the settings are invalid; returns
     /// its cancel handle. Progress is shown from `progress` at most once a frame.
     pub fn begin(self, text: String, total: u32, progress: &Progress) -> Option<Cancel> {
-        if self.busy() || !self.settings_valid() {
+        let busy = self.status.with_untracked(|s| s.state == RunState::Running);
+        if busy || !self.config_errors.with_untracked(Vec::is_empty) {
             return None;
         }
         let cancel = Cancel::new();
@@ -277,7 +278,7 @@ impl LabState {
 
     /// Says why a run cannot start (nothing runs; the page stays usable).
     pub fn refuse(self, text: String) {
-        if !self.busy() {
+        if self.status.with_untracked(|s| s.state != RunState::Running) {
             self.status.set(RunStatus::new(RunState::Error, text));
         }
     }

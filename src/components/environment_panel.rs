@@ -144,12 +144,24 @@ pub fn EnvironmentPanel() -> impl IntoView {
                     .map(|message| {
                         view! {
                             <div class="problem" role="alert" data-testid="pool-error">
-                                <strong>"The worker pool did not start, so parallel runs are off. "</strong>
+                                <strong>"The worker pool is not available, so parallel runs are off. "</strong>
                                 {message}
+                                " "
+                                <button class="secondary" data-testid="reload" on:click=|_| reload()>
+                                    "Reload the page"
+                                </button>
                             </div>
                         }
                     })
             }}
         </div>
+    }
+}
+
+/// Reloads the page with its URL, so the same settings come back with a fresh pool.
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        // If the browser refuses, the button simply does nothing.
+        let _ = window.location().reload();
     }
 }

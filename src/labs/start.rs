@@ -20,7 +20,8 @@ fn settings(state: LabState) -> StartSettings {
 
 /// Runs the async batch, then the parallel batch when the pool is there.
 pub async fn run_all(state: LabState) {
-    if run_io(state).await == RunState::Done && state.parallel_ready() {
+    let pool_ready = || state.environment.with_untracked(|e| e.pool_threads() > 0);
+    if run_io(state).await == RunState::Done && pool_ready() {
         run_cpu(state).await;
     }
 }

@@ -22,7 +22,7 @@ pub const MANDEL_MAX_ITER: u32 = 256;
 pub const SHA_ROUNDS_PER_BLOCK: u32 = 256;
 
 /// Radius of the box blur: each output pixel is the mean of a (2r+1)² square.
-pub const BLUR_RADIUS: u32 = 4;
+pub const BLUR_RADIUS: u32 = 7;
 
 /// Seed of the statistics kernel's data set: value `i` comes from `DATA_SEED + i`.
 pub const DATA_SEED: u64 = 0x5EED_DA7A;
@@ -1009,7 +1009,7 @@ mod tests {
     }
 
     #[test]
-    fn blur_is_the_clamped_9_by_9_mean() {
+    fn blur_is_the_clamped_box_mean() {
         let side = 23;
         let source = |x: i64, y: i64| {
             let clamp = |v: i64| v.clamp(0, i64::from(side) - 1) as u32;
@@ -1018,12 +1018,14 @@ mod tests {
         let blurred = blur_rows(side, 0..side);
         for y in 0..i64::from(side) {
             for x in 0..i64::from(side) {
-                let sum: u32 = (-4..=4)
-                    .flat_map(|dy| (-4..=4).map(move |dx| (dx, dy)))
+                let r = i64::from(BLUR_RADIUS);
+                let sum: u32 = (-r..=r)
+                    .flat_map(|dy| (-r..=r).map(move |dx| (dx, dy)))
                     .map(|(dx, dy)| source(x + dx, y + dy))
                     .sum();
                 let at = ((y * i64::from(side) + x) * 4) as usize;
-                let expected = ((sum + 40) / 81) as u8;
+                let area = ((2 * r + 1) * (2 * r + 1)) as u32;
+                let expected = ((sum + area / 2) / area) as u8;
                 assert_eq!(blurred[at..at + 4], [expected, expected, expected, 255]);
             }
         }
