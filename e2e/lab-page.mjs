@@ -31,6 +31,12 @@ export class LabPage {
     await expect(this.pool).toHaveAttribute('data-state', 'ready');
   }
 
+  /** Ready as autorun means it: the pool started and the simulated server in control. */
+  async waitForReady() {
+    await this.waitForPool();
+    await expect(this.page.getByTestId('env-sim')).toHaveAttribute('data-state', 'ready');
+  }
+
   async waitForState(state) {
     await expect(this.status).toHaveAttribute('data-state', state, { timeout: 60_000 });
   }
