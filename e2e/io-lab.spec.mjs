@@ -157,3 +157,22 @@ test('the static target measures the app\'s own files through the network stack'
   expect(run.io.little.reference).toBe(10);
   expect(run.main_thread.long_tasks).toBe(0);
 });
+
+test('after a hard reload the page gets the simulated server back in control before measuring', async ({ lab, page }) => {
+  await page.addInitScript(() => {
+    window.__controlledAtLoad = Boolean(navigator.serviceWorker?.controller);
+  });
+  await lab.open(ISOLATED, '?lab=io&n=10&c=5&latency_ms=10');
+  await lab.waitForReady();
+  const cdp = await page.context().newCDPSession(page);
+  // A hard reload (ignoring caches) loads the page without its service worker in control.
+  await cdp.send('Page.reload', { ignoreCache: true });
+  await expect(lab.status).toBeVisible();
+  await lab.waitForReady();
+  expect(await page.evaluate(() => window.__controlledAtLoad), 'the hard reload started uncontrolled').toBe(false);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await page.getByTestId('run-io-lab').click();
+  await lab.waitForState('done');
+  const [run] = (await lab.exportJson()).runs;
+  expect(run.io.requests.every((r) => r.error === null && r.service_ms !== null)).toBe(true);
+});
