@@ -120,14 +120,11 @@ fn judge(case: WrongCase, workers: u32, wrong: &RunRecord, right: &RunRecord) ->
                 right.summary.wall_ms,
             )
         }
-        WrongCase::TinyTasks => {
-            verdict::tiny_tasks(right_throughput(wrong), right_throughput(right))
-        }
+        WrongCase::TinyTasks => verdict::tiny_tasks(
+            wrong.summary.throughput_per_s,
+            right.summary.throughput_per_s,
+        ),
     }
-}
-
-fn right_throughput(record: &RunRecord) -> f64 {
-    record.summary.throughput_per_s
 }
 
 fn cpu_job() -> Job {
@@ -159,7 +156,7 @@ async fn wrong_side(case: WrongCase, workers: u32, cancel: &Cancel) -> Result<Si
         WrongCase::AwaitInLoop => {
             Ok(io_side("one at a time", Pattern::Closed { c: 1 }, cancel).await)
         }
-        WrongCase::BlockingIo => blocking_workers(workers).await,
+        WrongCase::BlockingIo => blocking_workers().await,
         WrongCase::TinyTasks => {
             cpu_side("65 536 tiny tasks", stats_job(65_536), workers, cancel).await
         }
@@ -261,7 +258,7 @@ async fn io_side(label: &'static str, pattern: Pattern, cancel: &Cancel) -> Side
 /// I/O done by blocking worker threads: each task asks the main thread to fetch and blocks on
 /// a channel until the answer comes. Only as many requests can be in flight as there are
 /// workers to block.
-async fn blocking_workers(workers: u32) -> Result<Side, RunStatus> {
+async fn blocking_workers() -> Result<Side, RunStatus> {
     let start_ms = clock::now_ms();
     let (requests, mut incoming) = unbounded::<(u32, mpsc::Sender<()>)>();
     // snippet: blocking-workers
@@ -328,7 +325,6 @@ async fn blocking_workers(workers: u32) -> Result<Side, RunStatus> {
         end_ms: ended - start_ms,
         ok: true,
     }));
-    let _ = workers;
     Ok(Side {
         label: "worker threads blocked on each fetch",
         kind: RunKind::Io,
