@@ -311,6 +311,11 @@ impl LabState {
         });
     }
 
+    /// Ends the run in flight as `state` (cancelled or failed) with nothing kept.
+    pub fn abandon(self, state: RunState, text: impl Into<String>) -> RunState {
+        self.finish(RunStatus::new(state, text), Vec::new())
+    }
+
     /// Ends the run in flight with `status`, keeping `records` for the export in place of the
     /// earlier runs of their kind (one experiment of each kind stands at a time).
     pub fn finish(self, status: RunStatus, records: Vec<RunRecord>) -> RunState {

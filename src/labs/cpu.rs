@@ -159,14 +159,11 @@ async fn execute(state: LabState, settings: &CpuSettings, levels: Vec<Level>, po
                         "Cancelled after {} of {total} tasks; nothing was kept.",
                         progress.done()
                     );
-                    state.finish(RunStatus::new(RunState::Cancelled, text), Vec::new());
+                    state.abandon(RunState::Cancelled, text);
                     return;
                 }
                 Err(error) => {
-                    state.finish(
-                        RunStatus::new(RunState::Error, error.to_string()),
-                        Vec::new(),
-                    );
+                    state.abandon(RunState::Error, error.to_string());
                     return;
                 }
             }

@@ -51,7 +51,7 @@ pub async fn run(state: LabState) {
             state
                 .environment
                 .update(|e| e.sim = SimStatus::Failed(message.clone()));
-            state.finish(RunStatus::new(RunState::Error, message), Vec::new());
+            state.abandon(RunState::Error, message);
             return;
         }
     }
@@ -91,14 +91,11 @@ pub async fn run(state: LabState) {
             }
             Err(HybridError::Cancelled) => {
                 let text = "Cancelled; nothing was kept.".to_owned();
-                state.finish(RunStatus::new(RunState::Cancelled, text), Vec::new());
+                state.abandon(RunState::Cancelled, text);
                 return;
             }
             Err(error) => {
-                state.finish(
-                    RunStatus::new(RunState::Error, error.to_string()),
-                    Vec::new(),
-                );
+                state.abandon(RunState::Error, error.to_string());
                 return;
             }
         }

@@ -120,7 +120,7 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
             let text = format!(
                 "The simulated server is not in control, so nothing was measured: {message}"
             );
-            state.finish(RunStatus::new(RunState::Error, text), Vec::new());
+            state.abandon(RunState::Error, text);
             return;
         }
     }
@@ -173,7 +173,7 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
             "Cancelled after {} of {total} requests; nothing was kept.",
             progress.done()
         );
-        state.finish(RunStatus::new(RunState::Cancelled, text), Vec::new());
+        state.abandon(RunState::Cancelled, text);
         return;
     }
     let status = verdict(state, &records, &network_errors);

@@ -41,7 +41,7 @@ pub async fn run_io(state: LabState) -> RunState {
             "Cancelled: {} of {n} requests had finished.",
             progress.done()
         );
-        return state.finish(RunStatus::new(RunState::Cancelled, text), Vec::new());
+        return state.abandon(RunState::Cancelled, text);
     }
     let summary = stats::summarize(&batch.spans, batch.wall_ms);
     let resolution = state.environment.with_untracked(|e| e.timer_resolution_ms);
@@ -101,10 +101,7 @@ pub async fn run_cpu(state: LabState) -> RunState {
     let batch = match cpu_batch::run(tasks, size, &progress, &cancel).await {
         Ok(batch) => batch,
         Err(lost) => {
-            return state.finish(
-                RunStatus::new(RunState::Error, lost.to_string()),
-                Vec::new(),
-            );
+            return state.abandon(RunState::Error, lost.to_string());
         }
     };
     let main_thread = meter().close_record(batch.start_ms).await;
@@ -113,7 +110,7 @@ pub async fn run_cpu(state: LabState) -> RunState {
             "Cancelled: {} of {tasks} tasks had finished.",
             progress.done()
         );
-        return state.finish(RunStatus::new(RunState::Cancelled, text), Vec::new());
+        return state.abandon(RunState::Cancelled, text);
     }
     let summary = stats::summarize(&batch.spans, batch.wall_ms);
     let resolution = state.environment.with_untracked(|e| e.timer_resolution_ms);

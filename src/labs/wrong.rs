@@ -61,7 +61,7 @@ pub async fn run(state: LabState) {
     };
     if matches!(case, WrongCase::AwaitInLoop | WrongCase::BlockingIo) && !sim_server::in_control() {
         if let Err(message) = sim_server::ensure_control().await {
-            state.finish(RunStatus::new(RunState::Error, message), Vec::new());
+            state.abandon(RunState::Error, message);
             return;
         }
     }
