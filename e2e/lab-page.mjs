@@ -63,6 +63,17 @@ export class LabPage {
     return Number(value);
   }
 
+  /** The CPU lab's canvas: its size and how many of its pixels have been painted. */
+  async canvasPaint() {
+    return this.page.evaluate(() => {
+      const canvas = document.querySelector('[data-testid=cpu-image]');
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let opaque = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) opaque++;
+      return { width: canvas.width, height: canvas.height, opaque };
+    });
+  }
+
   /** Responses the test provokes on purpose (404s from the static server) do not fail it. */
   allowFailedResponses(pattern) {
     this.allowed.push(pattern);

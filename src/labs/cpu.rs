@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
+use futures::channel::mpsc::unbounded;
 use lab_core::config::{CpuSettings, CpuSweep};
 use lab_core::cpu::{Job, Kernel};
 use lab_core::execute::Mode;
@@ -126,6 +127,10 @@ async fn execute(state: LabState, settings: &CpuSettings, levels: Vec<Level>, po
     }
     let count = levels.len();
     let mut measured: Vec<(Level, CpuRun, MainThreadSummary, Vec<f64>)> = Vec::new();
+    // A sweep measures scaling, and drawing tiles as they arrive takes main-thread time that,
+    // on a machine with few cores, comes out of the workers' share. So a sweep keeps the tiles
+    // of its latest repetition and draws them once the timing is over.
+    let mut kept_image = None;
     for (index, level) in levels.into_iter().enumerate() {
         if is_sweep {
             state.say(format!(
@@ -136,10 +141,15 @@ async fn execute(state: LabState, settings: &CpuSettings, levels: Vec<Level>, po
         }
         let mut runs = Vec::new();
         for _ in 0..reps {
-            let tiles = level
-                .job
-                .image_size()
-                .and_then(|(w, h)| image_canvas::begin(w, h));
+            let tiles = match level.job.image_size() {
+                Some(size) if is_sweep => {
+                    let (sender, receiver) = unbounded();
+                    kept_image = Some((size, receiver));
+                    Some(sender)
+                }
+                Some((width, height)) => image_canvas::begin(width, height),
+                None => None,
+            };
             match cpu_job::run(
                 level.job,
                 level.mode,
@@ -175,6 +185,9 @@ async fn execute(state: LabState, settings: &CpuSettings, levels: Vec<Level>, po
             BASELINES.with(|b| b.borrow_mut().insert(key(&level.job), run.wall_ms));
         }
         measured.push((level, run, main_thread, walls));
+    }
+    if let Some(((width, height), tiles)) = kept_image {
+        image_canvas::show(width, height, tiles);
     }
     let records = records(settings, pool, measured, is_sweep);
     let status = verdict(state, &records, is_sweep);
