@@ -17,7 +17,10 @@ test('throughput at C = 10 over C = 1 is the ratio the model predicts', async ({
   expect(ten.io.concurrency).toBe(10);
   const measured = ten.summary.throughput_per_s / one.summary.throughput_per_s;
   const predicted = ten.io.model.throughput_per_s / one.io.model.throughput_per_s;
-  expect(predicted).toBeGreaterThan(9);
+  // The model adds the browser's overhead measured in each run to the 50 ms service time, so
+  // the ideal ratio of 10 shrinks a little on a busy machine; it must still be near C.
+  expect(predicted).toBeGreaterThan(7);
+  expect(predicted).toBeLessThan(10.5);
   expect(measured / predicted).toBeGreaterThan(0.75);
   expect(measured / predicted).toBeLessThan(1.25);
   // With one request in flight, Little's law says about one in flight.

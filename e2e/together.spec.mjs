@@ -39,13 +39,15 @@ test('the trade-off: small slices keep frames smooth, large slices run faster an
   const first = results.runs[0].tradeoff;
   const last = results.runs[7].tradeoff;
   const workers = results.runs[8].tradeoff;
-  expect(first.frame_p99_ms).toBeLessThan(50);
-  expect(last.frame_p99_ms).toBeGreaterThan(100);
+  // A 200 ms slice stalls frames for about 200 ms; 1 ms slices leave them near one refresh
+  // (16.7 ms). The bounds sit far from both, for a shared, noisy machine.
+  expect(first.frame_p99_ms).toBeLessThan(100);
+  expect(last.frame_p99_ms).toBeGreaterThan(150);
   expect(last.throughput_per_s).toBeGreaterThan(first.throughput_per_s);
   expect(last.probe_p99_ms).toBeGreaterThan(first.probe_p99_ms);
   expect(results.runs[7].main_thread.long_tasks).toBeGreaterThanOrEqual(1);
   expect(workers.on_workers).toBe(true);
-  expect(workers.frame_p99_ms).toBeLessThan(50);
+  expect(workers.frame_p99_ms).toBeLessThan(100);
   expect(results.runs[8].main_thread.long_tasks).toBe(0);
   expect(first.probes).toBeGreaterThan(10);
 });
