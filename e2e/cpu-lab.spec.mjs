@@ -52,6 +52,15 @@ test('every mode returns the same checksum; only the main thread mode freezes th
   expect(new Set(Object.values(checksums)).size).toBe(1);
 });
 
+test('without scheduler.postTask the main mode blocks in a MessageChannel task, still counted', async ({ lab, page }) => {
+  await page.addInitScript(() => Object.defineProperty(window, 'scheduler', { value: undefined }));
+  const [run] = (await runCpu(lab, 'kernel=mandelbrot&mode=main&tasks=32')).runs;
+  expect(await page.evaluate(() => window.scheduler)).toBeUndefined();
+  expect(run.summary.completed).toBe(32);
+  expect(run.main_thread.long_tasks).toBeGreaterThanOrEqual(1);
+  expect(new Set(run.spans.map((s) => s.lane))).toEqual(new Set(['main']));
+});
+
 test('the image is drawn on the canvas and throughput counts pixels', async ({ lab }) => {
   const [run] = (await runCpu(lab, 'kernel=mandelbrot&size=300&tasks=16')).runs;
   expect(run.cpu.unit).toBe('pixels');

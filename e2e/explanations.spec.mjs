@@ -6,11 +6,11 @@ import { test, expect } from './lab-page.mjs';
 const labs = {
   'lab=start': ['JsFuture::from(window.fetch', 'rayon::spawn'],
   'lab=io': ['async fn closed_loop', 'async fn open_loop', 'JsFuture::from(window.fetch'],
-  'lab=cpu': ['rayon::spawn', 'run_in_task', 'pool::run', 'rayon::scope', 'into_par_iter'],
+  'lab=cpu': ['rayon::spawn', 'in_next_task', 'pool::run', 'rayon::scope', 'into_par_iter'],
   'lab=hybrid': ['async fn pipelined', 'rayon::spawn'],
   'lab=wrong&case=cpu-on-main': ['async fn async_on_main', 'rayon::spawn'],
   'lab=wrong&case=blocking-io': ['wait.recv()', 'rayon::spawn'],
-  'lab=tradeoff': ['pub async fn run_sliced', 'yield_now'],
+  'lab=tradeoff': ['pub async fn run_sliced', 'fn in_next_task', '"postTask"'],
 };
 
 for (const [query, identifiers] of Object.entries(labs)) {

@@ -8,7 +8,8 @@ use lab_core::execute::{self, Mode};
 use lab_core::span::{Lane, Span};
 
 use super::{Cancel, Progress};
-use crate::runtime::meter::{next_frame, run_in_task};
+use crate::runtime::event_loop::in_next_task;
+use crate::runtime::meter::next_frame;
 use crate::runtime::{clock, pool};
 
 /// What one job measured.
@@ -33,6 +34,8 @@ pub enum CpuError {
     Kernel(String),
     /// Cancelled before every task ran.
     Cancelled,
+    /// The page could not post a task to its own main thread.
+    NoTask,
 }
 
 impl std::fmt::Display for CpuError {
@@ -41,6 +44,7 @@ impl std::fmt::Display for CpuError {
             Self::PoolLost => pool::PoolLost.fmt(f),
             Self::Kernel(message) => write!(f, "the kernel failed: {message}"),
             Self::Cancelled => f.write_str("cancelled"),
+            Self::NoTask => f.write_str("the browser would not run a task on the main thread"),
         }
     }
 }
@@ -95,8 +99,8 @@ pub async fn run(
             // Let the browser paint "running" before the main thread stops answering.
             next_frame().await;
             let start_ms = clock::now_ms();
-            let done = run_in_task(move || execute::sequential(tasks, task)).await;
-            (start_ms, done.ok_or(CpuError::Cancelled)?)
+            let done = in_next_task(move || execute::sequential(tasks, task)).await;
+            (start_ms, done.ok_or(CpuError::NoTask)?)
         }
         // end snippet
         // snippet: worker-mode

@@ -62,9 +62,10 @@ pub fn TradeoffLabPage() -> impl IntoView {
                 <p class="lesson">
                     "One cook both takes the orders and chops. Chopping in long stretches gets the chopping "
                     "done sooner but leaves customers waiting; stopping every k ms to take orders keeps them "
-                    "happy but slows the chopping. The job runs on the main thread and yields to the event "
-                    "loop every k ms ("<code>"scheduler.yield()"</code>", or a MessageChannel where the "
-                    "browser lacks it; not "<code>"setTimeout"</code>", which is clamped to 4 ms)."
+                    "happy but slows the chopping. The job runs on the main thread in slices of k ms, each "
+                    "one a task of its own ("<code>"scheduler.postTask()"</code>", or a MessageChannel "
+                    "message where the browser lacks it; not "<code>"setTimeout"</code>", which is "
+                    "clamped to 4 ms), so the event loop gets its turn between two slices."
                 </p>
                 <p class="lesson">
                     "A probe worker posts a message every 10 ms; how late the main thread runs it is the "
@@ -99,7 +100,7 @@ pub fn TradeoffLabPage() -> impl IntoView {
             title="The code of the time-sliced job"
             snippets=vec![
                 Snippet { file: "src/experiments/tradeoff.rs", name: "sliced" },
-                Snippet { file: "src/runtime/event_loop.rs", name: "yield-now" },
+                Snippet { file: "src/runtime/event_loop.rs", name: "next-task" },
             ]
             csharp=TRADEOFF_CSHARP
         />

@@ -3,38 +3,72 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use futures::channel::oneshot;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::clock;
 
-/// Lets the browser run what is waiting (input, rendering, messages), then resumes.
-/// `scheduler.yield()` where the browser has it; otherwise a `MessageChannel` message, which
-/// unlike `setTimeout` is not clamped to 4 ms.
-// snippet: yield-now
-pub async fn yield_now() {
-    let global = js_sys::global();
-    let scheduler = js_sys::Reflect::get(&global, &"scheduler".into()).ok();
-    let yield_fn = scheduler
-        .as_ref()
-        .filter(|s| !s.is_undefined())
-        .and_then(|s| js_sys::Reflect::get(s, &"yield".into()).ok())
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let (Some(scheduler), Some(yield_fn)) = (scheduler, yield_fn) {
-        if let Ok(promise) = yield_fn.call0(&scheduler) {
-            let _ = JsFuture::from(js_sys::Promise::from(promise)).await;
-            return;
+/// Runs `work` in a task of its own and resolves with its result, once the browser has run
+/// what was already waiting (input, rendering, messages). Work inside a task is reported as a
+/// long task when it blocks the page; the same work resumed from a future is not (see
+/// [`super::meter`]). `None` if the page cannot post tasks.
+// snippet: next-task
+pub async fn in_next_task<T: 'static>(work: impl FnOnce() -> T + 'static) -> Option<T> {
+    let (sender, receiver) = oneshot::channel();
+    let poster = Poster::new()?;
+    let keep = poster.clone();
+    let task = Closure::once_into_js(move || {
+        // Until it runs, the task holds its poster: a channel nobody holds could be collected
+        // with the message in it.
+        drop(keep);
+        let _ = sender.send(work());
+    });
+    poster.post(&task)?;
+    receiver.await.ok()
+}
+
+/// How a task is posted: `scheduler.postTask()` where the browser has it, otherwise a
+/// `MessageChannel` message, which unlike `setTimeout` is not clamped to 4 ms.
+#[derive(Clone)]
+enum Poster {
+    Scheduler {
+        scheduler: JsValue,
+        post_task: js_sys::Function,
+    },
+    Channel(web_sys::MessageChannel),
+}
+
+impl Poster {
+    fn new() -> Option<Poster> {
+        let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into())
+            .ok()
+            .filter(|s| s.is_object());
+        let post_task = scheduler
+            .as_ref()
+            .and_then(|s| js_sys::Reflect::get(s, &"postTask".into()).ok())
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match (scheduler, post_task) {
+            (Some(scheduler), Some(post_task)) => Some(Poster::Scheduler {
+                scheduler,
+                post_task,
+            }),
+            _ => web_sys::MessageChannel::new().ok().map(Poster::Channel),
         }
     }
-    let Ok(channel) = web_sys::MessageChannel::new() else {
-        return;
-    };
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        channel.port1().set_onmessage(Some(&resolve));
-    });
-    let _ = channel.port2().post_message(&JsValue::NULL);
-    let _ = JsFuture::from(promise).await;
+
+    fn post(&self, task: &JsValue) -> Option<()> {
+        match self {
+            Poster::Scheduler {
+                scheduler,
+                post_task,
+            } => post_task.call1(scheduler, task).ok().map(drop),
+            Poster::Channel(channel) => {
+                channel.port1().set_onmessage(Some(task.unchecked_ref()));
+                channel.port2().post_message(&JsValue::NULL).ok()
+            }
+        }
+    }
 }
 // end snippet
 

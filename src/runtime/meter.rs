@@ -3,12 +3,18 @@
 //!
 //! A long-task entry is delivered only after the task ends, so a run's record is closed two
 //! animation frames after its work finished, and `takeRecords()` flushes what is still queued.
+//!
+//! Chromium reports long tasks only for tasks its own scheduler runs. In the threaded build, Rust
+//! code resumed by the futures executor (woken through `Atomics.waitAsync`) runs outside them, so
+//! the lab puts every deliberate block in a task of its own
+//! ([`in_next_task`](super::event_loop::in_next_task)); anything else that holds the main thread
+//! still shows in the frame intervals.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use lab_core::meter::{summarize_main_thread, LongTask, MainThreadSummary, LONG_TASK_MS};
+use lab_core::meter::{summarize_main_thread, LongTask, MainThreadSummary};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -140,13 +146,10 @@ impl Meter {
 type LongTaskLog = Rc<RefCell<Vec<LongTask>>>;
 
 fn observe_long_tasks(log: LongTaskLog) -> Option<PerformanceObserver> {
-    let supported = |kind: &str| {
-        js_sys::Reflect::get(&js_sys::global(), &"PerformanceObserver".into())
-            .and_then(|class| js_sys::Reflect::get(&class, &"supportedEntryTypes".into()))
-            .map(|types| js_sys::Array::from(&types).includes(&kind.into(), 0))
-            .unwrap_or(false)
-    };
-    if !supported("longtask") {
+    let supported = js_sys::Reflect::get(&js_sys::global(), &"PerformanceObserver".into())
+        .and_then(|class| js_sys::Reflect::get(&class, &"supportedEntryTypes".into()))
+        .is_ok_and(|types| js_sys::Array::from(&types).includes(&"longtask".into(), 0));
+    if !supported {
         return None;
     }
     let sink = log.clone();
@@ -154,54 +157,24 @@ fn observe_long_tasks(log: LongTaskLog) -> Option<PerformanceObserver> {
         move |list: PerformanceObserverEntryList| push_entries(&sink, list.get_entries().iter()),
     );
     let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-    // A block that runs while the browser renders a frame (code resumed from a future can) is
-    // reported as a long animation frame but not as a long task: watch both; the core merges
-    // the two reports of one block.
-    for kind in ["longtask", "long-animation-frame"]
-        .into_iter()
-        .filter(|k| supported(k))
-    {
-        // `buffered` works only with the single `type` form, which web-sys does not model.
-        let options: web_sys::PerformanceObserverInit = js_sys::Object::new().unchecked_into();
-        js_sys::Reflect::set(&options, &"type".into(), &kind.into()).ok()?;
-        options.set_buffered(true);
-        observer.observe(&options);
-    }
+    // `buffered` works only with the single `type` form, which web-sys does not model.
+    let options: web_sys::PerformanceObserverInit = js_sys::Object::new().unchecked_into();
+    js_sys::Reflect::set(&options, &"type".into(), &"longtask".into()).ok()?;
+    options.set_buffered(true);
+    observer.observe(&options);
     // The observer lives as long as the page.
     callback.forget();
     Some(observer)
 }
 
 fn push_entries(log: &LongTaskLog, entries: impl Iterator<Item = JsValue>) {
-    let mut log = log.borrow_mut();
-    for entry in entries {
-        let number = |key: &str| {
-            js_sys::Reflect::get(&entry, &key.into())
-                .ok()
-                .and_then(|v| v.as_f64())
-        };
-        let performance_entry: &PerformanceEntry = entry.unchecked_ref();
-        let start = performance_entry.start_time();
-        let duration = if performance_entry.entry_type() == "long-animation-frame" {
-            // Code resumed from a future (wasm with threads) can block a frame without the
-            // browser calling it a task: no long task, blockingDuration 0. The time before the
-            // frame could start rendering still says how long the main thread was busy.
-            let busy = number("renderStart")
-                .filter(|r| *r > 0.0)
-                .map_or(performance_entry.duration(), |r| r - start);
-            let blocking = number("blockingDuration").unwrap_or(0.0);
-            if blocking <= 0.0 && busy <= LONG_TASK_MS {
-                continue;
-            }
-            busy.max(blocking)
-        } else {
-            performance_entry.duration()
-        };
-        log.push(LongTask {
-            start_ms: clock::from_high_res(start),
-            duration_ms: duration,
-        });
-    }
+    log.borrow_mut().extend(entries.map(|entry| {
+        let entry: &PerformanceEntry = entry.unchecked_ref();
+        LongTask {
+            start_ms: clock::from_high_res(entry.start_time()),
+            duration_ms: entry.duration(),
+        }
+    }));
 }
 
 fn request_frame(callback: &js_sys::Function) {
@@ -225,19 +198,4 @@ thread_local! {
 /// The page's meter, started on first use. Main thread only.
 pub fn meter() -> Meter {
     METER.with(Clone::clone)
-}
-
-/// Runs `work` synchronously inside a fresh timer task and resolves with its result. Work
-/// resumed from a future may run in the browser's rendering step, which it reports as a long
-/// animation frame but not as a long task; inside an ordinary task it is a long task too.
-pub async fn run_in_task<T: 'static>(work: impl FnOnce() -> T + 'static) -> Option<T> {
-    let (sender, receiver) = futures::channel::oneshot::channel();
-    let task = Closure::once_into_js(move || {
-        let _ = sender.send(work());
-    });
-    let window = web_sys::window()?;
-    window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(task.unchecked_ref(), 0)
-        .ok()?;
-    receiver.await.ok()
 }

@@ -43,7 +43,7 @@ pub fn summarize_main_thread(frame_times_ms: &[f64], long_tasks: &[LongTask]) ->
     let mut intervals: Vec<f64> = frame_times.windows(2).map(|w| w[1] - w[0]).collect();
     intervals.sort_by(f64::total_cmp);
 
-    let long_task_spans = merge_overlapping(long_tasks);
+    let long_task_spans = sorted_tasks(long_tasks);
 
     MainThreadSummary {
         long_tasks: saturating_u32(long_task_spans.len()),
@@ -60,9 +60,8 @@ pub fn summarize_main_thread(frame_times_ms: &[f64], long_tasks: &[LongTask]) ->
     }
 }
 
-/// Blocks of the main thread as one list: overlapping or touching reports of the same block
-/// (a `longtask` entry and the `long-animation-frame` entry around it) become one.
-pub fn merge_overlapping(long_tasks: &[LongTask]) -> Vec<LongTask> {
+/// The long tasks in start order, with non-finite reports dropped.
+fn sorted_tasks(long_tasks: &[LongTask]) -> Vec<LongTask> {
     let mut sorted: Vec<LongTask> = long_tasks
         .iter()
         .copied()
@@ -73,17 +72,7 @@ pub fn merge_overlapping(long_tasks: &[LongTask]) -> Vec<LongTask> {
         })
         .collect();
     sorted.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
-    let mut merged: Vec<LongTask> = Vec::with_capacity(sorted.len());
-    for task in sorted {
-        match merged.last_mut() {
-            Some(last) if task.start_ms <= last.start_ms + last.duration_ms => {
-                let end = (last.start_ms + last.duration_ms).max(task.start_ms + task.duration_ms);
-                last.duration_ms = end - last.start_ms;
-            }
-            _ => merged.push(task),
-        }
-    }
-    merged
+    sorted
 }
 
 /// The `(start, end)` of every gap between consecutive frames longer than `threshold_ms`.
@@ -160,24 +149,30 @@ mod tests {
     }
 
     #[test]
-    fn overlapping_reports_of_one_block_count_once() {
+    fn long_tasks_come_out_in_order_without_broken_reports() {
         let reports = [
             LongTask {
+                start_ms: 900.0,
+                duration_ms: 60.0,
+            },
+            LongTask {
+                start_ms: f64::NAN,
+                duration_ms: 70.0,
+            },
+            LongTask {
                 start_ms: 100.0,
-                duration_ms: 342.0,
+                duration_ms: f64::INFINITY,
             },
             LongTask {
                 start_ms: 97.0,
                 duration_ms: 350.0,
             },
-            LongTask {
-                start_ms: 900.0,
-                duration_ms: 60.0,
-            },
         ];
-        let merged = merge_overlapping(&reports);
+        let summary = summarize_main_thread(&[], &reports);
+        assert_eq!(summary.long_tasks, 2);
+        assert_eq!(summary.long_task_ms, 410.0);
         assert_eq!(
-            merged,
+            summary.long_task_spans,
             [
                 LongTask {
                     start_ms: 97.0,
@@ -189,8 +184,5 @@ mod tests {
                 },
             ]
         );
-        let summary = summarize_main_thread(&[], &reports);
-        assert_eq!(summary.long_tasks, 2);
-        assert_eq!(summary.long_task_ms, 410.0);
     }
 }
