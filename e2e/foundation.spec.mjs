@@ -73,6 +73,7 @@ test('autorun runs both batches and the export agrees with the page', async ({ l
   const env = results.environment;
   expect(env.cross_origin_isolated).toBe(true);
   expect(env.build).toBe('release');
+  await expect(page.getByTestId('debug-badge')).toHaveCount(0);
   expect(env.hardware_threads).toBe(await page.evaluate(() => navigator.hardwareConcurrency));
   expect(env.pool_threads).toBe(env.hardware_threads);
   expect(env.user_agent).toBe(await page.evaluate(() => navigator.userAgent));
