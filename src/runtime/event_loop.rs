@@ -9,10 +9,10 @@ use wasm_bindgen::JsCast;
 
 use super::clock;
 
-/// Runs `work` in a task of its own and resolves with its result, once the browser has run
-/// what was already waiting (input, rendering, messages). Work inside a task is reported as a
-/// long task when it blocks the page; the same work resumed from a future is not (see
-/// [`super::meter`]). `None` if the page cannot post tasks.
+/// Runs `work` in a task of its own, posted to the event loop, and resolves with its result;
+/// until that task starts, the browser is free to draw and to handle input. Work inside a task
+/// is reported as a long task when it blocks the page; the same work resumed from a future is
+/// not (see [`super::meter`]). `None` if the page cannot post tasks.
 // snippet: next-task
 pub async fn in_next_task<T: 'static>(work: impl FnOnce() -> T + 'static) -> Option<T> {
     let (sender, receiver) = oneshot::channel();
