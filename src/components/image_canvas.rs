@@ -11,14 +11,20 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use crate::runtime::clock;
 use crate::runtime::meter::next_frame;
 
 thread_local! {
     static CANVAS: RefCell<Option<HtmlCanvasElement>> = const { RefCell::new(None) };
 }
 
+/// Main-thread time a frame may spend drawing tiles, in ms; the rest wait for the next frame.
+/// While the workers take every core, the main thread runs slower, and drawing every tile that
+/// arrived at once was enough to make a long task.
+const DRAW_BUDGET_MS: f64 = 4.0;
+
 /// Prepares the canvas for a `width` × `height` image and returns where tiles go, if the
-/// page shows a canvas. Tiles are drawn at most once a frame, all that arrived since.
+/// page shows a canvas. Tiles are drawn once a frame, as many as fit [`DRAW_BUDGET_MS`].
 pub fn begin(width: u32, height: u32) -> Option<UnboundedSender<Tile>> {
     let canvas = CANVAS.with(|c| c.borrow().clone())?;
     canvas.set_width(width);
@@ -28,8 +34,12 @@ pub fn begin(width: u32, height: u32) -> Option<UnboundedSender<Tile>> {
     let (sender, mut receiver) = unbounded::<Tile>();
     leptos::task::spawn_local(async move {
         while let Some(first) = receiver.next().await {
+            let began = clock::now_ms();
             draw(&context, &first);
-            while let Ok(tile) = receiver.try_recv() {
+            while clock::now_ms() - began < DRAW_BUDGET_MS {
+                let Ok(tile) = receiver.try_recv() else {
+                    break;
+                };
                 draw(&context, &tile);
             }
             next_frame().await;
