@@ -9,7 +9,7 @@ use lab_core::{format, kernels, stats};
 use serde_json::json;
 
 use crate::experiments::{cpu_batch, io_batch, Progress};
-use crate::runtime::meter::meter;
+use crate::runtime::meter::{meter, next_frame};
 use crate::state::{Environment, LabState, RunState, RunStatus};
 
 fn settings(state: LabState) -> StartSettings {
@@ -22,6 +22,10 @@ fn settings(state: LabState) -> StartSettings {
 pub async fn run_all(state: LabState) {
     let pool_ready = || state.environment.with_untracked(|e| e.pool_threads() > 0);
     if run_io(state).await == RunState::Done && pool_ready() {
+        // Let the async batch's results reach the screen first: drawn while the workers take
+        // every core, they would be slow, inside the parallel batch's record.
+        next_frame().await;
+        next_frame().await;
         run_cpu(state).await;
     }
 }
