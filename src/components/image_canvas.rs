@@ -48,7 +48,8 @@ pub fn begin(width: u32, height: u32) -> Option<UnboundedSender<Tile>> {
     Some(sender)
 }
 
-/// Draws, all at once, an image whose tiles were kept while it was being timed.
+/// Draws an image whose tiles were kept while it was being timed, within the same per-frame
+/// budget as live tiles.
 pub fn show(width: u32, height: u32, mut tiles: UnboundedReceiver<Tile>) {
     if let Some(canvas) = begin(width, height) {
         while let Ok(tile) = tiles.try_recv() {
