@@ -9,6 +9,9 @@ export const DEBUG = 'http://127.0.0.1:4175';
 
 export default defineConfig({
   testDir: 'e2e',
+  // Only the Chromium specs: e2e/firefox/*.test.mjs run under node's own test runner.
+  testMatch: '*.spec.mjs',
+  testIgnore: 'firefox/**',
   timeout: 90_000,
   expect: { timeout: 30_000 },
   workers: 1,

@@ -3,8 +3,8 @@
 #
 # serve: the pinned nightly (rust-src, wasm32), trunk, wasm-bindgen-cli at the version in
 #        Cargo.lock, and wasm-opt (binaryen from npm; Debian's binaryen 108 breaks threaded wasm).
-# test:  all of that, plus the stable toolchain for the core's native tests, Debian's chromium,
-#        and the Node test packages from package-lock.json.
+# test:  all of that, plus the stable toolchain for the core's native tests, Debian's chromium
+#        and firefox-esr, and the Node test packages from package-lock.json.
 #
 # Needs: rustup, Node.js with npm, and root (or sudo) for apt-get on Debian.
 
@@ -65,6 +65,7 @@ ensure_node_packages() { # serve | test
   local missing=0
   [ -x "$ROOT/node_modules/.bin/wasm-opt" ] || missing=1
   [ "$1" = test ] && [ ! -d "$ROOT/node_modules/@playwright/test" ] && missing=1
+  [ "$1" = test ] && [ ! -d "$ROOT/node_modules/puppeteer-core" ] && missing=1
   [ -f "$stamp" ] && [ "$lock" -nt "$stamp" ] && missing=1
   if [ "$missing" = 1 ]; then
     say "installing Node packages from package-lock.json"
@@ -72,12 +73,16 @@ ensure_node_packages() { # serve | test
   fi
 }
 
-ensure_chromium() {
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing Debian's chromium"
+# Debian's browsers for the end-to-end tests: chromium (Playwright) and firefox-esr (puppeteer-core).
+ensure_browsers() {
+  local missing=()
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+  [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || missing+=(firefox-esr)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian's ${missing[*]}"
     local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
 
@@ -96,6 +101,6 @@ setup() { # serve | test
   ensure_crates
   if [ "$1" = test ]; then
     ensure_toolchain "$NATIVE_TOOLCHAIN" --component clippy
-    ensure_chromium
+    ensure_browsers
   fi
 }

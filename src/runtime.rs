@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod history;
 pub mod meter;
 pub mod pool;
+pub mod resource_timing;
 pub mod sim_server;
 pub mod url;
 

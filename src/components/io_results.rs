@@ -3,7 +3,7 @@
 
 use lab_core::config::IoSweep;
 use lab_core::format;
-use lab_core::queueing::{knee, Prediction};
+use lab_core::queueing::{knee, Prediction, KNEE_TOLERANCE};
 use lab_core::schema::{ErrorKind, IoBlock, LittleReference, LoopKind, RunRecord};
 use leptos::prelude::*;
 
@@ -96,6 +96,28 @@ fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView
             </p>
         }
     });
+    let resume = io.resume_delay.clone().map(|d| {
+        let text = match (d.p50_ms, d.p99_ms) {
+            (Some(p50), Some(p99)) => format!(
+                "the browser had each whole response {} (p50) before the awaiting code resumed, {} \
+                 at p99: the event loop's delay, measured against Resource Timing's responseEnd \
+                 for {} of {} requests.",
+                ms(p50),
+                ms(p99),
+                d.matched,
+                d.matched + d.unmatched
+            ),
+            _ => "this browser gave no Resource Timing entry for these requests, so the event \
+                  loop's delay could not be measured."
+                .to_owned(),
+        };
+        view! {
+            <p class="check" data-testid="resume-delay" data-p50=d.p50_ms.map(|v| v.to_string()) data-p99=d.p99_ms.map(|v| v.to_string())>
+                <strong>"Resume delay: "</strong>
+                {text}
+            </p>
+        }
+    });
     let mut kinds: Vec<(ErrorKind, usize)> = Vec::new();
     for error in io.requests.iter().filter_map(|r| r.error) {
         match kinds.iter_mut().find(|(k, _)| *k == error) {
@@ -114,7 +136,7 @@ fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView
         }
     });
     view! {
-        <div class="checks">{little} {model} {split} {errors}</div>
+        <div class="checks">{little} {model} {resume} {split} {errors}</div>
     }
 }
 
@@ -148,19 +170,18 @@ pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView
         },
         _ => Vec::new(),
     };
-    let knee_at = knee(
-        &points
-            .iter()
-            .map(|p| (p.throughput, p.p50))
-            .collect::<Vec<_>>(),
-    );
+    let knee_at = knee(&points.iter().map(|p| p.throughput).collect::<Vec<_>>());
     let capacity = io.as_ref().and_then(|io| io.capacity);
+    let within = format!(
+        "no later level is more than {:.0}% above it",
+        KNEE_TOLERANCE * 100.0
+    );
     let caption = match (knee_at.and_then(|i| points.get(i)), capacity) {
         (Some(p), Some(k)) => format!(
-            "Throughput stops growing at {} ({:.0}/s): the server's capacity is {k}; past it, requests only queue.",
-            p.label, p.throughput
+            "Throughput stops growing at {} ({}; {within}): the server serves {k} at once; past that, requests only queue.",
+            p.label, format::rate(p.throughput)
         ),
-        (Some(p), None) => format!("Throughput stops growing at {} ({:.0}/s); past it, latency only grows.", p.label, p.throughput),
+        (Some(p), None) => format!("Throughput stops growing at {} ({}; {within}); past it, latency only grows.", p.label, format::rate(p.throughput)),
         (None, _) => "Throughput grows at every level while latency stays near the service time: the server never filled up.".to_owned(),
     };
     let ms = move |v: f64| format::ms(v, resolution_ms);

@@ -74,12 +74,7 @@ pub fn LatencyThroughput(
     let max_y = model.iter().map(|m| m.latency_ms).fold(max_y, f64::max);
     let x = LinearScale::new((0.0, max_x * 1.05), (LEFT, WIDTH - RIGHT)).nice(6);
     let y = LinearScale::new((0.0, max_y * 1.1), (HEIGHT - BOTTOM, TOP)).nice(5);
-    let knee_at = knee(
-        &points
-            .iter()
-            .map(|p| (p.throughput, p.p50))
-            .collect::<Vec<_>>(),
-    );
+    let knee_at = knee(&points.iter().map(|p| p.throughput).collect::<Vec<_>>());
     let model_path = path(
         model
             .iter()
@@ -111,8 +106,9 @@ pub fn LatencyThroughput(
             }
         })
         .collect_view();
+    let knee_label = knee_at.and_then(|i| points.get(i)).map(|p| p.label.clone());
     view! {
-        <figure class="chart" data-testid=test_id>
+        <figure class="chart" data-testid=test_id data-knee=knee_label>
             <figcaption class="chart-title">{caption}</figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Latency against throughput">
                 {y_axis(y, LEFT, WIDTH - RIGHT, y_label)}

@@ -2,6 +2,7 @@
 //! value in `data-value`, so tests can compare the page with the export.
 
 use lab_core::format;
+use lab_core::meter::Tone;
 use lab_core::schema::RunRecord;
 use leptos::prelude::*;
 
@@ -10,7 +11,7 @@ struct Metric {
     key: &'static str,
     label: &'static str,
     text: String,
-    value: f64,
+    value: Option<f64>,
     meaning: &'static str,
 }
 
@@ -29,28 +30,28 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
             key: "wall_ms",
             label: "Wall time",
             text: ms(s.wall_ms),
-            value: s.wall_ms,
+            value: Some(s.wall_ms),
             meaning: "from submitting the batch to its last result, on the main thread",
         },
         Metric {
             key: "completed",
             label: "Completed",
             text: format::count(s.completed),
-            value: f64::from(s.completed),
+            value: Some(f64::from(s.completed)),
             meaning: "requests or tasks that finished without error",
         },
         Metric {
             key: "errors",
             label: "Errors",
             text: format::count(s.errors),
-            value: f64::from(s.errors),
+            value: Some(f64::from(s.errors)),
             meaning: "requests or tasks that failed",
         },
         Metric {
             key: "throughput_per_s",
             label: "Throughput",
             text: format::rate_of(s.throughput_per_s, &unit),
-            value: s.throughput_per_s,
+            value: Some(s.throughput_per_s),
             meaning: "work done per second of wall time (requests, or the kernel's unit)",
         },
     ];
@@ -84,7 +85,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
                     key,
                     label,
                     text: ms(value),
-                    value,
+                    value: Some(value),
                     meaning,
                 }),
         );
@@ -93,43 +94,56 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         key: "mean_in_flight",
         label: "Mean in flight",
         text: format!("{:.2}", s.mean_in_flight),
-        value: s.mean_in_flight,
+        value: Some(s.mean_in_flight),
         meaning: "how many were running at once, averaged over the wall time",
     });
     let main = &record.main_thread;
     metrics.push(Metric {
-        key: "long_tasks",
-        label: "Long tasks",
-        text: format::count(main.long_tasks),
-        value: f64::from(main.long_tasks),
-        meaning: "times the main thread was blocked for more than 50 ms",
+        key: "blocks",
+        label: "Blocks",
+        text: format::count(main.blocks),
+        value: Some(f64::from(main.blocks)),
+        meaning: "times the main thread was held over 50 ms, by any of its sources",
+    });
+    metrics.push(match main.long_tasks {
+        Some(count) => Metric {
+            key: "long_tasks",
+            label: "Long tasks",
+            text: format::count(count),
+            value: Some(f64::from(count)),
+            meaning: "tasks over 50 ms that the browser itself reported",
+        },
+        None => Metric {
+            key: "long_tasks",
+            label: "Long tasks",
+            text: "not reported".to_owned(),
+            value: None,
+            meaning: "this browser does not report long tasks; blocks come from the heartbeat and \
+                      the frames",
+        },
     });
     if let Some(p99) = main.frame_p99_ms {
         metrics.push(Metric {
             key: "frame_p99_ms",
             label: "Frame p99",
             text: ms(p99),
-            value: p99,
+            value: Some(p99),
             meaning: "99 in 100 frames were drawn at least this often (16.7 ms is smooth)",
         });
     }
-    let verdict = if main.long_tasks == 0 {
-        "The main thread stayed free: no long task while this ran.".to_owned()
-    } else {
-        format!(
-            "The main thread was blocked {} times, {} in all.",
-            main.long_tasks,
-            ms(main.long_task_ms)
-        )
+    let verdict = main.verdict();
+    let tone = match verdict.tone {
+        Tone::Good => "good",
+        Tone::Warn => "warn",
+        Tone::Bad => "bad",
     };
-    let free = main.long_tasks == 0;
     view! {
         <dl class="summary">
             {metrics
                 .into_iter()
                 .map(|m| {
                     view! {
-                        <div class="metric" data-metric=m.key data-value=m.value.to_string() title=m.meaning>
+                        <div class="metric" data-metric=m.key data-value=m.value.map(|v| v.to_string()) title=m.meaning>
                             <dt>{m.label}</dt>
                             <dd>{m.text}</dd>
                         </div>
@@ -137,8 +151,8 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
                 })
                 .collect_view()}
         </dl>
-        <p class="verdict" class:good=free class:bad=!free data-testid="main-thread-verdict">
-            {verdict}
+        <p class=format!("verdict {tone}") data-testid="main-thread-verdict" data-tone=tone>
+            {verdict.text}
         </p>
     }
 }

@@ -1,7 +1,6 @@
 //! The timeline: one lane per request in flight or per worker, the main thread's frames on
 //! top, all on the run's one clock. Idle is empty space.
 
-use lab_core::meter::{frozen_gaps, LONG_TASK_MS};
 use lab_core::scale::{format_tick, LinearScale};
 use lab_core::schema::RunRecord;
 use lab_core::span::{coalesce, lanes, Lane};
@@ -42,18 +41,45 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
             view! { <line class="frame-tick" x1=px.clone() x2=px y1=TOP + 3.0 y2=TOP + MAIN_ROW - 3.0 /> }
         })
         .collect_view();
-    let freezes = frozen_gaps(&main.frame_times_ms, LONG_TASK_MS)
-        .into_iter()
-        .chain(main.long_task_spans.iter().map(|t| (t.start_ms, t.start_ms + t.duration_ms)))
-        .map(|(from, to)| {
-            let (x0, x1) = (x.map(from.max(0.0)), x.map(to.min(domain_end)));
-            view! {
-                <rect class="long-task" x=format!("{x0:.1}") y=TOP width=format!("{:.1}", (x1 - x0).max(1.0)) height=MAIN_ROW>
-                    <title>{format!("main thread blocked {:.0} ms", to - from)}</title>
-                </rect>
-            }
+    let mark = |class: &'static str, from: f64, to: f64, tip: String| {
+        let (x0, x1) = (x.map(from.max(0.0)), x.map(to.min(domain_end)));
+        view! {
+            <rect class=class x=format!("{x0:.1}") y=TOP width=format!("{:.1}", (x1 - x0).max(1.0)) height=MAIN_ROW>
+                <title>{tip}</title>
+            </rect>
+        }
+    };
+    let blocks = main
+        .block_spans
+        .iter()
+        .map(|block| {
+            let seen_by: Vec<&str> = block.seen_by.iter().map(|s| s.describe()).collect();
+            let tip = format!(
+                "main thread blocked {:.0} ms (seen by {})",
+                block.duration_ms,
+                seen_by.join(", ")
+            );
+            mark(
+                "long-task",
+                block.start_ms,
+                block.start_ms + block.duration_ms,
+                tip,
+            )
         })
         .collect_view();
+    let stalls = main
+        .frame_stall_spans
+        .iter()
+        .map(|stall| {
+            let tip = format!(
+                "no frame for {:.0} ms, while the main thread was free",
+                stall.duration_ms
+            );
+            mark("frame-stall", stall.start_ms, stall.end_ms(), tip)
+        })
+        .collect_view();
+    let has_blocks = !main.block_spans.is_empty();
+    let has_stalls = !main.frame_stall_spans.is_empty();
     let lane_labels = lanes
         .iter()
         .enumerate()
@@ -139,7 +165,8 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
                 <text class="lane-label" x=LEFT - 6.0 y=TOP + MAIN_ROW - 5.0 text-anchor="end">"main"</text>
                 <rect class="main-lane" x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=MAIN_ROW />
                 {frames}
-                {freezes}
+                {blocks}
+                {stalls}
                 {lane_labels}
                 {bars}
                 <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=height - 4.0 text-anchor="middle">
@@ -148,7 +175,8 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
             </svg>
             <figcaption class="legend">
                 <span class="key main">"main thread: a tick per frame drawn"</span>
-                <span class="key blocked">"main thread blocked"</span>
+                {has_blocks.then(|| view! { <span class="key blocked">"main thread blocked over 50 ms"</span> })}
+                {has_stalls.then(|| view! { <span class="key frame-stall">"no frame drawn, main thread free"</span> })}
                 <span class="key io">"request in flight"</span>
                 <span class="key worker">"task on a worker"</span>
             </figcaption>

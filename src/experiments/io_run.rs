@@ -10,6 +10,7 @@ use std::cell::{Cell, RefCell};
 
 use futures::future::join_all;
 use lab_core::config::Target;
+use lab_core::resource_timing::pair;
 use lab_core::schema::{ErrorKind, RequestRecord};
 use lab_core::span::{Lane, Span};
 use wasm_bindgen_futures::JsFuture;
@@ -17,7 +18,7 @@ use web_sys::AbortSignal;
 
 use super::{Cancel, Progress};
 use crate::runtime::fetch::{self, FetchError};
-use crate::runtime::{clock, sim_server};
+use crate::runtime::{clock, resource_timing, sim_server};
 
 /// How requests are issued.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +76,7 @@ pub struct IoRun {
 
 /// Runs `plan`, returning once every request has finished, failed or been cancelled.
 pub async fn run(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
+    resource_timing::reset();
     let start_ms = clock::now_ms();
     let messages = RefCell::new(Vec::new());
     let context = Context {
@@ -90,6 +92,7 @@ pub async fn run(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
     };
     let wall_ms = clock::now_ms() - start_ms;
     requests.sort_by_key(|r| r.id);
+    attach_browser_timing(plan, &mut requests, start_ms);
     let spans = requests
         .iter()
         .map(|r| Span {
@@ -106,6 +109,25 @@ pub async fn run(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
         start_ms,
         wall_ms,
         network_errors: messages.into_inner(),
+    }
+}
+
+/// Pairs each request with the browser's Resource Timing entry for it.
+fn attach_browser_timing(plan: &IoPlan, requests: &mut [RequestRecord], start_ms: f64) {
+    let base = resource_timing::absolute(&plan.url);
+    let keys: Vec<(String, f64)> = requests
+        .iter()
+        .map(|r| {
+            let url = match plan.target {
+                Target::Sim => format!("{base}&id={}", r.id),
+                Target::Static | Target::Url => base.clone(),
+            };
+            (url, start_ms + r.start_ms)
+        })
+        .collect();
+    let timings = pair(&keys, &resource_timing::entries(), start_ms);
+    for (request, timing) in requests.iter_mut().zip(timings) {
+        request.browser = timing;
     }
 }
 
@@ -211,6 +233,7 @@ async fn one(context: &Context<'_>, id: u32, slot: u32, intended_abs: f64) -> Re
         error: None,
         queue_ms: None,
         service_ms: None,
+        browser: None,
     };
     match result {
         Ok(answer) => {

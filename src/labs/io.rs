@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use lab_core::config::{IoSettings, IoSweep, Target};
 use lab_core::meter::MainThreadSummary;
 use lab_core::queueing::{self, Prediction};
+use lab_core::resource_timing;
 use lab_core::schema::{self, IoBlock, LittleLaw, LoopKind, RunKind, RunRecord};
 use lab_core::sim::{arrival_schedule, ServiceTime};
 use lab_core::{format, stats, sweep};
@@ -235,6 +236,12 @@ fn record(
         stats::summarize(&run.spans, run.wall_ms)
     };
     let split = schema::split(&run.requests);
+    let resume_delay = resource_timing::resume_delay(
+        &run.requests
+            .iter()
+            .map(|r| (r.start_ms, r.end_ms, r.browser))
+            .collect::<Vec<_>>(),
+    );
     let little = match (loop_kind, concurrency) {
         (LoopKind::Closed, Some(c)) => LittleLaw::closed_loop(&summary, c),
         _ => server.and_then(|s| {
@@ -302,6 +309,7 @@ fn record(
                 window_ms: s.window_ms,
                 served: s.served,
             }),
+            resume_delay: Some(resume_delay),
         }),
     }
 }
@@ -388,16 +396,8 @@ fn verdict(state: LabState, records: &[RunRecord], network_errors: &[String]) ->
             ),
         )
     } else {
-        let points: Vec<(f64, f64)> = records
-            .iter()
-            .map(|r| {
-                (
-                    r.summary.throughput_per_s,
-                    r.summary.latency_ms.map_or(0.0, |l| l.p50),
-                )
-            })
-            .collect();
-        let knee = queueing::knee(&points)
+        let throughputs: Vec<f64> = records.iter().map(|r| r.summary.throughput_per_s).collect();
+        let knee = queueing::knee(&throughputs)
             .and_then(|i| records.get(i))
             .map_or(String::new(), |r| {
                 format!(" Throughput stops growing at {}.", r.label)

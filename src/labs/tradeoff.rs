@@ -9,7 +9,7 @@ use lab_core::execute::Mode;
 use lab_core::meter::MainThreadSummary;
 use lab_core::schema::{RunKind, RunRecord, TradeoffBlock};
 use lab_core::span::Span;
-use lab_core::stats::{self, percentile};
+use lab_core::stats;
 use lab_core::sweep::slice_levels;
 use leptos::prelude::*;
 use serde_json::json;
@@ -17,8 +17,7 @@ use serde_json::json;
 use crate::experiments::cpu_job::{self, CpuError};
 use crate::experiments::tradeoff::{fine_grained, run_sliced};
 use crate::experiments::{Cancel, Progress};
-use crate::runtime::event_loop::Probe;
-use crate::runtime::meter::{meter, next_frame};
+use crate::runtime::meter::meter;
 use crate::state::{Environment, LabState, RunState, RunStatus};
 
 /// The largest slice a sweep reaches, at least.
@@ -72,7 +71,7 @@ pub async fn run(state: LabState) {
     state.finish(RunStatus::new(RunState::Done, text), records);
 }
 
-/// One run with the probe on: sliced on the main thread, or (`None`) on the pool.
+/// One run, sliced on the main thread, or (`None`) on the pool.
 async fn measure(
     settings: &TradeoffSettings,
     job: Job,
@@ -80,12 +79,6 @@ async fn measure(
     progress: &Progress,
     cancel: &Cancel,
 ) -> Result<RunRecord, RunStatus> {
-    let probe = Probe::start();
-    // Let the probe settle so only the run's own effect is measured.
-    next_frame().await;
-    if let Some(probe) = &probe {
-        probe.reset();
-    }
     let outcome = match slice_ms {
         Some(slice) => run_sliced(job, slice, progress, cancel)
             .await
@@ -105,8 +98,6 @@ async fn measure(
         Err(error) => return Err(RunStatus::new(RunState::Error, error.to_string())),
     };
     let main_thread = meter().close_record(start_ms).await;
-    let mut lateness = probe.map(Probe::stop).unwrap_or_default();
-    lateness.sort_by(f64::total_cmp);
     Ok(record(
         settings,
         job,
@@ -115,11 +106,9 @@ async fn measure(
         wall_ms,
         result.items,
         main_thread,
-        &lateness,
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn record(
     settings: &TradeoffSettings,
     job: Job,
@@ -128,7 +117,6 @@ fn record(
     wall_ms: f64,
     items: u64,
     main_thread: MainThreadSummary,
-    lateness: &[f64],
 ) -> RunRecord {
     let mut summary = stats::summarize(&spans, wall_ms);
     let throughput = if wall_ms > 0.0 {
@@ -141,7 +129,16 @@ fn record(
         Some(k) => format!("k = {k} ms"),
         None => "on workers".to_owned(),
     };
-    let frame_p99_ms = main_thread.frame_p99_ms;
+    let block = TradeoffBlock {
+        slice_ms,
+        on_workers: slice_ms.is_none(),
+        probe_p50_ms: main_thread.heartbeat_p50_ms,
+        probe_p99_ms: main_thread.heartbeat_p99_ms,
+        probe_max_ms: main_thread.heartbeat_max_ms,
+        probes: main_thread.heartbeats,
+        frame_p99_ms: main_thread.frame_p99_ms,
+        throughput_per_s: throughput,
+    };
     let mut record = RunRecord::new(RunKind::Cpu, label, summary, main_thread, spans);
     record.params = BTreeMap::from([
         ("kernel".to_owned(), json!(settings.kernel.name())),
@@ -160,15 +157,6 @@ fn record(
     if settings.sweep.is_some() {
         record.params.insert("level".to_owned(), json!(slice_ms));
     }
-    record.tradeoff = Some(TradeoffBlock {
-        slice_ms,
-        on_workers: slice_ms.is_none(),
-        probe_p50_ms: percentile(lateness, 50.0),
-        probe_p99_ms: percentile(lateness, 99.0),
-        probe_max_ms: lateness.last().copied(),
-        probes: lateness.len() as u32,
-        frame_p99_ms,
-        throughput_per_s: throughput,
-    });
+    record.tradeoff = Some(block);
     record
 }

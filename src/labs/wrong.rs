@@ -101,7 +101,7 @@ pub async fn run(state: LabState) {
 fn judge(case: WrongCase, workers: u32, wrong: &RunRecord, right: &RunRecord) -> Verdict {
     match case {
         WrongCase::CpuOnMain => {
-            verdict::cpu_on_main(wrong.summary.mean_in_flight, wrong.main_thread.long_tasks)
+            verdict::cpu_on_main(wrong.summary.mean_in_flight, wrong.main_thread.blocks)
         }
         WrongCase::AwaitInLoop => {
             verdict::await_in_loop(wrong.summary.wall_ms, right.summary.wall_ms, REQUESTS)

@@ -3,6 +3,7 @@
 
 use lab_core::config::{Lab, TRADEOFF_SLICE};
 use lab_core::format;
+use lab_core::meter::describe_frames;
 use lab_core::schema::RunRecord;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -147,15 +148,15 @@ fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
                 w.tradeoff.clone().unwrap_or_else(empty),
             );
             format!(
-                "Yielding every {} keeps frames at {} p99 but runs the job at {}; every {}, frames stall for {} \
-                 and the job runs at {}. On the workers: frames at {}, the job at {}.",
+                "Yielding every {}: {}, and the job runs at {}. Every {}: {}, and the job runs at {}. \
+                 On the workers: {}, and the job runs at {}.",
                 small.label.trim_start_matches("k = "),
-                ms(s.frame_p99_ms),
+                describe_frames(s.frame_p99_ms),
                 format::rate_of(s.throughput_per_s, unit),
                 large.label.trim_start_matches("k = "),
-                ms(l.frame_p99_ms),
+                describe_frames(l.frame_p99_ms),
                 format::rate_of(l.throughput_per_s, unit),
-                ms(w.frame_p99_ms),
+                describe_frames(w.frame_p99_ms),
                 format::rate_of(w.throughput_per_s, unit),
             )
         }
@@ -171,7 +172,7 @@ fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
                     <td>{ms(t.frame_p99_ms)}</td>
                     <td>{ms(t.probe_p50_ms)}</td>
                     <td>{ms(t.probe_p99_ms)}</td>
-                    <td>{format::count(r.main_thread.long_tasks)}</td>
+                    <td>{format::count(r.main_thread.blocks)}</td>
                     <td>{format::rate_of(t.throughput_per_s, unit)}</td>
                     <td>{format::ms(r.summary.wall_ms, resolution_ms)}</td>
                 </tr>
@@ -196,7 +197,7 @@ fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
                         <th scope="col">"frame p99"</th>
                         <th scope="col">"probe p50"</th>
                         <th scope="col">"probe p99"</th>
-                        <th scope="col">"long tasks"</th>
+                        <th scope="col">"blocks"</th>
                         <th scope="col">"job throughput"</th>
                         <th scope="col">"job time"</th>
                     </tr>

@@ -1,13 +1,8 @@
-//! Giving the event loop its turn, and measuring how long it waits for one.
-
-use std::cell::RefCell;
-use std::rc::Rc;
+//! Giving the event loop its turn: work in a task of its own.
 
 use futures::channel::oneshot;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-use super::clock;
 
 /// Runs `work` in a task of its own, posted to the event loop, and resolves with its result;
 /// until that task starts, the browser is free to draw and to handle input. Work inside a task
@@ -71,52 +66,3 @@ impl Poster {
     }
 }
 // end snippet
-
-/// How late each message from a worker ran, if it posts one every 10 ms.
-const PROBE_SOURCE: &str =
-    "setInterval(() => postMessage(performance.timeOrigin + performance.now()), 10);";
-
-/// A probe: a small worker that posts a message every 10 ms; the main thread records how late
-/// each one runs. A free main thread runs them at once; a busy one, only when it is done.
-pub struct Probe {
-    worker: web_sys::Worker,
-    lateness: Rc<RefCell<Vec<f64>>>,
-    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
-}
-
-impl Probe {
-    /// Starts the probe worker.
-    pub fn start() -> Option<Probe> {
-        let parts = js_sys::Array::of1(&PROBE_SOURCE.into());
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type("text/javascript");
-        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-        let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-        let worker = web_sys::Worker::new(&url).ok()?;
-        let _ = web_sys::Url::revoke_object_url(&url);
-        let lateness = Rc::new(RefCell::new(Vec::new()));
-        let sink = lateness.clone();
-        let on_message = Closure::new(move |event: web_sys::MessageEvent| {
-            if let Some(sent) = event.data().as_f64() {
-                sink.borrow_mut().push(clock::now_ms() - sent);
-            }
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Some(Probe {
-            worker,
-            lateness,
-            _on_message: on_message,
-        })
-    }
-
-    /// Forgets what was recorded so far (the warm-up).
-    pub fn reset(&self) {
-        self.lateness.borrow_mut().clear();
-    }
-
-    /// Stops the probe and returns every lateness (ms) it recorded.
-    pub fn stop(self) -> Vec<f64> {
-        self.worker.terminate();
-        self.lateness.borrow().clone()
-    }
-}

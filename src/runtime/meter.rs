@@ -1,20 +1,27 @@
-//! The responsiveness meter: requestAnimationFrame intervals and `longtask` entries,
-//! always running, so every run can take the record of its own time window.
+//! The responsiveness meter: every source the browser offers about the main thread, always
+//! recording, so every run can take the record of its own time window.
 //!
-//! A long-task entry is delivered only after the task ends, so a run's record is closed two
-//! animation frames after its work finished, and `takeRecords()` flushes what is still queued.
+//! - **Frames:** `requestAnimationFrame` timestamps.
+//! - **Heartbeat:** a message posted by a small worker every [`HEARTBEAT_MS`]; one that runs late
+//!   shows a stall even when no frame was due. It works in every browser.
+//! - **Long tasks** and **long animation frames:** `PerformanceObserver` entries, where the
+//!   browser has them (Chromium; Firefox and Safari have neither).
+//! - **Visibility:** when the page was hidden, since hidden pages get no frames and slow timers.
 //!
 //! Chromium reports long tasks only for tasks its own scheduler runs. In the threaded build, Rust
 //! code resumed by the futures executor (woken through `Atomics.waitAsync`) runs outside them, so
 //! the lab puts every deliberate block in a task of its own
-//! ([`in_next_task`](super::event_loop::in_next_task)); anything else that holds the main thread
-//! still shows in the frame intervals.
+//! ([`in_next_task`](super::event_loop::in_next_task)); the heartbeat sees the rest.
+//!
+//! An entry is delivered only after its task ends, so a run's record is closed two animation
+//! frames after its work finished, and `takeRecords()` flushes what is still queued. The core
+//! ([`Observations::summarize`]) judges the window.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use lab_core::meter::{summarize_main_thread, LongTask, MainThreadSummary};
+use lab_core::meter::{MainThreadSummary, Observations, Source, Stall, HEARTBEAT_MS};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,12 +30,17 @@ use web_sys::{PerformanceEntry, PerformanceObserver, PerformanceObserverEntryLis
 
 use super::clock;
 
-/// Frames kept for records and the live strip: about two minutes at 60 Hz.
-const FRAMES_KEPT: usize = 8_000;
+/// Frames kept for records and the live strip: about five minutes at 60 Hz.
+const FRAMES_KEPT: usize = 20_000;
+/// Heartbeats kept: five minutes at one per [`HEARTBEAT_MS`].
+const BEATS_KEPT: usize = 30_000;
 /// Intervals drawn by the live strip.
 pub const LIVE_FRAMES: usize = 120;
 /// The live strip is redrawn every this many frames: one cheap DOM update, never more than one a frame.
 const LIVE_EVERY: u32 = 6;
+/// How long closing a record waits for a frame before going on without one (a hidden page draws
+/// none).
+const FRAME_WAIT_MS: i32 = 250;
 
 /// The page's meter; there is one, on the main thread.
 #[derive(Clone)]
@@ -36,32 +48,74 @@ pub struct Meter {
     inner: Rc<Inner>,
     /// The last [`LIVE_FRAMES`] frame intervals (ms), for the live strip.
     pub live: RwSignal<Vec<f64>>,
-    /// Whether the browser reports long tasks at all.
-    pub long_tasks_supported: bool,
+}
+
+#[derive(Default)]
+struct Log {
+    frames: VecDeque<f64>,
+    beats: VecDeque<(f64, f64)>,
+    long_tasks: Vec<Stall>,
+    animation_frames: Vec<Stall>,
+    hidden: Vec<(f64, f64)>,
 }
 
 struct Inner {
-    frames: RefCell<VecDeque<f64>>,
-    long_tasks: LongTaskLog,
-    observer: Option<PerformanceObserver>,
+    log: Rc<RefCell<Log>>,
+    sources: Vec<Source>,
+    observers: Vec<Observer>,
+}
+
+/// A `PerformanceObserver` and what it does with each entry, so that entries flushed with
+/// `takeRecords()` land in the log exactly as delivered ones do.
+struct Observer {
+    observer: PerformanceObserver,
+    on_entry: Rc<dyn Fn(&PerformanceEntry)>,
 }
 
 impl Meter {
-    /// Starts the frame loop and the long-task observer.
+    /// Starts the frame loop, the heartbeat, the observers the browser has and the visibility
+    /// log.
     pub fn start() -> Meter {
-        let long_tasks = LongTaskLog::default();
-        let observer = observe_long_tasks(long_tasks.clone());
-        let inner = Rc::new(Inner {
-            frames: RefCell::new(VecDeque::with_capacity(FRAMES_KEPT)),
-            long_tasks,
-            observer,
+        let log = Rc::new(RefCell::new(Log::default()));
+        let long_tasks = observe("longtask", {
+            let log = log.clone();
+            move |entry| {
+                let stall = stall_of(entry, entry.duration());
+                log.borrow_mut().long_tasks.push(stall);
+            }
         });
+        let animation_frames = observe("long-animation-frame", {
+            let log = log.clone();
+            move |entry| {
+                // Only a frame in which some task ran over 50 ms blocked the page; its blocking
+                // duration is what those tasks ran beyond 50 ms each. A frame that merely waited
+                // for the compositor has none.
+                let blocking = number(entry, "blockingDuration");
+                if blocking > 0.0 {
+                    let stall = stall_of(entry, entry.duration().min(blocking + 50.0));
+                    log.borrow_mut().animation_frames.push(stall);
+                }
+            }
+        });
+        let mut sources = Vec::new();
+        if long_tasks.is_some() {
+            sources.push(Source::Longtask);
+        }
+        if animation_frames.is_some() {
+            sources.push(Source::LongAnimationFrame);
+        }
+        sources.extend([Source::Frames, Source::Heartbeat]);
         let meter = Meter {
-            long_tasks_supported: inner.observer.is_some(),
-            inner,
+            inner: Rc::new(Inner {
+                log,
+                sources,
+                observers: long_tasks.into_iter().chain(animation_frames).collect(),
+            }),
             live: RwSignal::new(Vec::new()),
         };
         meter.run_frame_loop();
+        meter.run_heartbeat();
+        meter.watch_visibility();
         meter
     }
 
@@ -87,94 +141,170 @@ impl Meter {
         }
     }
 
-    fn push_frame(&self, at_ms: f64) {
-        let mut frames = self.inner.frames.borrow_mut();
-        if frames.len() == FRAMES_KEPT {
-            frames.pop_front();
+    /// The heartbeat comes from a small worker that posts the time every [`HEARTBEAT_MS`]; the
+    /// main thread records when each message ran. A main-thread timer would not do: Chromium
+    /// defers timer tasks behind other work, so a `setTimeout` ran 50 to 56 ms late while the
+    /// main thread ran only short tasks (measured in its trace); a posted message is not deferred.
+    fn run_heartbeat(&self) {
+        let Some(worker) = pacemaker() else {
+            return;
+        };
+        let meter = self.clone();
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let Some(sent) = event.data().as_f64() else {
+                    return;
+                };
+                let mut log = meter.inner.log.borrow_mut();
+                if log.beats.len() == BEATS_KEPT {
+                    log.beats.pop_front();
+                }
+                log.beats.push_back((sent, clock::now_ms()));
+            },
+        );
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // The worker and its listener live as long as the page.
+        on_message.forget();
+        std::mem::forget(worker);
+    }
+
+    fn watch_visibility(&self) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if document.hidden() {
+            self.inner
+                .log
+                .borrow_mut()
+                .hidden
+                .push((clock::now_ms(), f64::INFINITY));
         }
-        frames.push_back(at_ms);
+        let meter = self.clone();
+        let watched = document.clone();
+        let on_change = Closure::<dyn FnMut()>::new(move || {
+            let now = clock::now_ms();
+            let mut log = meter.inner.log.borrow_mut();
+            let open = log.hidden.last_mut().filter(|(_, to)| to.is_infinite());
+            match (watched.hidden(), open) {
+                (true, None) => log.hidden.push((now, f64::INFINITY)),
+                (false, Some(interval)) => interval.1 = now,
+                _ => {}
+            }
+        });
+        let _ = document.add_event_listener_with_callback(
+            "visibilitychange",
+            on_change.as_ref().unchecked_ref(),
+        );
+        // The listener lives as long as the page.
+        on_change.forget();
+    }
+
+    fn push_frame(&self, at_ms: f64) {
+        let mut log = self.inner.log.borrow_mut();
+        if log.frames.len() == FRAMES_KEPT {
+            log.frames.pop_front();
+        }
+        log.frames.push_back(at_ms);
     }
 
     fn recent_intervals(&self) -> Vec<f64> {
-        let frames = self.inner.frames.borrow();
-        let skip = frames.len().saturating_sub(LIVE_FRAMES + 1);
-        let recent: Vec<f64> = frames.iter().skip(skip).copied().collect();
+        let log = self.inner.log.borrow();
+        let skip = log.frames.len().saturating_sub(LIVE_FRAMES + 1);
+        let recent: Vec<f64> = log.frames.iter().skip(skip).copied().collect();
         recent.windows(2).map(|w| w[1] - w[0]).collect()
     }
 
-    fn flush_long_tasks(&self) {
-        if let Some(observer) = &self.inner.observer {
-            let pending = observer.take_records();
-            push_entries(&self.inner.long_tasks, pending.iter());
+    fn flush_observers(&self) {
+        for Observer { observer, on_entry } in &self.inner.observers {
+            for entry in observer.take_records().iter() {
+                on_entry(entry.unchecked_ref());
+            }
         }
     }
 
+    /// Which sources this browser offers.
+    pub fn sources(&self) -> &[Source] {
+        &self.inner.sources
+    }
+
     /// Closes the record of a run that started at `start_ms` (shared clock) and whose work just
-    /// ended: waits two frames so late long-task entries arrive, then summarises the window,
-    /// with times relative to `start_ms`.
+    /// ended: waits two frames so late entries arrive, then summarises the window, with times
+    /// relative to `start_ms`.
     pub async fn close_record(&self, start_ms: f64) -> MainThreadSummary {
         next_frame().await;
         next_frame().await;
-        self.flush_long_tasks();
-        let frames: Vec<f64> = self
-            .inner
-            .frames
-            .borrow()
-            .iter()
-            .filter(|&&t| t >= start_ms)
-            .map(|t| t - start_ms)
-            .collect();
-        let long_tasks: Vec<LongTask> = self
-            .inner
-            .long_tasks
-            .borrow()
-            .iter()
-            // A block belongs to the run when most of it lies inside the run's window: the run's
-            // own first block starts with the click that started it, a moment before `start_ms`;
-            // a block left over from loading the page mostly lies before it.
-            .filter(|task| task.start_ms + task.duration_ms / 2.0 >= start_ms)
-            .map(|task| LongTask {
-                start_ms: task.start_ms - start_ms,
-                duration_ms: task.duration_ms,
-            })
-            .collect();
-        summarize_main_thread(&frames, &long_tasks)
+        self.flush_observers();
+        let end_ms = clock::now_ms();
+        let log = self.inner.log.borrow();
+        Observations {
+            sources: self.inner.sources.clone(),
+            frame_times_ms: log.frames.iter().copied().collect(),
+            long_tasks: log.long_tasks.clone(),
+            animation_frames: log.animation_frames.clone(),
+            heartbeats: log.beats.iter().copied().collect(),
+            hidden: log.hidden.clone(),
+        }
+        .summarize(start_ms, end_ms)
     }
 }
 
-/// Long tasks as the browser reports them, on the shared clock.
-type LongTaskLog = Rc<RefCell<Vec<LongTask>>>;
+/// The heartbeat's worker: it posts the shared clock's time every [`HEARTBEAT_MS`].
+fn pacemaker() -> Option<web_sys::Worker> {
+    let source = format!(
+        "setInterval(() => postMessage(performance.timeOrigin + performance.now()), {HEARTBEAT_MS});"
+    );
+    let parts = js_sys::Array::of1(&source.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let options = web_sys::WorkerOptions::new();
+    options.set_name("heartbeat");
+    let worker = web_sys::Worker::new_with_options(&url, &options).ok();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    worker
+}
 
-fn observe_long_tasks(log: LongTaskLog) -> Option<PerformanceObserver> {
+/// Observes entries of `kind` (buffered), if the browser reports that kind at all.
+fn observe(kind: &str, on_entry: impl Fn(&PerformanceEntry) + 'static) -> Option<Observer> {
     let supported = js_sys::Reflect::get(&js_sys::global(), &"PerformanceObserver".into())
         .and_then(|class| js_sys::Reflect::get(&class, &"supportedEntryTypes".into()))
-        .is_ok_and(|types| js_sys::Array::from(&types).includes(&"longtask".into(), 0));
+        .is_ok_and(|types| js_sys::Array::from(&types).includes(&kind.into(), 0));
     if !supported {
         return None;
     }
-    let sink = log.clone();
+    let on_entry: Rc<dyn Fn(&PerformanceEntry)> = Rc::new(on_entry);
+    let handler = on_entry.clone();
     let callback = Closure::<dyn FnMut(PerformanceObserverEntryList)>::new(
-        move |list: PerformanceObserverEntryList| push_entries(&sink, list.get_entries().iter()),
+        move |list: PerformanceObserverEntryList| {
+            for entry in list.get_entries().iter() {
+                handler(entry.unchecked_ref());
+            }
+        },
     );
     let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref()).ok()?;
     // `buffered` works only with the single `type` form, which web-sys does not model.
     let options: web_sys::PerformanceObserverInit = js_sys::Object::new().unchecked_into();
-    js_sys::Reflect::set(&options, &"type".into(), &"longtask".into()).ok()?;
+    js_sys::Reflect::set(&options, &"type".into(), &kind.into()).ok()?;
     options.set_buffered(true);
     observer.observe(&options);
     // The observer lives as long as the page.
     callback.forget();
-    Some(observer)
+    Some(Observer { observer, on_entry })
 }
 
-fn push_entries(log: &LongTaskLog, entries: impl Iterator<Item = JsValue>) {
-    log.borrow_mut().extend(entries.map(|entry| {
-        let entry: &PerformanceEntry = entry.unchecked_ref();
-        LongTask {
-            start_ms: clock::from_high_res(entry.start_time()),
-            duration_ms: entry.duration(),
-        }
-    }));
+fn stall_of(entry: &PerformanceEntry, duration_ms: f64) -> Stall {
+    Stall {
+        start_ms: clock::from_high_res(entry.start_time()),
+        duration_ms,
+    }
+}
+
+fn number(entry: &PerformanceEntry, field: &str) -> f64 {
+    js_sys::Reflect::get(entry, &field.into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or_default()
 }
 
 fn request_frame(callback: &js_sys::Function) {
@@ -184,9 +314,16 @@ fn request_frame(callback: &js_sys::Function) {
     }
 }
 
-/// Resolves at the next animation frame.
+/// Resolves at the next animation frame, or after [`FRAME_WAIT_MS`] when the page draws none
+/// (a hidden tab).
 pub async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| request_frame(&resolve));
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        request_frame(&resolve);
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FRAME_WAIT_MS);
+        }
+    });
     // The promise never rejects.
     let _ = JsFuture::from(promise).await;
 }

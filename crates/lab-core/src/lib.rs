@@ -66,6 +66,7 @@ pub mod meter;
 pub mod models;
 pub mod overview;
 pub mod queueing;
+pub mod resource_timing;
 pub mod scale;
 pub mod schema;
 pub mod sim;

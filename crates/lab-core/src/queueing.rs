@@ -106,24 +106,26 @@ pub fn mmk(rate_per_s: f64, servers: Option<u32>, service_ms: f64) -> Option<Pre
     Some(prediction(service_ms + queue_ms))
 }
 
-/// The knee of a sweep, from `(throughput, p50 latency)` per level: the level with the most
-/// throughput per unit of latency (Kleinrock's "power"), where adding load stops buying
-/// throughput and starts buying only queueing.
+/// How far above a level's throughput a later level may measure and still count as "no more
+/// throughput": one run of a sweep level varies about this much on a shared machine.
+pub const KNEE_TOLERANCE: f64 = 0.15;
+
+/// The knee of a sweep, from each level's throughput in the order of rising load: the first
+/// level that no later level beats by more than [`KNEE_TOLERANCE`]. Past it, adding load buys no
+/// more throughput, only queueing; a caption that names it agrees with every row after it.
 ///
-/// `None` when the best level is the last one (the sweep never saturated) or there are fewer
-/// than two usable levels.
-pub fn knee(points: &[(f64, f64)]) -> Option<usize> {
-    let power = |&(throughput, latency): &(f64, f64)| {
-        (throughput.is_finite() && latency.is_finite() && latency > 0.0)
-            .then(|| throughput / latency)
-    };
-    let usable = points.iter().filter(|p| power(p).is_some()).count();
-    let (best, _) = points
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| Some((i, power(p)?)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))?;
-    (usable >= 2 && best + 1 < points.len()).then_some(best)
+/// `None` when no level before the last qualifies (the sweep never saturated), or a throughput
+/// is not a positive finite number.
+pub fn knee(throughputs: &[f64]) -> Option<usize> {
+    if throughputs.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
+        return None;
+    }
+    let last = throughputs.len().checked_sub(1)?;
+    (0..last).find(|&i| {
+        throughputs[i + 1..]
+            .iter()
+            .all(|later| *later <= throughputs[i] * (1.0 + KNEE_TOLERANCE))
+    })
 }
 
 #[cfg(test)]
@@ -279,22 +281,38 @@ mod tests {
     }
 
     #[test]
-    fn knee_is_where_throughput_per_latency_peaks() {
+    fn the_knee_is_the_first_level_no_later_level_beats() {
         // Capacity 4, service 50 ms: C = 1, 2, 4, 8, 16 as measured in the lab.
-        let sweep = [
-            (18.2, 54.3),
-            (35.7, 55.9),
-            (70.9, 56.3),
-            (79.4, 100.6),
-            (79.1, 201.8),
-        ];
-        assert_eq!(knee(&sweep), Some(2));
-        // Never saturated: throughput keeps paying for itself up to the last level.
-        assert_eq!(knee(&[(10.0, 50.0), (20.0, 50.0), (40.0, 51.0)]), None);
-        assert_eq!(knee(&[(10.0, 50.0), (10.0, 100.0)]), Some(0));
+        assert_eq!(knee(&[18.2, 35.7, 70.9, 79.4, 79.1]), Some(2));
+        // A later level 25% above: the knee is not at C = 4 but at C = 8.
+        assert_eq!(knee(&[18.0, 35.0, 63.0, 78.6, 79.0]), Some(3));
+        // Never saturated: throughput keeps rising up to the last level.
+        assert_eq!(knee(&[10.0, 20.0, 40.0]), None);
+        assert_eq!(knee(&[10.0, 10.0]), Some(0));
         assert_eq!(knee(&[]), None);
-        assert_eq!(knee(&[(1.0, 1.0)]), None);
-        assert_eq!(knee(&[(f64::NAN, 1.0), (1.0, 5.0)]), None);
-        assert_eq!(knee(&[(1.0, 0.0), (1.0, 5.0), (1.0, 9.0)]), Some(1));
+        assert_eq!(knee(&[1.0]), None);
+        assert_eq!(knee(&[f64::NAN, 1.0]), None);
+        assert_eq!(knee(&[0.0, 1.0, 1.0]), None);
+    }
+
+    #[test]
+    fn every_level_after_the_knee_agrees_with_it() {
+        let sweeps = [
+            vec![5.0, 9.0, 17.0, 16.0, 30.0, 29.0],
+            vec![50.0, 40.0, 45.0, 60.0],
+            vec![1.0, 1.1, 1.2, 1.3, 1.4],
+        ];
+        for sweep in sweeps {
+            if let Some(k) = knee(&sweep) {
+                assert!(
+                    sweep[k + 1..].iter().all(|t| *t <= sweep[k] * 1.15),
+                    "{sweep:?}"
+                );
+                assert!(
+                    (0..k).all(|i| sweep[i + 1..].iter().any(|t| *t > sweep[i] * 1.15)),
+                    "{sweep:?}: an earlier level already qualified"
+                );
+            }
+        }
     }
 }

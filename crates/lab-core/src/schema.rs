@@ -10,12 +10,13 @@ use crate::execute::Mode;
 use crate::meter::MainThreadSummary;
 use crate::models::{little_in_flight, AmdahlEstimate};
 use crate::queueing::Prediction;
+use crate::resource_timing::{BrowserTiming, ResumeDelay};
 use crate::span::{LaneUsage, Span};
 use crate::stats::Summary;
 use crate::verdict::Verdict;
 
 /// Version of the export format; bump it when a field changes meaning or goes away.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// How the page's WebAssembly was compiled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,7 +228,8 @@ pub struct WrongBlock {
 
 /// How responsive the page stayed during a trade-off lab run.
 ///
-/// A probe message is posted every 10 ms; its lateness is how long after its due time it ran.
+/// The probe is the meter's heartbeat: a message a worker posts every 10 ms; its lateness is how
+/// long after it was sent it ran on the main thread.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TradeoffBlock {
     /// Time between yields of a sliced main-thread run; absent for a run on workers.
@@ -281,6 +283,9 @@ pub struct IoBlock {
     pub model: Option<Prediction>,
     /// The simulated server's own account.
     pub server: Option<ServerStats>,
+    /// How long finished responses waited for the awaiting code, against Resource Timing.
+    #[serde(default)]
+    pub resume_delay: Option<ResumeDelay>,
 }
 
 /// One request, with times in ms since the run started.
@@ -306,6 +311,9 @@ pub struct RequestRecord {
     pub queue_ms: Option<f64>,
     /// Time the simulated server spent serving it, as the server reported.
     pub service_ms: Option<f64>,
+    /// The browser's own times for it (Resource Timing), when it has an entry.
+    #[serde(default)]
+    pub browser: Option<BrowserTiming>,
 }
 
 impl RequestRecord {
@@ -521,7 +529,7 @@ impl Export {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meter::{summarize_main_thread, LongTask};
+    use crate::meter::{Observations, Source, Stall};
     use crate::span::Lane;
     use crate::stats::summarize;
     use serde_json::{json, Value};
@@ -543,9 +551,11 @@ mod tests {
                 ok: true,
             },
         ];
-        let long_task = LongTask {
-            start_ms: 5.0,
-            duration_ms: 60.0,
+        let observed = Observations {
+            sources: vec![Source::Longtask, Source::Frames],
+            frame_times_ms: vec![0.0, 16.0, 80.0],
+            long_tasks: vec![Stall::between(5.0, 65.0)],
+            ..Observations::default()
         };
         let run = RunRecord {
             kind: RunKind::Cpu,
@@ -555,7 +565,7 @@ mod tests {
                 ("size".to_owned(), json!(2000)),
             ]),
             summary: summarize(&spans, 50.0),
-            main_thread: summarize_main_thread(&[0.0, 16.0, 80.0], &[long_task]),
+            main_thread: observed.summarize(0.0, 100.0),
             spans,
             io: None,
             cpu: Some(CpuBlock::basic("00000000deadbeef".to_owned(), 2)),
@@ -589,7 +599,7 @@ mod tests {
     fn json_has_the_contract_keys() {
         let json: Value = serde_json::from_str(&sample_export().to_json_pretty()).unwrap();
         assert_eq!(keys(&json), ["config", "environment", "runs", "schema"]);
-        assert_eq!(json["schema"], 1);
+        assert_eq!(json["schema"], 2);
         assert_eq!(
             json["config"],
             json!({ "lab": "start", "n": 20, "tasks": 64, "size": 20000, "autorun": false })
@@ -664,6 +674,14 @@ mod tests {
         );
 
         let main_thread = &run["main_thread"];
+        assert_eq!(main_thread["sources"], json!(["longtask", "frames"]));
+        assert_eq!(main_thread["blocks"], 1);
+        assert_eq!(main_thread["blocked_ms"], 60.0);
+        assert_eq!(
+            main_thread["block_spans"],
+            json!([{ "start_ms": 5.0, "duration_ms": 60.0, "seen_by": ["longtask"] }])
+        );
+        assert_eq!(main_thread["frame_stalls"], 0);
         assert_eq!(main_thread["long_tasks"], 1);
         assert_eq!(main_thread["long_task_ms"], 60.0);
         assert_eq!(main_thread["frames"], 2);
@@ -706,6 +724,7 @@ mod tests {
             error,
             queue_ms: Some(20.0),
             service_ms: Some(35.0),
+            browser: None,
         }
     }
 
@@ -733,6 +752,7 @@ mod tests {
                 window_ms: 100.0,
                 served: 2,
             }),
+            resume_delay: None,
         });
         export.config = crate::config::parse_query("lab=io").unwrap();
         export
@@ -757,6 +777,7 @@ mod tests {
                 "model",
                 "rate_per_s",
                 "requests",
+                "resume_delay",
                 "server",
                 "split_ms",
                 "target",
@@ -769,6 +790,7 @@ mod tests {
         assert_eq!(
             keys(&io["requests"][0]),
             [
+                "browser",
                 "end_ms",
                 "error",
                 "headers_ms",

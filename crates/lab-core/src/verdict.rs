@@ -44,10 +44,11 @@ impl Verdict {
 
 /// CPU work made async on the main thread, against the same work run plainly on it.
 ///
-/// `speedup` is the plain run's wall time over the async one's; `long_tasks` counts the long
-/// tasks during the async run. Wrong when the speedup is below [`CPU_ON_MAIN_SPEEDUP`] and the
+/// `speedup` is the plain run's wall time over the async one's; `blocks` counts the blocks of the
+/// main thread during the async run, from every source the browser offered
+/// ([`crate::meter::MainThreadSummary::blocks`]). Wrong when the speedup is below [`CPU_ON_MAIN_SPEEDUP`] and the
 /// main thread was blocked at least once.
-pub fn cpu_on_main(speedup: f64, long_tasks: u32) -> Verdict {
+pub fn cpu_on_main(speedup: f64, blocks: u32) -> Verdict {
     let threshold = CPU_ON_MAIN_SPEEDUP;
     let rule = format!(
         "wrong tool if the speedup is below {threshold}× and the main thread was blocked at least \
@@ -56,11 +57,11 @@ pub fn cpu_on_main(speedup: f64, long_tasks: u32) -> Verdict {
     if !(speedup.is_finite() && speedup >= 0.0) {
         return Verdict::unmeasured(threshold, rule, "the speedup");
     }
-    let wrong_tool = speedup < threshold && long_tasks >= 1;
-    let blocked = match long_tasks {
+    let wrong_tool = speedup < threshold && blocks >= 1;
+    let blocked = match blocks {
         0 => "the main thread was never blocked".to_owned(),
-        1 => "the main thread was blocked by 1 long task".to_owned(),
-        n => format!("the main thread was blocked by {n} long tasks"),
+        1 => "the main thread was blocked once".to_owned(),
+        n => format!("the main thread was blocked {n} times"),
     };
     let ending = if wrong_tool {
         "async added no cook: the same thread did all the work and the page could not respond"
@@ -215,13 +216,13 @@ mod tests {
         assert_eq!(
             wrong.text,
             "Async on the main thread ran 1.02× as fast as plain code, and the main thread was \
-             blocked by 3 long tasks: async added no cook: the same thread did all the work and \
+             blocked 3 times: async added no cook: the same thread did all the work and \
              the page could not respond."
         );
         let faster = cpu_on_main(1.2, 1);
         assert!(!faster.wrong_tool);
         assert!(faster.text.contains("1.20×"), "{}", faster.text);
-        assert!(faster.text.contains("1 long task:"), "{}", faster.text);
+        assert!(faster.text.contains("blocked once:"), "{}", faster.text);
         let unblocked = cpu_on_main(1.0, 0);
         assert!(!unblocked.wrong_tool);
         assert!(

@@ -1,0 +1,132 @@
+// Firefox (Debian's firefox-esr) driven by puppeteer-core over WebDriver BiDi: Playwright 1.65
+// cannot open a context in Firefox ESR ("emulation.setMediaFeaturesOverride: unknown command").
+// Never a downloaded browser. The release build in dist/ is served with the isolation headers by
+// the same plain static server the Chromium specs use.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import assert from 'node:assert/strict';
+import puppeteer from 'puppeteer-core';
+
+export const PORT = 4176;
+export const BASE = `http://127.0.0.1:${PORT}`;
+const TIMEOUT = 60_000;
+
+/** Starts the static server and Firefox; `close()` stops both. */
+export async function startFirefox() {
+  const server = spawn(process.execPath, ['e2e/serve.mjs', 'dist', String(PORT), 'isolated'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await once(server.stdout, 'data');
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    headless: true,
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      server.kill();
+    },
+  };
+}
+
+/** A fresh context and page that collects page errors and keeps every export the page saves. */
+export async function openLab(browser, query = '') {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  // The export button saves a blob through a download link: keep the blob's text instead.
+  await page.evaluateOnNewDocument(() => {
+    window.__exports = [];
+    const createObjectURL = URL.createObjectURL;
+    URL.createObjectURL = (blob) => {
+      if (blob instanceof Blob && blob.type === 'application/json') {
+        blob.text().then((text) => window.__exports.push(text));
+      }
+      return createObjectURL(blob);
+    };
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function () {
+      if (!this.hasAttribute('download')) click.call(this);
+    };
+  });
+  await page.goto(`${BASE}/${query}`);
+  const lab = {
+    page,
+    problems,
+    async close() {
+      await context.close();
+      assert.deepEqual(problems, [], 'the page logged errors');
+    },
+    /** Waits until `[data-testid=<id>]` has `data-state=<state>`. */
+    async waitForState(id, state, timeout = TIMEOUT) {
+      await page.waitForFunction(
+        (id, state) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-state') === state,
+        { timeout, polling: 100 },
+        id,
+        state,
+      );
+    },
+    async waitForReady() {
+      await lab.waitForState('env-pool', 'ready');
+      await lab.waitForState('env-sim', 'ready');
+    },
+    async waitForDone() {
+      await page.waitForFunction(
+        () => ['done', 'error', 'cancelled'].includes(document.querySelector('[data-testid=run-status]')?.getAttribute('data-state')),
+        { timeout: TIMEOUT, polling: 100 },
+      );
+      assert.equal(await lab.attribute('run-status', 'data-state'), 'done');
+    },
+    async attribute(id, name) {
+      return page.$eval(`[data-testid="${id}"]`, (el, name) => el.getAttribute(name), name);
+    },
+    async click(id) {
+      await page.$eval(`[data-testid="${id}"]`, (el) => el.click());
+    },
+    /** Clicks Export JSON and returns the results, parsed. */
+    async exportJson() {
+      const before = await page.evaluate(() => window.__exports.length);
+      await lab.click('export-json');
+      await page.waitForFunction((n) => window.__exports.length > n, { timeout: TIMEOUT }, before);
+      return JSON.parse(await page.evaluate(() => window.__exports.at(-1)));
+    },
+    /** The last main-thread verdict on the page: its tone and text. */
+    async verdict() {
+      return page.$$eval('[data-testid=main-thread-verdict]', (all) => {
+        const last = all.at(-1);
+        return { tone: last?.getAttribute('data-tone'), text: last?.textContent ?? '' };
+      });
+    },
+  };
+  return lab;
+}
+
+/**
+ * The main thread stayed free: no block of 100 ms or more, and under a tenth of the run blocked
+ * (see `expectMainThreadFree` in ../lab-page.mjs for why a short block is allowed).
+ */
+export function assertMainThreadFree(mainThread, wallMs) {
+  const detail = JSON.stringify(mainThread.block_spans);
+  assert.ok(mainThread.block_spans.every((b) => b.duration_ms < 100), detail);
+  assert.ok(mainThread.blocked_ms < Math.max(100, 0.1 * wallMs), detail);
+}
+
+/** The verdict says what the record says: "blocked" exactly when a block was counted. */
+export function assertVerdictMatches(verdict, mainThread) {
+  if (mainThread.blocks > 0) {
+    assert.equal(verdict.tone, 'bad', verdict.text);
+    assert.match(verdict.text, mainThread.blocks === 1 ? /blocked once/ : new RegExp(`blocked ${mainThread.blocks} times`));
+  } else {
+    assert.doesNotMatch(verdict.text, /blocked/);
+    assert.notEqual(verdict.tone, 'bad', verdict.text);
+  }
+  // Firefox reports no long tasks: the page must say so, never count them as zero.
+  assert.equal(mainThread.long_tasks, null);
+  assert.match(verdict.text, /does not report long tasks/);
+}

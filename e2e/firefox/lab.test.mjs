@@ -1,0 +1,102 @@
+// The lab in Firefox, which has no `longtask` entries: a freeze is still seen (by the
+// heartbeat and the frames), and free runs are still called free.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertMainThreadFree, assertVerdictMatches, openLab, startFirefox } from './firefox.mjs';
+
+let firefox;
+before(async () => {
+  firefox = await startFirefox();
+});
+after(async () => {
+  await firefox?.close();
+});
+
+async function run(query) {
+  const lab = await openLab(firefox.browser, `?${query}&autorun=1`);
+  await lab.waitForDone();
+  const results = await lab.exportJson();
+  return { lab, results };
+}
+
+test('the page is isolated, the pool starts and the simulated server takes control', async () => {
+  const lab = await openLab(firefox.browser);
+  await lab.waitForReady();
+  assert.equal(await lab.attribute('env-isolated', 'data-value'), 'true');
+  const threads = await lab.page.evaluate(() => navigator.hardwareConcurrency);
+  assert.equal(await lab.attribute('env-pool', 'data-threads'), String(threads));
+  await lab.close();
+});
+
+test('mode=main reports a block about as long as the job, and says so', async () => {
+  const { lab, results } = await run('lab=cpu&kernel=mandelbrot&mode=main&tasks=32');
+  const [record] = results.runs;
+  const main = record.main_thread;
+  assert.deepEqual(main.sources, ['frames', 'heartbeat']);
+  assert.ok(main.blocks >= 1, JSON.stringify(main.block_spans));
+  assert.ok(main.blocked_ms > 0.6 * record.summary.wall_ms, `${main.blocked_ms} ms blocked in ${record.summary.wall_ms} ms`);
+  assert.ok(main.block_spans.every((b) => b.seen_by.includes('heartbeat')));
+  assertVerdictMatches(await lab.verdict(), main);
+  const shown = await lab.page.$eval('[data-testid=result] [data-metric=long_tasks] dd', (el) => el.textContent);
+  assert.equal(shown, 'not reported');
+  await lab.close();
+});
+
+for (const mode of ['worker', 'lanes']) {
+  test(`mode=${mode} leaves the main thread free, and the verdict says so`, async () => {
+    const { lab, results } = await run(`lab=cpu&kernel=mandelbrot&mode=${mode}&tasks=32`);
+    const [record] = results.runs;
+    assert.equal(record.summary.completed, 32);
+    assertMainThreadFree(record.main_thread, record.summary.wall_ms);
+    assertVerdictMatches(await lab.verdict(), record.main_thread);
+    await lab.close();
+  });
+}
+
+test('an async I/O run against the simulated server leaves the main thread free', async () => {
+  const { lab, results } = await run('lab=io&n=40&c=8&latency_ms=40');
+  const [record] = results.runs;
+  assert.equal(record.summary.completed, 40);
+  assert.ok(record.io.requests.every((r) => r.error === null));
+  assertMainThreadFree(record.main_thread, record.summary.wall_ms);
+  assertVerdictMatches(await lab.verdict(), record.main_thread);
+  await lab.close();
+});
+
+test('the quick comparison runs both batches', async () => {
+  const lab = await openLab(firefox.browser, '?lab=start&autorun=1');
+  // The async batch finishes first; the run is done once both batches have their verdict.
+  await lab.page.waitForFunction(() => document.querySelectorAll('[data-testid=main-thread-verdict]').length === 2, { timeout: 60_000 });
+  await lab.waitForDone();
+  const results = await lab.exportJson();
+  assert.deepEqual(results.runs.map((r) => r.kind), ['io', 'cpu']);
+  for (const record of results.runs) {
+    assertMainThreadFree(record.main_thread, record.summary.wall_ms);
+  }
+  await lab.close();
+});
+
+// Headless Chromium keeps a page visible whatever happens to other tabs or the window
+// (bringToFront, a minimised window); in Firefox, opening another tab hides the page, as a
+// visitor switching tabs would.
+test('a run during which the page was hidden is flagged, and its throttled gaps are no blocks', async () => {
+  const lab = await openLab(firefox.browser, '?lab=io&n=120&c=4&latency_ms=50');
+  await lab.waitForReady();
+  await lab.click('run-io-lab');
+  await lab.waitForState('run-status', 'running');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const other = await lab.page.browserContext().newPage();
+  assert.equal(await lab.page.evaluate(() => document.visibilityState), 'hidden');
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  await lab.page.bringToFront();
+  await other.close();
+  await lab.waitForDone();
+  const [record] = (await lab.exportJson()).runs;
+  const main = record.main_thread;
+  assert.ok(main.hidden_ms > 800, `hidden for ${main.hidden_ms} ms`);
+  assert.equal(main.blocks, 0, JSON.stringify(main.block_spans));
+  const verdict = await lab.verdict();
+  assert.equal(verdict.tone, 'warn');
+  assert.match(verdict.text, /hidden for .* browsers throttle timers/);
+  await lab.close();
+});

@@ -1,0 +1,55 @@
+//! The browser's Resource Timing entries, read once a run is over and paired with its requests
+//! in the core ([`lab_core::resource_timing::pair`]).
+
+use lab_core::resource_timing::Entry;
+use wasm_bindgen::JsCast;
+use web_sys::PerformanceResourceTiming;
+
+use super::clock;
+
+/// Entries the browser keeps before it drops new ones (its default is 250).
+const BUFFER: u32 = 20_000;
+
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window()?.performance()
+}
+
+/// Empties the buffer and makes room for a whole run.
+pub fn reset() {
+    if let Some(performance) = performance() {
+        performance.set_resource_timing_buffer_size(BUFFER);
+        performance.clear_resource_timings();
+    }
+}
+
+/// Every resource entry in the buffer, on the shared clock.
+pub fn entries() -> Vec<Entry> {
+    let Some(performance) = performance() else {
+        return Vec::new();
+    };
+    performance
+        .get_entries_by_type("resource")
+        .iter()
+        .filter_map(|entry| entry.dyn_into::<PerformanceResourceTiming>().ok())
+        .map(|entry| Entry {
+            name: entry.name(),
+            start_ms: clock::from_high_res(entry.start_time()),
+            // 0 means the browser may not say (a cross-origin answer without Timing-Allow-Origin).
+            response_start_ms: Some(entry.response_start())
+                .filter(|t| *t > 0.0)
+                .map(clock::from_high_res),
+            end_ms: clock::from_high_res(entry.response_end()),
+        })
+        .collect()
+}
+
+/// `url` made absolute against the page, as the browser names its entry.
+pub fn absolute(url: &str) -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    web_sys::Url::new_with_base(url, &base)
+        .map(|u| u.href())
+        .unwrap_or_else(|_| url.to_owned())
+}
