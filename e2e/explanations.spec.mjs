@@ -4,8 +4,8 @@ import { ISOLATED } from '../playwright.config.mjs';
 import { test, expect } from './lab-page.mjs';
 
 const labs = {
-  'lab=start': ['JsFuture::from(window.fetch', 'rayon::spawn'],
-  'lab=io': ['async fn closed_loop', 'async fn open_loop', 'JsFuture::from(window.fetch'],
+  'lab=start': ['JsFuture::from(fetch_body', 'fetch(url, init)', 'rayon::spawn'],
+  'lab=io': ['async fn closed_loop', 'async fn open_loop', 'JsFuture::from(fetch_body', 'fetch(url, init)'],
   'lab=cpu': ['rayon::spawn', 'in_next_task', 'pool::run', 'rayon::scope', 'into_par_iter'],
   'lab=hybrid': ['async fn pipelined', 'rayon::spawn'],
   'lab=wrong&case=cpu-on-main': ['async fn async_on_main', 'rayon::spawn'],

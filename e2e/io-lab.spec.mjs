@@ -62,9 +62,10 @@ test('every simulated answer really came from the service worker', async ({ lab,
   });
   const [run] = (await runIo(lab, 'n=25&c=5&latency_ms=10')).runs;
   await expect(lab.page.getByTestId('env-sim')).toHaveAttribute('data-state', 'ready');
-  const measured = answers.filter((r) => !r.url().includes('warm-up'));
+  // The warm-up and the ceiling (measured once per page) are requests of their own runs.
+  const measured = answers.filter((r) => !/run=(warm-up|ceiling)-/.test(r.url()));
   expect(measured).toHaveLength(25);
-  for (const response of measured) {
+  for (const response of answers) {
     expect(response.fromServiceWorker()).toBe(true);
     expect(await response.headerValue('x-lab-sim')).toBe('1');
   }
@@ -186,4 +187,32 @@ test('after a hard reload the page gets the simulated server back in control bef
   await lab.waitForState('done');
   const [run] = (await lab.exportJson()).runs;
   expect(run.io.requests.every((r) => r.error === null && r.service_ms !== null)).toBe(true);
+});
+
+test("each request's times agree with the browser's own Resource Timing", async ({ lab, page }) => {
+  for (const c of [1, 16]) {
+    const [run] = (await runIo(lab, `n=${Math.max(20, 4 * c)}&c=${c}&latency_ms=40`)).runs;
+    const requests = run.io.requests;
+    expect(requests.every((r) => r.browser !== null), 'every request has a browser entry').toBe(true);
+    for (const r of requests) {
+      // The page cannot see a body before the browser has it, nor resume before it sees it; the
+      // browser starts the fetch after the call.
+      expect(r.end_ms, `request ${r.id}`).toBeGreaterThanOrEqual(r.browser.end_ms - 0.1);
+      expect(r.resumed_ms).toBeGreaterThanOrEqual(r.end_ms);
+      expect(r.browser.start_ms).toBeGreaterThanOrEqual(r.start_ms - 0.1);
+      expect(r.browser.end_ms - r.browser.start_ms).toBeGreaterThan(35);
+    }
+    const gaps = requests.map((r) => r.end_ms - r.browser.end_ms).sort((a, b) => a - b);
+    const delay = run.io.resume_delay;
+    expect(delay.matched).toBe(requests.length);
+    expect(delay.p50_ms).toBe(gaps[Math.ceil(gaps.length / 2) - 1]);
+    // One request at a time leaves the page idle between them: the body reaches the code at once.
+    if (c === 1) expect(delay.p50_ms).toBeLessThan(5);
+    await expect(page.getByTestId('resume-delay')).toContainText("Resource Timing's responseEnd");
+    // The ceiling of this page's request path, measured once, and the run's place under it.
+    const ceiling = run.io.ceiling;
+    expect(ceiling.throughput_per_s).toBeGreaterThan(run.summary.throughput_per_s * 0.9);
+    expect(ceiling.near).toBe(run.summary.throughput_per_s >= 0.8 * ceiling.throughput_per_s);
+    await expect(page.getByTestId('ceiling')).toHaveAttribute('data-near', String(ceiling.near));
+  }
 });

@@ -1,6 +1,6 @@
 // A plain static server for the release build in dist/, as a deployment would be: an unknown
 // path is a 404 (never index.html), so a missing file fails the tests.
-//   node e2e/serve.mjs <dir> <port> isolated|plain
+//   node e2e/serve.mjs <dir> <port> isolated|plain     (port 0: any free port, printed)
 // `isolated` sends the two cross-origin isolation headers; `plain` sends neither.
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -46,6 +46,7 @@ http
     response.writeHead(200, { ...headers, 'Content-Type': type });
     response.end(request.method === 'HEAD' ? undefined : body);
   })
-  .listen(Number(port), '127.0.0.1', () => {
-    console.log(`serving ${root} on http://127.0.0.1:${port} (${mode})`);
+  .listen(Number(port), '127.0.0.1', function () {
+    // Port 0 takes a free port: the line says which.
+    console.log(`serving ${root} on http://127.0.0.1:${this.address().port} (${mode})`);
   });

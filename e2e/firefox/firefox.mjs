@@ -2,21 +2,15 @@
 // cannot open a context in Firefox ESR ("emulation.setMediaFeaturesOverride: unknown command").
 // Never a downloaded browser. The release build in dist/ is served with the isolation headers by
 // the same plain static server the Chromium specs use.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
+import { startServer } from '../start-server.mjs';
 
-export const PORT = 4176;
-export const BASE = `http://127.0.0.1:${PORT}`;
 const TIMEOUT = 60_000;
 
 /** Starts the static server and Firefox; `close()` stops both. */
 export async function startFirefox() {
-  const server = spawn(process.execPath, ['e2e/serve.mjs', 'dist', String(PORT), 'isolated'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await once(server.stdout, 'data');
+  const server = await startServer('dist', 'isolated');
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
@@ -24,15 +18,16 @@ export async function startFirefox() {
   });
   return {
     browser,
+    base: server.base,
     async close() {
       await browser.close();
-      server.kill();
+      server.close();
     },
   };
 }
 
 /** A fresh context and page that collects page errors and keeps every export the page saves. */
-export async function openLab(browser, query = '') {
+export async function openLab({ browser, base }, query = '') {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   const problems = [];
@@ -55,7 +50,7 @@ export async function openLab(browser, query = '') {
       if (!this.hasAttribute('download')) click.call(this);
     };
   });
-  await page.goto(`${BASE}/${query}`);
+  await page.goto(`${base}/${query}`);
   const lab = {
     page,
     problems,

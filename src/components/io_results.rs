@@ -97,13 +97,16 @@ fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView
         }
     });
     let resume = io.resume_delay.clone().map(|d| {
-        let text = match (d.p50_ms, d.p99_ms) {
-            (Some(p50), Some(p99)) => format!(
-                "the browser had each whole response {} (p50) before the awaiting code resumed, {} \
-                 at p99: the event loop's delay, measured against Resource Timing's responseEnd \
-                 for {} of {} requests.",
+        let text = match (d.p50_ms, d.p99_ms, d.resumed_p50_ms, d.resumed_p99_ms) {
+            (Some(p50), Some(p99), Some(r50), Some(r99)) => format!(
+                "after the browser had a response's last byte (Resource Timing's responseEnd), its \
+                 body reached the page's code {} later (p50; p99 {}), and the Rust code awaiting it \
+                 resumed {} later (p50; p99 {}): the event loop's delay, since each wake of a Rust \
+                 future is a task of its own. {} of {} requests had a browser entry.",
                 ms(p50),
                 ms(p99),
+                ms(r50),
+                ms(r99),
                 d.matched,
                 d.matched + d.unmatched
             ),
@@ -112,8 +115,33 @@ fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView
                 .to_owned(),
         };
         view! {
-            <p class="check" data-testid="resume-delay" data-p50=d.p50_ms.map(|v| v.to_string()) data-p99=d.p99_ms.map(|v| v.to_string())>
-                <strong>"Resume delay: "</strong>
+            <p class="check" data-testid="resume-delay" data-p50=d.p50_ms.map(|v| v.to_string()) data-resumed-p50=d.resumed_p50_ms.map(|v| v.to_string())>
+                <strong>"Event loop: "</strong>
+                {text}
+            </p>
+        }
+    });
+    let ceiling = io.ceiling.map(|c| {
+        let share = record.summary.throughput_per_s / c.throughput_per_s * 100.0;
+        let text = if c.near {
+            format!(
+                "this run reached {share:.0}% of the most this browser's request path answered with \
+                 0 ms of service ({}, {} in flight): near that ceiling, it measured the browser's \
+                 service-worker path, not the queueing model.",
+                format::rate(c.throughput_per_s),
+                c.concurrency
+            )
+        } else {
+            format!(
+                "this run reached {share:.0}% of the most this browser's request path answered with \
+                 0 ms of service ({}, {} in flight), so the server's own model set its pace.",
+                format::rate(c.throughput_per_s),
+                c.concurrency
+            )
+        };
+        view! {
+            <p class="check" class:warn=c.near data-testid="ceiling" data-ceiling=c.throughput_per_s.to_string() data-near=c.near.to_string()>
+                <strong>"Ceiling: "</strong>
                 {text}
             </p>
         }
@@ -136,7 +164,7 @@ fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView
         }
     });
     view! {
-        <div class="checks">{little} {model} {resume} {split} {errors}</div>
+        <div class="checks">{little} {model} {resume} {ceiling} {split} {errors}</div>
     }
 }
 
@@ -171,6 +199,9 @@ pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView
         _ => Vec::new(),
     };
     let knee_at = knee(&points.iter().map(|p| p.throughput).collect::<Vec<_>>());
+    let limit = records
+        .iter()
+        .find_map(|r| Some(r.io.as_ref()?.ceiling?.throughput_per_s));
     let capacity = io.as_ref().and_then(|io| io.capacity);
     let within = format!(
         "no later level is more than {:.0}% above it",
@@ -205,7 +236,7 @@ pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView
     let last = records.last().cloned();
     view! {
         <div class="result" data-testid="result" data-kind="io-sweep">
-            <LatencyThroughput points=points model=model caption=caption />
+            <LatencyThroughput points=points model=model caption=caption limit=limit />
             <table class="levels" data-testid="sweep-table">
                 <thead>
                     <tr>

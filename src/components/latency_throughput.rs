@@ -59,12 +59,16 @@ pub fn LatencyThroughput(
     #[prop(default = "throughput (requests per second)")] x_label: &'static str,
     #[prop(default = ("p50 (measured)", "p99 (measured)"))] legend: (&'static str, &'static str),
     #[prop(default = "io-curve")] test_id: &'static str,
+    /// A throughput no run can pass here (the request path's ceiling), drawn as a limit.
+    #[prop(default = None)]
+    limit: Option<f64>,
 ) -> impl IntoView {
     let has_model = !model.is_empty();
     let max_x = points
         .iter()
         .map(|p| p.throughput)
         .chain(model.iter().map(|m| m.throughput_per_s))
+        .chain(limit)
         .fold(1.0, f64::max);
     let max_y = points.iter().map(|p| p.p99).fold(1.0, f64::max);
     let model: Vec<Prediction> = model
@@ -117,12 +121,24 @@ pub fn LatencyThroughput(
                 <path class="p99-line" d=p99_path />
                 <path class="p50-line" d=p50_path />
                 {knee_mark}
+                {limit.map(|limit| {
+                    let px = x.map(limit);
+                    view! {
+                        <line class="limit" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM />
+                        <text class="limit-label" x=px - 4.0 y=TOP + 24.0 text-anchor="end">"ceiling"</text>
+                    }
+                })}
                 {dots}
             </svg>
             <div class="legend">
                 <span class="key p50">{legend.0}</span>
                 <span class="key p99">{legend.1}</span>
                 {has_model.then(|| view! { <span class="key model">"model: mean latency"</span> })}
+                {limit.map(|limit| view! {
+                    <span class="key limit">
+                        {format!("ceiling: {} with 0 ms of service, this browser's request path", lab_core::format::rate(limit))}
+                    </span>
+                })}
             </div>
         </figure>
     }

@@ -16,29 +16,21 @@ const CEILING_MS: f64 = 100.0;
 pub fn LiveMeter() -> impl IntoView {
     let live = meter().live;
     let bar_width = WIDTH / LIVE_FRAMES as f64;
-    let bars = move || {
+    // Two paths (frames within budget, frames over it) rather than a rect per frame: redrawing
+    // the strip changes two attributes, not 120 elements, so it costs the page next to nothing.
+    let bars = move |long: bool| {
         live.with(|intervals| {
-            intervals
-                .iter()
-                .enumerate()
-                .map(|(i, &ms)| {
-                    let h = (ms.min(CEILING_MS) / CEILING_MS * HEIGHT).max(1.0);
-                    let class = if ms > LONG_TASK_MS {
-                        "frame long"
-                    } else {
-                        "frame"
-                    };
-                    view! {
-                        <rect
-                            class=class
-                            x=format!("{:.1}", i as f64 * bar_width)
-                            y=format!("{:.1}", HEIGHT - h)
-                            width=format!("{:.1}", (bar_width - 0.5).max(0.5))
-                            height=format!("{h:.1}")
-                        />
-                    }
-                })
-                .collect_view()
+            let mut d = String::new();
+            for (i, &ms) in intervals.iter().enumerate() {
+                if (ms > LONG_TASK_MS) != long {
+                    continue;
+                }
+                let h = (ms.min(CEILING_MS) / CEILING_MS * HEIGHT).max(1.0);
+                let x = i as f64 * bar_width;
+                let w = (bar_width - 0.5).max(0.5);
+                d.push_str(&format!("M{x:.1} {HEIGHT}v{:.1}h{w:.1}v{h:.1}z", -h));
+            }
+            d
         })
     };
     let latest = move || {
@@ -57,7 +49,8 @@ pub fn LiveMeter() -> impl IntoView {
                 aria-label="Main-thread frame times, last two seconds"
             >
                 <line class="budget" x1="0" x2=WIDTH y1=HEIGHT - 16.7 / CEILING_MS * HEIGHT y2=HEIGHT - 16.7 / CEILING_MS * HEIGHT />
-                {bars}
+                <path class="frame" d=move || bars(false) />
+                <path class="frame long" d=move || bars(true) />
             </svg>
             <figcaption>
                 "Main thread: worst frame of the last half second "

@@ -26,17 +26,21 @@ pub fn RunStatusBar() -> impl IntoView {
             >
                 <span class="state-dot" aria-hidden="true"></span>
                 <span class="state-text">{move || status.with(|s| s.text.clone())}</span>
-                {move || {
-                    status
-                        .with(|s| s.progress)
-                        .filter(|_| running())
-                        .map(|(done, total)| {
-                            view! { <span class="progress-count">{format!(" {done} / {total}")}</span> }
-                        })
-                }}
+                // One text node, rewritten in place as progress moves.
+                <span class="progress-count">
+                    {move || {
+                        status
+                            .with(|s| s.progress)
+                            .filter(|_| running())
+                            .map_or(String::new(), |(done, total)| format!(" {done} / {total}"))
+                    }}
+                </span>
             </p>
             <Show when=running>
-                <progress max="1" value=fraction></progress>
+                // A bar scaled on the compositor: moving it repaints nothing.
+                <span class="progress-track" role="progressbar" aria-valuemin="0" aria-valuemax="1" aria-valuenow=fraction>
+                    <span class="progress-fill" style=move || format!("transform: scaleX({:.4})", fraction())></span>
+                </span>
                 <button class="secondary" data-testid="cancel" on:click=move |_| state.cancel()>
                     "Cancel"
                 </button>

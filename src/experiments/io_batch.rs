@@ -30,12 +30,15 @@ pub async fn run(n: u32, url: &str, progress: &Progress, cancel: &Cancel) -> IoB
         let signal = &signal;
         async move {
             let began = clock::now_ms();
-            let result = match fetch::get(url, signal).await {
+            let answer = fetch::get(url, signal).await;
+            let ended = answer
+                .as_ref()
+                .map_or_else(|_| clock::now_ms(), |a| a.body_at_ms);
+            let result = match answer {
                 Ok(answer) if answer.ok() => Ok(()),
                 Ok(answer) => Err(format!("HTTP {}", answer.status)),
                 Err(error) => Err(error.to_string()),
             };
-            let ended = clock::now_ms();
             progress.tick();
             (slot, began, ended, result)
         }

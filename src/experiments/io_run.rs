@@ -219,8 +219,12 @@ async fn one(context: &Context<'_>, id: u32, slot: u32, intended_abs: f64) -> Re
     let signal = AbortSignal::any(&signals);
     let start_abs = clock::now_ms();
     let result = fetch::get(&plan.url_for(id), &signal).await;
-    let end_abs = clock::now_ms();
+    let resumed_abs = clock::now_ms();
     context.progress.tick();
+    // A response ends when its body reached the page's code; a failure, when the code heard of it.
+    let end_abs = result
+        .as_ref()
+        .map_or(resumed_abs, |answer| answer.body_at_ms);
     let at = |t: f64| t - context.start_ms;
     let mut record = RequestRecord {
         id,
@@ -229,6 +233,7 @@ async fn one(context: &Context<'_>, id: u32, slot: u32, intended_abs: f64) -> Re
         start_ms: at(start_abs),
         headers_ms: None,
         end_ms: at(end_abs),
+        resumed_ms: Some(at(resumed_abs)),
         status: None,
         error: None,
         queue_ms: None,

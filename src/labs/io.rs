@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use lab_core::config::{IoSettings, IoSweep, Target};
 use lab_core::meter::MainThreadSummary;
 use lab_core::queueing::{self, Prediction};
-use lab_core::resource_timing;
+use lab_core::resource_timing::{self, Ceiling, Times};
 use lab_core::schema::{self, IoBlock, LittleLaw, LoopKind, RunKind, RunRecord};
 use lab_core::sim::{arrival_schedule, ServiceTime};
 use lab_core::{format, stats, sweep};
@@ -126,6 +126,10 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
         }
     }
     warm_up(io).await;
+    let ceiling = match io.target {
+        Target::Sim => ceiling().await,
+        _ => None,
+    };
     let count = levels.len();
     let mut records = Vec::new();
     let mut network_errors = Vec::new();
@@ -159,15 +163,15 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
                 network_errors.push(message.clone());
             }
         }
-        records.push(record(
-            io,
-            &level,
-            &plan,
-            run,
-            main_thread,
-            server,
-            is_sweep,
-        ));
+        let mut record = record(io, &level, &plan, run, main_thread, server, is_sweep);
+        if let (Some(block), Some(limit)) = (record.io.as_mut(), ceiling) {
+            block.ceiling = Some(Ceiling::against(
+                limit,
+                CEILING_C,
+                record.summary.throughput_per_s,
+            ));
+        }
+        records.push(record);
     }
     if cancel.is_cancelled() {
         let text = format!(
@@ -215,6 +219,41 @@ async fn warm_up(io: &IoSettings) {
     }
 }
 
+/// Requests in flight while the ceiling is measured.
+const CEILING_C: u32 = 64;
+
+thread_local! {
+    static CEILING: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+}
+
+/// The most requests per second this page's request path answers with 0 ms of service
+/// ([`CEILING_C`] in flight): measured on the first run against the simulated server, then kept
+/// for the page's life. About half a second, once.
+async fn ceiling() -> Option<f64> {
+    if let Some(known) = CEILING.get() {
+        return Some(known);
+    }
+    let run = format!("ceiling-{:.0}", clock::now_ms());
+    let plan = IoPlan {
+        target: Target::Sim,
+        url: format!("io/req?run={run}&latency_ms=0"),
+        n: 5 * CEILING_C,
+        pattern: Pattern::Closed { c: CEILING_C },
+        timeout_ms: 10_000,
+    };
+    let measured = io_run::run(&plan, &Progress::default(), &Default::default()).await;
+    sim_server::report(&run).await;
+    let ok = measured
+        .requests
+        .iter()
+        .filter(|r| r.error.is_none())
+        .count();
+    let per_s = ok as f64 / (measured.wall_ms / 1000.0);
+    let known = (ok > 0 && per_s.is_finite()).then_some(per_s)?;
+    CEILING.set(Some(known));
+    Some(known)
+}
+
 fn record(
     io: &IoSettings,
     level: &Level,
@@ -239,7 +278,12 @@ fn record(
     let resume_delay = resource_timing::resume_delay(
         &run.requests
             .iter()
-            .map(|r| (r.start_ms, r.end_ms, r.browser))
+            .map(|r| Times {
+                start_ms: r.start_ms,
+                end_ms: r.end_ms,
+                resumed_ms: r.resumed_ms,
+                browser: r.browser,
+            })
             .collect::<Vec<_>>(),
     );
     let little = match (loop_kind, concurrency) {
@@ -310,6 +354,7 @@ fn record(
                 served: s.served,
             }),
             resume_delay: Some(resume_delay),
+            ceiling: None,
         }),
     }
 }

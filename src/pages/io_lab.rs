@@ -149,6 +149,7 @@ pub fn IoLabPage() -> impl IntoView {
                 Snippet { file: "src/experiments/io_run.rs", name: "closed-loop" },
                 Snippet { file: "src/experiments/io_run.rs", name: "open-loop" },
                 Snippet { file: "src/runtime/fetch.rs", name: "fetch" },
+                Snippet { file: "src/runtime/fetch.rs", name: "fetch-js" },
             ]
             csharp=IO_CSHARP
         />

@@ -55,6 +55,7 @@ pub fn StartPage() -> impl IntoView {
             title="The code behind the two batches"
             snippets=vec![
                 Snippet { file: "src/runtime/fetch.rs", name: "fetch" },
+                Snippet { file: "src/runtime/fetch.rs", name: "fetch-js" },
                 Snippet { file: "src/runtime/pool.rs", name: "submit" },
             ]
             csharp=START_CSHARP

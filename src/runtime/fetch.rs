@@ -1,19 +1,28 @@
 //! One GET through the browser's network stack, awaited on the event loop:
 //! `JsFuture::from(window.fetch(...)).await`. The thread is free while the request is out.
+//!
+//! In the threaded build every wake of a Rust future is a task of its own (the executor waits
+//! with `Atomics.waitAsync`), so each `.await` costs one more trip through the event loop. The
+//! response and its body are therefore read in one small JavaScript promise chain, which also
+//! notes when the headers and the last byte reached the page's code: one wake per request, and
+//! times that do not include the executor's delay (recorded apart, as the resume delay).
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestCache, RequestCredentials, RequestInit, Response};
 
-use super::{clock, describe};
+use super::describe;
 
 /// A response whose body arrived in full (any status).
 #[derive(Clone, Debug)]
 pub struct Answer {
     /// HTTP status.
     pub status: u16,
-    /// When the status and headers arrived, on the shared clock.
+    /// When the status and headers reached the page's code, on the shared clock.
     pub headers_at_ms: f64,
+    /// When the whole body reached the page's code, on the shared clock.
+    pub body_at_ms: f64,
     /// Body length in bytes.
     pub bytes: u32,
     /// The body itself, when asked for with [`get_body`].
@@ -66,30 +75,52 @@ pub async fn get_body(url: &str, signal: &AbortSignal) -> Result<Answer, FetchEr
 }
 
 async fn fetch(url: &str, signal: &AbortSignal, keep_body: bool) -> Result<Answer, FetchError> {
-    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
     let init = RequestInit::new();
     init.set_cache(RequestCache::NoStore);
     init.set_credentials(RequestCredentials::Omit);
     init.set_signal(Some(signal));
     // snippet: fetch
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    let read: BodyRead = JsFuture::from(fetch_body(url, &init))
         .await
         .map_err(classify)?
         .unchecked_into();
     // end snippet
-    let headers_at_ms = clock::now_ms();
-    let body = response.array_buffer().map_err(classify)?;
-    let body: js_sys::ArrayBuffer = JsFuture::from(body)
-        .await
-        .map_err(classify)?
-        .unchecked_into();
+    let response = read.response();
+    let body = read.body();
     Ok(Answer {
         status: response.status(),
-        headers_at_ms,
+        headers_at_ms: read.headers_at(),
+        body_at_ms: read.body_at(),
         bytes: body.byte_length(),
         body: keep_body.then(|| js_sys::Uint8Array::new(&body).to_vec()),
         headers: response.headers(),
     })
+}
+
+// snippet: fetch-js
+#[wasm_bindgen(inline_js = "
+const now = () => performance.timeOrigin + performance.now();
+export function fetch_body(url, init) {
+  return fetch(url, init).then((response) => {
+    const headersAt = now();
+    return response.arrayBuffer().then((body) => ({ response, body, headersAt, bodyAt: now() }));
+  });
+}")]
+extern "C" {
+    /// `fetch(url, init)`, then the body as an `ArrayBuffer`, in one promise.
+    fn fetch_body(url: &str, init: &RequestInit) -> js_sys::Promise;
+    // end snippet
+
+    /// What [`fetch_body`] resolves with.
+    type BodyRead;
+    #[wasm_bindgen(method, getter)]
+    fn response(this: &BodyRead) -> Response;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &BodyRead) -> js_sys::ArrayBuffer;
+    #[wasm_bindgen(method, getter = headersAt)]
+    fn headers_at(this: &BodyRead) -> f64;
+    #[wasm_bindgen(method, getter = bodyAt)]
+    fn body_at(this: &BodyRead) -> f64;
 }
 
 fn classify(error: wasm_bindgen::JsValue) -> FetchError {

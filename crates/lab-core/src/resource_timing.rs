@@ -75,37 +75,88 @@ pub struct ResumeDelay {
     pub matched: u32,
     /// Requests without one (the browser's buffer was full, or the request never left).
     pub unmatched: u32,
-    /// Median of (the lab's end − `responseEnd`), in ms: how long a finished response waited
-    /// for the awaiting code to resume.
+    /// Median of (the lab's end − `responseEnd`), in ms: how long after the last byte the body
+    /// reached the page's code.
     pub p50_ms: Option<f64>,
     /// 99th percentile of the same.
     pub p99_ms: Option<f64>,
     /// Largest of the same.
     pub max_ms: Option<f64>,
+    /// Median of (the Rust code's resumption − `responseEnd`), in ms: the event loop's delay
+    /// before the awaiting code ran again.
+    pub resumed_p50_ms: Option<f64>,
+    /// 99th percentile of the same.
+    pub resumed_p99_ms: Option<f64>,
     /// Median of (the browser's start − the lab's start), in ms.
     pub start_p50_ms: Option<f64>,
 }
 
-/// Summarises `(lab start, lab end, browser timing)` per request, all in ms since the run
-/// started.
-pub fn resume_delay(requests: &[(f64, f64, Option<BrowserTiming>)]) -> ResumeDelay {
+/// One request's times for [`resume_delay`], in ms since the run started.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Times {
+    /// When the lab called `fetch`.
+    pub start_ms: f64,
+    /// When the body reached the page's code.
+    pub end_ms: f64,
+    /// When the awaiting Rust code resumed.
+    pub resumed_ms: Option<f64>,
+    /// The browser's own times.
+    pub browser: Option<BrowserTiming>,
+}
+
+/// Summarises each request's times against the browser's.
+pub fn resume_delay(requests: &[Times]) -> ResumeDelay {
     let mut ends: Vec<f64> = Vec::new();
+    let mut resumed: Vec<f64> = Vec::new();
     let mut starts: Vec<f64> = Vec::new();
-    for (start, end, browser) in requests {
-        if let Some(b) = browser {
-            ends.push(end - b.end_ms);
-            starts.push(b.start_ms - start);
+    for request in requests {
+        if let Some(b) = request.browser {
+            ends.push(request.end_ms - b.end_ms);
+            starts.push(b.start_ms - request.start_ms);
+            if let Some(at) = request.resumed_ms {
+                resumed.push(at - b.end_ms);
+            }
         }
     }
-    ends.sort_by(f64::total_cmp);
-    starts.sort_by(f64::total_cmp);
+    for values in [&mut ends, &mut resumed, &mut starts] {
+        values.sort_by(f64::total_cmp);
+    }
     ResumeDelay {
         matched: saturating_u32(ends.len()),
         unmatched: saturating_u32(requests.len() - ends.len()),
         p50_ms: percentile(&ends, 50.0),
         p99_ms: percentile(&ends, 99.0),
         max_ms: ends.last().copied(),
+        resumed_p50_ms: percentile(&resumed, 50.0),
+        resumed_p99_ms: percentile(&resumed, 99.0),
         start_p50_ms: percentile(&starts, 50.0),
+    }
+}
+
+/// A run that reached this share of the ceiling measured the browser's request path, not the
+/// queueing model.
+pub const NEAR_CEILING: f64 = 0.8;
+
+/// The most requests per second this page's request path answered with 0 ms of service: the
+/// browser, its service worker and the lab's own client, with nothing simulated to wait for.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ceiling {
+    /// Requests per second at 0 ms of service, measured once on the page.
+    pub throughput_per_s: f64,
+    /// Requests in flight while it was measured.
+    pub concurrency: u32,
+    /// The run reached at least [`NEAR_CEILING`] of it.
+    pub near: bool,
+}
+
+impl Ceiling {
+    /// The ceiling, judged against a run's throughput.
+    pub fn against(throughput_per_s: f64, concurrency: u32, run_per_s: f64) -> Ceiling {
+        Ceiling {
+            throughput_per_s,
+            concurrency,
+            near: throughput_per_s > 0.0 && run_per_s >= NEAR_CEILING * throughput_per_s,
+        }
     }
 }
 
@@ -152,18 +203,28 @@ mod tests {
     }
 
     #[test]
+    fn a_run_near_the_ceiling_is_flagged() {
+        assert!(Ceiling::against(600.0, 64, 500.0).near);
+        assert!(!Ceiling::against(600.0, 64, 400.0).near);
+        assert!(!Ceiling::against(0.0, 64, 400.0).near);
+    }
+
+    #[test]
     fn the_delay_is_the_labs_end_after_the_browsers() {
-        let timing = |start, end| {
-            Some(BrowserTiming {
-                start_ms: start,
+        let times = |end, resumed, browser_end: Option<f64>| Times {
+            start_ms: 0.0,
+            end_ms: end,
+            resumed_ms: resumed,
+            browser: browser_end.map(|b| BrowserTiming {
+                start_ms: 0.5,
                 response_start_ms: None,
-                end_ms: end,
-            })
+                end_ms: b,
+            }),
         };
         let requests = [
-            (0.0, 52.0, timing(0.5, 50.0)),
-            (0.0, 61.0, timing(0.5, 51.0)),
-            (0.0, 70.0, None),
+            times(52.0, Some(55.0), Some(50.0)),
+            times(61.0, None, Some(51.0)),
+            times(70.0, Some(80.0), None),
         ];
         let delay = resume_delay(&requests);
         assert_eq!(delay.matched, 2);
@@ -171,6 +232,7 @@ mod tests {
         assert_eq!(delay.p50_ms, Some(2.0));
         assert_eq!(delay.p99_ms, Some(10.0));
         assert_eq!(delay.max_ms, Some(10.0));
+        assert_eq!(delay.resumed_p50_ms, Some(5.0));
         assert_eq!(delay.start_p50_ms, Some(0.5));
         let none = resume_delay(&[]);
         assert_eq!((none.matched, none.p50_ms), (0, None));

@@ -10,7 +10,7 @@ use crate::execute::Mode;
 use crate::meter::MainThreadSummary;
 use crate::models::{little_in_flight, AmdahlEstimate};
 use crate::queueing::Prediction;
-use crate::resource_timing::{BrowserTiming, ResumeDelay};
+use crate::resource_timing::{BrowserTiming, Ceiling, ResumeDelay};
 use crate::span::{LaneUsage, Span};
 use crate::stats::Summary;
 use crate::verdict::Verdict;
@@ -286,6 +286,9 @@ pub struct IoBlock {
     /// How long finished responses waited for the awaiting code, against Resource Timing.
     #[serde(default)]
     pub resume_delay: Option<ResumeDelay>,
+    /// The simulated server's ceiling on this page, and whether the run came near it.
+    #[serde(default)]
+    pub ceiling: Option<Ceiling>,
 }
 
 /// One request, with times in ms since the run started.
@@ -301,8 +304,11 @@ pub struct RequestRecord {
     pub start_ms: f64,
     /// When the response headers arrived.
     pub headers_ms: Option<f64>,
-    /// When the body was read or the request failed.
+    /// When the body reached the page's code, or the request failed.
     pub end_ms: f64,
+    /// When the Rust code awaiting it resumed (after the executor's wake, a task of its own).
+    #[serde(default)]
+    pub resumed_ms: Option<f64>,
     /// The HTTP status, when a response came.
     pub status: Option<u16>,
     /// Why it failed; `None` when it succeeded.
@@ -720,6 +726,7 @@ mod tests {
             start_ms: 10.0 * f64::from(id) + 1.0,
             headers_ms: Some(10.0 * f64::from(id) + 40.0),
             end_ms: 10.0 * f64::from(id) + 60.0,
+            resumed_ms: Some(10.0 * f64::from(id) + 61.0),
             status: error.is_none().then_some(200),
             error,
             queue_ms: Some(20.0),
@@ -753,6 +760,7 @@ mod tests {
                 served: 2,
             }),
             resume_delay: None,
+            ceiling: None,
         });
         export.config = crate::config::parse_query("lab=io").unwrap();
         export
@@ -771,6 +779,7 @@ mod tests {
         assert_eq!(
             keys(io),
             [
+                "ceiling",
                 "concurrency",
                 "little",
                 "loop_kind",
@@ -797,6 +806,7 @@ mod tests {
                 "id",
                 "intended_ms",
                 "queue_ms",
+                "resumed_ms",
                 "service_ms",
                 "slot",
                 "start_ms",

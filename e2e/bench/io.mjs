@@ -1,0 +1,113 @@
+// The I/O benchmark: the lab's closed loop against the plain JavaScript client
+// (plain-client.js) on the same page, the same simulated server and the same browser, alternated
+// so that a busy moment of the machine hits both alike. Reports medians and spread, and the
+// simulated server's own ceiling (requests per second at 0 ms of service).
+//   node e2e/bench/io.mjs [--reps 5] [--latency 40] [--levels 1,16,64] [--out target/bench/io.json]
+// Needs the release build in dist/ (scripts/bench builds it).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright';
+import { startServer } from '../start-server.mjs';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, word, i, all) => (word.startsWith('--') ? [...pairs, [word.slice(2), all[i + 1]]] : pairs), []),
+);
+const REPS = Number(args.reps ?? 5);
+const LATENCY = Number(args.latency ?? 40);
+const LEVELS = (args.levels ?? '1,16,64').split(',').map(Number);
+const OUT = args.out ?? 'target/bench/io.json';
+
+const plainSource = (await readFile(new URL('./plain-client.js', import.meta.url), 'utf8')).replace(/^\/\/.*$/gm, '');
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.ceil(sorted.length / 2) - 1] : null;
+};
+const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+const requests = (c) => Math.max(40, 8 * c);
+
+async function plain(page, { c, n, latency }) {
+  const base = `io/req?run=plain-${Date.now()}-${Math.random()}&latency_ms=${latency}`;
+  const r = await page.evaluate(`(${plainSource})(${JSON.stringify({ base, n, c })})`);
+  return { throughput_per_s: r.throughput_per_s, p50_ms: median(r.latencies_ms) };
+}
+
+async function lab(page) {
+  await page.getByTestId('run-io-lab').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.getAttribute('data-state') === 'done', null, { timeout: 120_000, polling: 200 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const run = JSON.parse(await readFile(await download.path(), 'utf8')).runs.at(-1);
+  return {
+    throughput_per_s: run.summary.throughput_per_s,
+    p50_ms: run.summary.latency_ms.p50,
+    end_gap_p50_ms: run.io.resume_delay.p50_ms,
+    end_gap_p99_ms: run.io.resume_delay.p99_ms,
+    resumed_p50_ms: run.io.resume_delay.resumed_p50_ms,
+  };
+}
+
+const server = await startServer('dist', 'isolated');
+const BASE = server.base;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+});
+const report = { latency_ms: LATENCY, reps: REPS, levels: [], ceiling: null, browser: browser.version() };
+try {
+  for (const c of LEVELS) {
+    const n = requests(c);
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/?lab=io&n=${n}&c=${c}&latency_ms=${LATENCY}`);
+    await page.waitForFunction(() => ['env-sim', 'env-pool'].every((id) => document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-state') === 'ready'));
+    await plain(page, { c, n: Math.min(n, 64), latency: 0 }); // warm-up, unmeasured
+    const runs = { plain: [], lab: [] };
+    for (let rep = 0; rep < REPS; rep++) {
+      // Alternate which goes first, so neither always meets the machine fresher.
+      const order = rep % 2 ? ['lab', 'plain'] : ['plain', 'lab'];
+      for (const who of order) runs[who].push(who === 'lab' ? await lab(page) : await plain(page, { c, n, latency: LATENCY }));
+    }
+    const level = {
+      c,
+      n,
+      bound_per_s: (c * 1000) / LATENCY,
+      plain: { throughput_per_s: spread(runs.plain.map((r) => r.throughput_per_s)), p50_ms: spread(runs.plain.map((r) => r.p50_ms)) },
+      lab: {
+        throughput_per_s: spread(runs.lab.map((r) => r.throughput_per_s)),
+        p50_ms: spread(runs.lab.map((r) => r.p50_ms)),
+        end_gap_p50_ms: spread(runs.lab.map((r) => r.end_gap_p50_ms)),
+        end_gap_p99_ms: spread(runs.lab.map((r) => r.end_gap_p99_ms)),
+        resumed_p50_ms: spread(runs.lab.map((r) => r.resumed_p50_ms)),
+      },
+    };
+    // Paired ratios: each lab run against the plain run next to it.
+    level.throughput_ratio = spread(runs.lab.map((r, i) => r.throughput_per_s / runs.plain[i].throughput_per_s));
+    report.levels.push(level);
+    await context.close();
+  }
+  // The ceiling: the service-worker path alone, 0 ms of service, many in flight.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE}/?lab=io`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=env-sim]')?.getAttribute('data-state') === 'ready');
+  const ceilings = [];
+  for (let rep = 0; rep < REPS; rep++) ceilings.push((await plain(page, { c: 256, n: 1024, latency: 0 })).throughput_per_s);
+  report.ceiling = { c: 256, n: 1024, throughput_per_s: spread(ceilings) };
+  await context.close();
+} finally {
+  await browser.close();
+  server.close();
+}
+
+const f = (x, digits = 1) => (x === null || x === undefined ? '—' : x.toFixed(digits));
+const range = (s, digits = 1) => `${f(s.median, digits)} (${f(s.min, digits)}–${f(s.max, digits)})`;
+console.log(`I/O: the lab against a plain JavaScript client, ${LATENCY} ms of simulated service, medians of ${REPS} (min–max)`);
+console.log('   C     n   bound/s   plain req/s          lab req/s            lab/plain         plain p50 ms       lab p50 ms         end−responseEnd p50 / p99   resumed p50 (ms)');
+for (const l of report.levels) {
+  console.log(
+    `${String(l.c).padStart(4)} ${String(l.n).padStart(5)} ${f(l.bound_per_s, 0).padStart(9)}   ${range(l.plain.throughput_per_s, 0).padEnd(20)} ${range(l.lab.throughput_per_s, 0).padEnd(20)} ${range(l.throughput_ratio, 2).padEnd(17)} ${range(l.plain.p50_ms).padEnd(18)} ${range(l.lab.p50_ms).padEnd(18)} ${(f(l.lab.end_gap_p50_ms.median) + ' / ' + f(l.lab.end_gap_p99_ms.median)).padEnd(27)} ${f(l.lab.resumed_p50_ms.median)}`,
+  );
+}
+console.log(`Ceiling of the simulated server in this browser (0 ms service, C = 256): ${range(report.ceiling.throughput_per_s, 0)} req/s`);
+await mkdir(path.dirname(OUT), { recursive: true });
+await writeFile(OUT, JSON.stringify(report, null, 2));
+console.log(`wrote ${OUT}`);
