@@ -25,6 +25,14 @@ for (const kernel of ['sha256', 'mandelbrot']) {
     expect(maxConcurrent(one.spans)).toBe(1);
     expect(maxConcurrent(two.spans)).toBeLessThanOrEqual(2);
     expect(two.cpu.amdahl.kind).toBe('single');
+    // Noise is visible: each speedup carries its repetitions' range, and the page says the machine
+    // was busy exactly when some level's repetitions lay more than 25% of their median apart.
+    await expect(page.getByTestId('speedup-chart').locator('line.error-bar')).toHaveCount(3 * results.runs.length);
+    const busy = results.runs.some(({ cpu: { repetitions: reps } }) => {
+      const sorted = [...reps].sort((a, b) => a - b);
+      return (sorted[2] - sorted[0]) / sorted[1] > 0.25;
+    });
+    await expect(page.getByTestId('noise-warning')).toHaveCount(busy ? 1 : 0);
     await expect(page.getByTestId('speedup-chart')).toContainText('cannot be extrapolated');
     if (kernel === 'mandelbrot') {
       // The sweep draws its image once the timing is over, whole.

@@ -37,6 +37,8 @@ test('pipelined beats phased beats sequential, each near its model', async ({ la
     const sooner = page.locator(`[data-strategy="${r.label}"] [data-testid=sooner]`);
     expect(Number(await sooner.getAttribute('data-value'))).toBeCloseTo(wall.sequential - r.summary.wall_ms, 6);
   }
+  // The configured latency stands beside the measured one.
+  await expect(page.getByTestId('configured-latency')).toContainText(/^L = 60(\.0+)? ms configured, measured sequential/);
   const headline = page.getByTestId('hybrid-headline');
   await expect(headline).toContainText('pipelined finished first');
   await expect(headline).toContainText('sooner than phased');

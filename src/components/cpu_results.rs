@@ -4,10 +4,11 @@
 use lab_core::config::CpuSweep;
 use lab_core::format;
 use lab_core::schema::{CpuBlock, RunRecord};
+use lab_core::stats::{Spread, BUSY_SPREAD};
 use leptos::prelude::*;
 
 use super::latency_throughput::{LatencyThroughput, Point};
-use super::speedup_chart::SpeedupChart;
+use super::speedup_chart::{SpeedupChart, SpeedupPoint};
 use super::summary::Summary;
 use super::timeline::Timeline;
 use crate::state::LabState;
@@ -104,13 +105,46 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
         .first()
         .and_then(|r| r.cpu.as_ref()?.unit.clone())
         .unwrap_or_else(|| "items".to_owned());
-    let speedups: Vec<(u32, f64)> = records
+    // Each speedup with the range its own repetitions give (against the baseline's median).
+    let speedups: Vec<SpeedupPoint> = records
         .iter()
         .filter_map(|r| {
             let cpu = r.cpu.as_ref()?;
-            Some((cpu.threads?, cpu.speedup?))
+            let speedup = cpu.speedup?;
+            let range = Spread::of(&cpu.repetitions)
+                .filter(|s| s.min > 0.0)
+                .map(|s| (speedup * s.median / s.max, speedup * s.median / s.min));
+            Some(SpeedupPoint {
+                threads: cpu.threads?,
+                speedup,
+                range,
+            })
         })
         .collect();
+    // Levels whose repetitions lay more than a quarter apart: the machine was busy.
+    let busy: Vec<(String, f64)> = records
+        .iter()
+        .filter_map(|r| {
+            let spread = Spread::of(&r.cpu.as_ref()?.repetitions)?;
+            spread.busy().then(|| (r.label.clone(), spread.relative()))
+        })
+        .collect();
+    let noise = (!busy.is_empty()).then(|| {
+        let worst = busy.iter().map(|(_, s)| *s).fold(0.0, f64::max);
+        let levels: Vec<&str> = busy.iter().map(|(l, _)| l.as_str()).collect();
+        view! {
+            <p class="problem" data-testid="noise-warning">
+                {format!(
+                    "The machine was busy: the three repetitions of {} lay up to {:.0}% of their median \
+                     apart (more than {:.0}%), so those figures are uncertain. Close other work and run \
+                     the sweep again.",
+                    levels.join(", "),
+                    worst * 100.0,
+                    BUSY_SPREAD * 100.0
+                )}
+            </p>
+        }
+    });
     let amdahl = records.last().and_then(|r| r.cpu.as_ref()?.amdahl.clone());
     let points: Vec<Point> = records
         .iter()
@@ -188,6 +222,7 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
     };
     view! {
         <div class="result" data-testid="result" data-kind="cpu-sweep">
+            {noise}
             {by_threads.then(|| view! { <SpeedupChart points=speedups amdahl=amdahl /> })}
             <LatencyThroughput
                 points=points
@@ -214,7 +249,8 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
                 <tbody>{rows}</tbody>
             </table>
             <p class="note">
-                "After one warm-up job, each level runs three times; the median is reported. Speedup and "
+                "After one warm-up job, each level runs three times; the median is reported, and the "
+                "speedup chart's bars span the three. Speedup and "
                 "efficiency are against the first level, measured in this page. Karp-Flatt is the serial "
                 "fraction each level implies; if it grows with T, overhead is growing, not the serial part."
             </p>

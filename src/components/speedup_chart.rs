@@ -14,12 +14,26 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 44.0;
 
-/// The chart, from `(threads, speedup)` points and the Amdahl estimate over them.
+/// One measured level: its thread count, its median speedup, and the range its repetitions give.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SpeedupPoint {
+    /// Threads.
+    pub threads: u32,
+    /// Speedup of the median repetition.
+    pub speedup: f64,
+    /// Speedups of the slowest and fastest repetitions, when there were several.
+    pub range: Option<(f64, f64)>,
+}
+
+/// The chart, from the measured points and the Amdahl estimate over them.
 #[component]
-pub fn SpeedupChart(points: Vec<(u32, f64)>, amdahl: Option<AmdahlEstimate>) -> impl IntoView {
-    let max_t = points.iter().map(|p| p.0).max().unwrap_or(1).max(2);
+pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -> impl IntoView {
+    let max_t = points.iter().map(|p| p.threads).max().unwrap_or(1).max(2);
     let top_t = f64::from(max_t) + 0.5;
-    let max_s = points.iter().map(|p| p.1).fold(f64::from(max_t), f64::max);
+    let max_s = points
+        .iter()
+        .map(|p| p.range.map_or(p.speedup, |r| r.1))
+        .fold(f64::from(max_t), f64::max);
     let x = LinearScale::new((0.0, top_t), (LEFT, WIDTH - RIGHT)).nice(6);
     let y = LinearScale::new((0.0, max_s * 1.1), (HEIGHT - BOTTOM, TOP)).nice(5);
     let ideal = format!(
@@ -59,16 +73,29 @@ pub fn SpeedupChart(points: Vec<(u32, f64)>, amdahl: Option<AmdahlEstimate>) -> 
         ),
         _ => ("Measure at least two thread counts for a speedup.".to_owned(), None),
     };
+    let has_ranges = points.iter().any(|p| p.range.is_some());
     let dots = points
         .iter()
-        .map(|&(t, s)| {
+        .map(|&SpeedupPoint { threads: t, speedup: s, range }| {
             let efficiency = s / f64::from(t) * 100.0;
+            let px = x.map(f64::from(t));
+            let bar = range.map(|(lo, hi)| {
+                view! {
+                    <line class="error-bar" x1=px x2=px y1=y.map(lo) y2=y.map(hi) />
+                    <line class="error-bar" x1=px - 5.0 x2=px + 5.0 y1=y.map(lo) y2=y.map(lo) />
+                    <line class="error-bar" x1=px - 5.0 x2=px + 5.0 y1=y.map(hi) y2=y.map(hi) />
+                }
+            });
+            let spread = range.map_or(String::new(), |(lo, hi)| {
+                format!(", repetitions {lo:.2}× to {hi:.2}×")
+            });
             view! {
                 <g class="level">
-                    <circle class="p50" cx=x.map(f64::from(t)) cy=y.map(s) r="4.5">
-                        <title>{format!("T = {t}: speedup {s:.2}×, efficiency {efficiency:.0}%")}</title>
+                    {bar}
+                    <circle class="p50" cx=px cy=y.map(s) r="4.5">
+                        <title>{format!("T = {t}: speedup {s:.2}×, efficiency {efficiency:.0}%{spread}")}</title>
                     </circle>
-                    <text class="point-label" x=x.map(f64::from(t)) y=y.map(s) - 9.0 text-anchor="middle">
+                    <text class="point-label" x=px + 8.0 y=y.map(s) + 4.0 text-anchor="start">
                         {format!("{s:.2}× ({efficiency:.0}%)")}
                     </text>
                 </g>
@@ -87,6 +114,7 @@ pub fn SpeedupChart(points: Vec<(u32, f64)>, amdahl: Option<AmdahlEstimate>) -> 
             </svg>
             <div class="legend">
                 <span class="key p50">"measured (median of 3)"</span>
+                {has_ranges.then(|| view! { <span class="key error-bar">"fastest to slowest repetition"</span> })}
                 <span class="key ideal">"ideal: T×"</span>
                 {fitted.then(|| view! { <span class="key model">"Amdahl's law, fitted"</span> })}
             </div>

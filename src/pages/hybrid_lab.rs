@@ -136,6 +136,32 @@ fn headline(records: &[RunRecord], resolution_ms: f64) -> String {
     }
 }
 
+/// The latency the simulated server was set to beside the one each item's fetch took: the
+/// difference is the browser's own path (the service worker, the event loop).
+fn configured_latency(records: &[RunRecord], resolution_ms: f64) -> Option<impl IntoView> {
+    let ms = |v: f64| format::ms(v, resolution_ms);
+    let set = records.first()?.params.get("latency_ms")?.as_f64()?;
+    let measured: Vec<String> = records
+        .iter()
+        .filter_map(|r| Some(format!("{} {}", r.label, ms(r.hybrid.as_ref()?.latency_ms))))
+        .collect();
+    let worst = records
+        .iter()
+        .filter_map(|r| r.hybrid.as_ref().map(|h| h.latency_ms - set))
+        .fold(0.0, f64::max);
+    Some(view! {
+        <p class="note" data-testid="configured-latency" data-configured=set.to_string()>
+            {format!(
+                "L = {} configured, measured {}: up to {} more, the time a request spends in the \
+                 browser's own path (the service worker and the event loop) on top of the server's.",
+                ms(set),
+                measured.join(", "),
+                ms(worst)
+            )}
+        </p>
+    })
+}
+
 /// The strategies side by side: measured against the model, overlap, time saved, timelines
 /// on one time axis.
 #[component]
@@ -160,6 +186,7 @@ fn HybridComparison(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
         })
         .map(|r| (r.label.clone(), r.summary.wall_ms));
     let headline = headline(&records, resolution_ms);
+    let configured = configured_latency(&records, resolution_ms);
     let rows = records
         .iter()
         .map(|r| {
@@ -213,6 +240,7 @@ fn HybridComparison(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
                 "The model uses the L and P measured in the same run (mean fetch and processing time per "
                 "item) and W workers. Teal bars are fetches in flight, blue bars items on a worker."
             </p>
+            {configured}
             {timelines}
         </div>
     }

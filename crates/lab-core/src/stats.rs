@@ -121,6 +121,51 @@ pub fn median_index(walls: &[f64]) -> Option<usize> {
     order.get(order.len().checked_sub(1)? / 2).copied()
 }
 
+/// Repetitions further apart than this share of their median mean the machine was busy, and a
+/// figure drawn from them is uncertain.
+pub const BUSY_SPREAD: f64 = 0.25;
+
+/// How far repeated measurements of one thing lie apart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Spread {
+    /// The fastest.
+    pub min: f64,
+    /// The lower median.
+    pub median: f64,
+    /// The slowest.
+    pub max: f64,
+}
+
+impl Spread {
+    /// The spread of the finite values; `None` with fewer than two.
+    pub fn of(values: &[f64]) -> Option<Spread> {
+        let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        if sorted.len() < 2 {
+            return None;
+        }
+        sorted.sort_by(f64::total_cmp);
+        Some(Spread {
+            min: sorted[0],
+            median: sorted[(sorted.len() - 1) / 2],
+            max: sorted[sorted.len() - 1],
+        })
+    }
+
+    /// (max − min) / median: 0.3 means the repetitions lay 30% of the median apart.
+    pub fn relative(&self) -> f64 {
+        if self.median > 0.0 {
+            (self.max - self.min) / self.median
+        } else {
+            0.0
+        }
+    }
+
+    /// Whether the repetitions lay more than [`BUSY_SPREAD`] apart.
+    pub fn busy(&self) -> bool {
+        self.relative() > BUSY_SPREAD
+    }
+}
+
 pub(crate) fn saturating_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -187,6 +232,19 @@ mod tests {
 
     fn one_to_hundred() -> Vec<f64> {
         (1..=100).map(f64::from).collect()
+    }
+
+    #[test]
+    fn spread_says_when_repetitions_disagree() {
+        let calm = Spread::of(&[200.0, 210.0, 205.0]).unwrap();
+        assert_eq!((calm.min, calm.median, calm.max), (200.0, 205.0, 210.0));
+        assert!((calm.relative() - 10.0 / 205.0).abs() < 1e-12);
+        assert!(!calm.busy());
+        let busy = Spread::of(&[200.0, 320.0, f64::NAN, 210.0]).unwrap();
+        assert_eq!(busy.median, 210.0);
+        assert!(busy.busy());
+        assert_eq!(Spread::of(&[1.0]), None);
+        assert_eq!(Spread::of(&[0.0, 0.0]).map(|s| s.relative()), Some(0.0));
     }
 
     #[test]
