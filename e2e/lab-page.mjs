@@ -51,6 +51,30 @@ export class LabPage {
     await this.waitForState('done');
   }
 
+  /**
+   * Clicks a run button on a page that has already run, and waits for this run to end (the
+   * status goes to running and back); returns the state it ended in.
+   */
+  async runAgain(buttonTestId) {
+    return this.page.evaluate(
+      (button) =>
+        new Promise((resolve) => {
+          const status = document.querySelector('[data-testid=run-status]');
+          let started = false;
+          new MutationObserver((_, observer) => {
+            const state = status.getAttribute('data-state');
+            if (state === 'running') started = true;
+            else if (started) {
+              observer.disconnect();
+              resolve(state);
+            }
+          }).observe(status, { attributes: true, attributeFilter: ['data-state'] });
+          document.querySelector(`[data-testid="${button}"]`).click();
+        }),
+      buttonTestId,
+    );
+  }
+
   /** Clicks the export button and returns the downloaded JSON, parsed. */
   async exportJson() {
     const [download] = await Promise.all([this.page.waitForEvent('download'), this.exportButton.click()]);

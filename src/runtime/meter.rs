@@ -104,7 +104,11 @@ impl Meter {
         if animation_frames.is_some() {
             sources.push(Source::LongAnimationFrame);
         }
-        sources.extend([Source::Frames, Source::Heartbeat]);
+        sources.push(Source::Frames);
+        let pacemaker = pacemaker();
+        if pacemaker.is_some() {
+            sources.push(Source::Heartbeat);
+        }
         let meter = Meter {
             inner: Rc::new(Inner {
                 log,
@@ -114,7 +118,9 @@ impl Meter {
             live: RwSignal::new(Vec::new()),
         };
         meter.run_frame_loop();
-        meter.run_heartbeat();
+        if let Some(worker) = pacemaker {
+            meter.run_heartbeat(worker);
+        }
         meter.watch_visibility();
         meter
     }
@@ -145,10 +151,7 @@ impl Meter {
     /// main thread records when each message ran. A main-thread timer would not do: Chromium
     /// defers timer tasks behind other work, so a `setTimeout` ran 50 to 56 ms late while the
     /// main thread ran only short tasks (measured in its trace); a posted message is not deferred.
-    fn run_heartbeat(&self) {
-        let Some(worker) = pacemaker() else {
-            return;
-        };
+    fn run_heartbeat(&self, worker: web_sys::Worker) {
         let meter = self.clone();
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
@@ -220,11 +223,6 @@ impl Meter {
                 on_entry(entry.unchecked_ref());
             }
         }
-    }
-
-    /// Which sources this browser offers.
-    pub fn sources(&self) -> &[Source] {
-        &self.inner.sources
     }
 
     /// Closes the record of a run that started at `start_ms` (shared clock) and whose work just
