@@ -31,6 +31,19 @@ async function plain(page, { c, n, latency }) {
   return { throughput_per_s: r.throughput_per_s, p50_ms: median(r.latencies_ms) };
 }
 
+/** How busy the page's main thread was while `work` ran: its tasks' time over the wall time. */
+async function busy(browser, page, work) {
+  await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
+  await page.evaluate(() => performance.mark('bench-start'));
+  const began = Date.now();
+  const result = await work();
+  const wall = Date.now() - began;
+  const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+  const mark = events.find((e) => e.name === 'bench-start');
+  const tasks = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ts >= mark.ts && e.name === 'ThreadControllerImpl::RunTask' && e.dur > 0);
+  return { result, busy_fraction: tasks.reduce((sum, t) => sum + t.dur, 0) / 1000 / wall };
+}
+
 async function lab(page) {
   await page.getByTestId('run-io-lab').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.getAttribute('data-state') === 'done', null, { timeout: 120_000, polling: 200 });
@@ -81,8 +94,30 @@ try {
     };
     // Paired ratios: each lab run against the plain run next to it.
     level.throughput_ratio = spread(runs.lab.map((r, i) => r.throughput_per_s / runs.plain[i].throughput_per_s));
+    // Main-thread busy time, from Chromium's trace (one traced run each; tracing costs a little).
+    level.lab.main_busy_fraction = (await busy(browser, page, () => lab(page))).busy_fraction;
+    level.plain.main_busy_fraction = (await busy(browser, page, () => plain(page, { c, n, latency: LATENCY }))).busy_fraction;
     report.levels.push(level);
     await context.close();
+  }
+  // The first run on a fresh page against the second (C = 16).
+  {
+    const firsts = [];
+    const seconds = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      const context = await browser.newContext({ acceptDownloads: true });
+      const page = await context.newPage();
+      await page.goto(`${BASE}/?lab=io&n=128&c=16&latency_ms=${LATENCY}`);
+      await page.waitForFunction(() => ['env-sim', 'env-pool'].every((id) => document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-state') === 'ready'));
+      firsts.push(await lab(page));
+      seconds.push(await lab(page));
+      await context.close();
+    }
+    report.first_run = {
+      c: 16,
+      first: { throughput_per_s: spread(firsts.map((r) => r.throughput_per_s)), p50_ms: spread(firsts.map((r) => r.p50_ms)) },
+      second: { throughput_per_s: spread(seconds.map((r) => r.throughput_per_s)), p50_ms: spread(seconds.map((r) => r.p50_ms)) },
+    };
   }
   // The ceiling: the service-worker path alone, 0 ms of service, many in flight.
   const context = await browser.newContext();
@@ -107,6 +142,9 @@ for (const l of report.levels) {
     `${String(l.c).padStart(4)} ${String(l.n).padStart(5)} ${f(l.bound_per_s, 0).padStart(9)}   ${range(l.plain.throughput_per_s, 0).padEnd(20)} ${range(l.lab.throughput_per_s, 0).padEnd(20)} ${range(l.throughput_ratio, 2).padEnd(17)} ${range(l.plain.p50_ms).padEnd(18)} ${range(l.lab.p50_ms).padEnd(18)} ${(f(l.lab.end_gap_p50_ms.median) + ' / ' + f(l.lab.end_gap_p99_ms.median)).padEnd(27)} ${f(l.lab.resumed_p50_ms.median)}`,
   );
 }
+console.log('Main thread busy during a run (Chromium trace): ' + report.levels.map((l) => `C = ${l.c}: lab ${(100 * l.lab.main_busy_fraction).toFixed(0)}%, plain ${(100 * l.plain.main_busy_fraction).toFixed(0)}%`).join('; '));
+const fr = report.first_run;
+console.log(`First run on a fresh page against the second (C = 16): ${range(fr.first.throughput_per_s, 0)} against ${range(fr.second.throughput_per_s, 0)} req/s; p50 ${range(fr.first.p50_ms)} against ${range(fr.second.p50_ms)} ms`);
 console.log(`Ceiling of the simulated server in this browser (0 ms service, C = 256): ${range(report.ceiling.throughput_per_s, 0)} req/s`);
 await mkdir(path.dirname(OUT), { recursive: true });
 await writeFile(OUT, JSON.stringify(report, null, 2));

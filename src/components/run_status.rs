@@ -9,12 +9,11 @@ use crate::state::{LabState, RunState};
 pub fn RunStatusBar() -> impl IntoView {
     let state = expect_context::<LabState>();
     let status = state.status;
-    let running = move || status.with(|s| s.state == RunState::Running);
-    let fraction = move || {
-        status.with(|s| match s.progress {
-            Some((done, total)) if total > 0 => f64::from(done) / f64::from(total),
-            _ => 0.0,
-        })
+    let progress = state.progress;
+    let running = Memo::new(move |_| status.with(|s| s.state == RunState::Running));
+    let fraction = move || match progress.get() {
+        Some((done, total)) if total > 0 => f64::from(done) / f64::from(total),
+        _ => 0.0,
     };
     view! {
         <div class="run-status-wrap">
@@ -29,14 +28,14 @@ pub fn RunStatusBar() -> impl IntoView {
                 // One text node, rewritten in place as progress moves.
                 <span class="progress-count">
                     {move || {
-                        status
-                            .with(|s| s.progress)
-                            .filter(|_| running())
+                        progress
+                            .get()
+                            .filter(|_| running.get())
                             .map_or(String::new(), |(done, total)| format!(" {done} / {total}"))
                     }}
                 </span>
             </p>
-            <Show when=running>
+            <Show when=move || running.get()>
                 // A bar scaled on the compositor: moving it repaints nothing.
                 <span class="progress-track" role="progressbar" aria-valuemin="0" aria-valuemax="1" aria-valuenow=fraction>
                     <span class="progress-fill" style=move || format!("transform: scaleX({:.4})", fraction())></span>
