@@ -60,8 +60,8 @@ pub fn BatchCard(batch: Batch) -> impl IntoView {
             "Timing: many fetches, one thread",
             view! {
                 "The main thread starts every request, then awaits them together: "
-                <code>"JsFuture::from(window.fetch(..)).await"</code>
-                ". Like a cook who puts every dish in the oven and takes orders while they bake, "
+                <code>"JsFuture::from(fetch_body(..)).await"</code>
+                " (the browser's fetch and its body, in one promise). Like a cook who puts every dish in the oven and takes orders while they bake, "
                 "the thread is free while the network works. The requests overlap in time."
             }
             .into_any(),

@@ -105,7 +105,7 @@ pub fn IoLabPage() -> impl IntoView {
                 <h2>"Timing: waiting, overlapped"</h2>
                 <p class="lesson">
                     "Each request is issued from the main thread and awaited: "
-                    <code>"JsFuture::from(window.fetch(..)).await"</code>
+                    <code>"JsFuture::from(fetch_body(..)).await"</code>
                     ". While the oven (the server) works, the cook (the thread) takes more orders, so "
                     "many requests wait at once. Throughput grows with the requests in flight until the "
                     "server is full; after that, only the queue grows."
