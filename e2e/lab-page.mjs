@@ -3,6 +3,7 @@
 import { test as base, expect } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { clickAndAwaitRun } from './in-page.mjs';
 
 export class LabPage {
   constructor(page) {
@@ -56,23 +57,7 @@ export class LabPage {
    * status goes to running and back); returns the state it ended in.
    */
   async runAgain(buttonTestId) {
-    return this.page.evaluate(
-      (button) =>
-        new Promise((resolve) => {
-          const status = document.querySelector('[data-testid=run-status]');
-          let started = false;
-          new MutationObserver((_, observer) => {
-            const state = status.getAttribute('data-state');
-            if (state === 'running') started = true;
-            else if (started) {
-              observer.disconnect();
-              resolve(state);
-            }
-          }).observe(status, { attributes: true, attributeFilter: ['data-state'] });
-          document.querySelector(`[data-testid="${button}"]`).click();
-        }),
-      buttonTestId,
-    );
+    return this.page.evaluate(clickAndAwaitRun, buttonTestId);
   }
 
   /** Clicks the export button and returns the downloaded JSON, parsed. */

@@ -4,6 +4,7 @@
 // the same plain static server the Chromium specs use.
 import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
+import { clickAndAwaitRun } from '../in-page.mjs';
 import { startServer } from '../start-server.mjs';
 
 const TIMEOUT = 60_000;
@@ -83,6 +84,10 @@ export async function openLab({ browser, base }, query = '') {
     },
     async click(id) {
       await page.$eval(`[data-testid="${id}"]`, (el) => el.click());
+    },
+    /** Clicks a run button again and waits for that run to end; returns the state it ended in. */
+    async runAgain(buttonTestId) {
+      return page.evaluate(clickAndAwaitRun, buttonTestId);
     },
     /** Clicks Export JSON and returns the results, parsed. */
     async exportJson() {
