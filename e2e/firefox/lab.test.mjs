@@ -36,6 +36,9 @@ test('mode=main reports a block about as long as the job, and says so', async ()
   assert.ok(main.blocks >= 1, JSON.stringify(main.block_spans));
   assert.ok(main.blocked_ms > 0.6 * record.summary.wall_ms, `${main.blocked_ms} ms blocked in ${record.summary.wall_ms} ms`);
   assert.ok(main.block_spans.every((b) => b.seen_by.includes('heartbeat')));
+  // The frames agree: no frame was drawn for about as long (the interval that spans the block
+  // counts even though it began just before the run).
+  assert.ok(main.frame_max_ms > 0.6 * record.summary.wall_ms, `longest frame interval ${main.frame_max_ms} ms`);
   assertVerdictMatches(await lab.verdict(), main);
   const shown = await lab.page.$eval('[data-testid=result] [data-metric=long_tasks] dd', (el) => el.textContent);
   assert.equal(shown, 'not reported');

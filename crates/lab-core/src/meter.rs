@@ -250,16 +250,28 @@ impl Observations {
                 .collect::<Vec<_>>(),
         );
 
-        let frame_times: Vec<f64> = sorted_finite(&self.frame_times_ms)
-            .into_iter()
-            .filter(|t| *t >= start_ms && *t <= end_ms)
+        let all_frames = sorted_finite(&self.frame_times_ms);
+        let frame_times: Vec<f64> = all_frames
+            .iter()
+            .filter(|t| **t >= start_ms && **t <= end_ms)
             .map(|t| t - start_ms)
+            .collect();
+        // Intervals are counted by where they end, so the last frame before the run opens the
+        // first one: a block that starts with the run shows as a long first interval.
+        let before = all_frames
+            .iter()
+            .rev()
+            .find(|t| **t < start_ms)
+            .map(|t| t - start_ms);
+        let frame_edges: Vec<f64> = before
+            .into_iter()
+            .chain(frame_times.iter().copied())
             .collect();
         let hidden_relative: Vec<(f64, f64)> = hidden
             .iter()
             .map(|(f, t)| (f - start_ms, t - start_ms))
             .collect();
-        let mut intervals: Vec<f64> = frame_times
+        let mut intervals: Vec<f64> = frame_edges
             .windows(2)
             .filter(|w| {
                 !hidden_relative
@@ -293,7 +305,7 @@ impl Observations {
         let block_spans = merge(evidence);
 
         let frame_stall_spans: Vec<Stall> = if has(Source::Frames) {
-            frozen_gaps(&frame_times, LONG_TASK_MS)
+            frozen_gaps(&frame_edges, LONG_TASK_MS)
                 .into_iter()
                 .map(|(from, to)| Stall::between(from, to))
                 .filter(|gap| !hidden_relative.iter().any(|(f, t)| gap.overlaps(*f, *t)))
@@ -654,6 +666,22 @@ mod tests {
             .verdict()
             .text
             .contains("seen by long tasks, long animation frames and the heartbeat"));
+    }
+
+    #[test]
+    fn a_block_that_starts_with_the_run_shows_in_the_frames() {
+        // The last frame before the run at 996 ms; the run starts at 1000 ms and blocks at once.
+        let observed = Observations {
+            sources: vec![Source::Frames, Source::Heartbeat],
+            frame_times_ms: frames(900.0, 1500.0, &[(1000.0, 1400.0)]),
+            heartbeats: beats(900.0, 1500.0, Some((1001.0, 1400.0))),
+            ..Observations::default()
+        };
+        let summary = observed.summarize(1000.0, 1500.0);
+        assert_eq!(summary.frame_times_ms[0], 412.0);
+        assert_eq!(summary.frame_max_ms, Some(416.0));
+        assert_eq!(summary.blocks, 1);
+        assert_eq!(summary.frame_stalls, 0, "the block explains the gap");
     }
 
     #[test]
