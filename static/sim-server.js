@@ -13,7 +13,9 @@
 //     payload_kb  body size in KiB                   error_rate  fraction answered 500
 //   Every answer carries (and nothing else, to keep the path short):
 //     x-lab-sim: 1                     it came from here (anything else is not simulated)
-//     x-lab-queue-ms, x-lab-service-ms time waiting for a free slot, time in service
+//     x-lab-queue-ms, x-lab-service-ms time waiting for a free slot, time in service, on the
+//                                      server's own schedule (a late timer's delay is not in
+//                                      them: the page sees it as the browser's overhead)
 //     x-lab-error: injected            on a failure drawn from error_rate (status 500)
 //
 //   GET <scope>io/stats?run=R   {"mean_occupancy", "window_ms", "served"}: the server's own
@@ -84,17 +86,22 @@ class Server {
     this.inside += delta;
     return t;
   }
-  /** Resolves when a service slot is free, first come first served. */
-  admit() {
+  /** Resolves when a service slot is free, first come first served, with the time service
+   *  starts: `arrived` when a slot is free at once, otherwise the moment the request ahead was
+   *  due to finish. Handing over the due time rather than the timer's firing keeps a late timer
+   *  from delaying everyone queued behind it: lateness stays within one timer instead of adding
+   *  up over a busy spell, as `lab_core::sim::simulate_fifo` assumes. */
+  admit(arrived) {
     if (this.capacity === null || this.inService < this.capacity) {
       this.inService += 1;
-      return Promise.resolve();
+      return Promise.resolve(arrived);
     }
     return new Promise((resolve) => this.waiting.push(resolve));
   }
-  release() {
+  /** Frees the slot of a service that was due to end at `dueAt`. */
+  release(dueAt) {
     const next = this.waiting.shift();
-    if (next) next();
+    if (next) next(dueAt);
     else this.inService -= 1;
   }
   stats() {
@@ -154,11 +161,10 @@ async function serve(url) {
 
   const arrived = server.count(+1);
   server.firstArrival ??= arrived;
-  await server.admit();
-  const started = now();
-  if (service > 0) await until(started + service);
-  const ended = now();
-  server.release();
+  const started = await server.admit(arrived);
+  const ended = started + service;
+  if (ended > now()) await until(ended);
+  server.release(ended);
   server.lastDeparture = server.count(-1);
   server.served += 1;
 

@@ -1,7 +1,8 @@
 //! The simulated server and its randomness: what the page's service worker does, in Rust.
 //!
-//! The service worker (JavaScript) mirrors [`Rng`], [`ServiceTime::sample`] and
-//! [`simulate_fifo`] exactly, so a seed gives the same draws on both sides.
+//! The service worker (`static/sim-server.js`) mirrors [`Rng`], [`ServiceTime::sample`] and
+//! [`simulate_fifo`], so a seed gives the same draws and queue waits on both sides. Both are
+//! tested against one file of known values, `tests/sim-known.json`.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
