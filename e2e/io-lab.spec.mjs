@@ -208,6 +208,11 @@ test("each request's times agree with the browser's own Resource Timing", async 
     expect(delay.p50_ms).toBe(gaps[Math.ceil(gaps.length / 2) - 1]);
     // One request at a time leaves the page idle between them: the body reaches the code at once.
     if (c === 1) expect(delay.p50_ms).toBeLessThan(5);
+    // The Rust code resumes in the microtask after the body's promise, in the same task, as a
+    // JavaScript `await` would (src/runtime/microtask.rs), not a task or more later.
+    const resumed = requests.map((r) => r.resumed_ms - r.end_ms).sort((a, b) => a - b);
+    // Measured at C = 16: p90 0.05 to 0.15 ms this way; 1.9 to 3.7 ms with a task per wake.
+    expect(resumed[Math.ceil(0.9 * resumed.length) - 1], 'resumed after the body, 90th percentile').toBeLessThan(1);
     await expect(page.getByTestId('resume-delay')).toContainText("Resource Timing's responseEnd");
     // The ceiling of this page's request path, measured once, and the run's place under it.
     const ceiling = run.io.ceiling;

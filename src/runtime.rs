@@ -7,6 +7,7 @@ pub mod event_loop;
 pub mod fetch;
 pub mod history;
 pub mod meter;
+pub mod microtask;
 pub mod pool;
 pub mod resource_timing;
 pub mod sim_server;

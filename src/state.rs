@@ -10,8 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::experiments::{cpu_batch, Cancel, Progress};
 use crate::labs;
-use crate::runtime::meter::next_frame;
-use crate::runtime::{clock, environment, history, pool, sim_server, url};
+use crate::runtime::{clock, environment, event_loop, history, pool, sim_server, url};
 
 /// The states of the run contract, as `data-state` spells them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -285,20 +284,18 @@ impl LabState {
         }
     }
 
-    /// Publishes progress at most every [`PROGRESS_EVERY_MS`] while the run is in flight.
+    /// Publishes progress every [`PROGRESS_EVERY_MS`] while the run is in flight: a timer, not
+    /// a frame loop, so a run's bookkeeping wakes the main thread four times a second.
     fn watch_progress(self, total: u32, progress: Progress) {
         spawn_local(async move {
             let mut shown = 0;
-            let mut shown_at = f64::NEG_INFINITY;
             while self.status.with_untracked(|s| s.state == RunState::Running) {
                 let done = progress.done();
-                let now = clock::now_ms();
-                if done != shown && now - shown_at >= PROGRESS_EVERY_MS {
+                if done != shown {
                     shown = done;
-                    shown_at = now;
                     self.progress.set(Some((done, total)));
                 }
-                next_frame().await;
+                event_loop::sleep(PROGRESS_EVERY_MS).await;
             }
         });
     }

@@ -2,7 +2,8 @@
 // (plain-client.js) on the same page, the same simulated server and the same browser, alternated
 // so that a busy moment of the machine hits both alike. Reports medians and spread, and the
 // simulated server's own ceiling (requests per second at 0 ms of service).
-//   node e2e/bench/io.mjs [--reps 5] [--latency 40] [--levels 1,16,64] [--out target/bench/io.json]
+//   node e2e/bench/io.mjs [--reps 5] [--latency 40] [--levels 1,16,64] [--payload 1] [--out target/bench/io.json] [--profile]
+// --profile also traces what the main thread did (trace event names and their total ms).
 // Needs the release build in dist/ (scripts/bench builds it).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,34 +15,57 @@ const args = Object.fromEntries(
 );
 const REPS = Number(args.reps ?? 5);
 const LATENCY = Number(args.latency ?? 40);
+// Both clients ask for the same body: the lab's default, 1 KiB.
+const PAYLOAD = Number(args.payload ?? 1);
 const LEVELS = (args.levels ?? '1,16,64').split(',').map(Number);
 const OUT = args.out ?? 'target/bench/io.json';
+const PROFILE = 'profile' in args;
 
 const plainSource = (await readFile(new URL('./plain-client.js', import.meta.url), 'utf8')).replace(/^\/\/.*$/gm, '');
 const median = (xs) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.ceil(sorted.length / 2) - 1] : null;
 };
+const percentile = (xs, q) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((q / 100) * sorted.length) - 1)] : null;
+};
 const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 const requests = (c) => Math.max(40, 8 * c);
 
 async function plain(page, { c, n, latency }) {
-  const base = `io/req?run=plain-${Date.now()}-${Math.random()}&latency_ms=${latency}`;
+  const base = `io/req?run=plain-${Date.now()}-${Math.random()}&latency_ms=${latency}&payload_kb=${PAYLOAD}`;
   const r = await page.evaluate(`(${plainSource})(${JSON.stringify({ base, n, c })})`);
-  return { throughput_per_s: r.throughput_per_s, p50_ms: median(r.latencies_ms) };
+  return {
+    throughput_per_s: r.throughput_per_s,
+    p50_ms: median(r.latencies_ms),
+    end_gap_p50_ms: percentile(r.end_gaps_ms, 50),
+    end_gap_p99_ms: percentile(r.end_gaps_ms, 99),
+  };
 }
 
-/** How busy the page's main thread was while `work` ran: its tasks' time over the wall time. */
+/** How busy the page's main thread was while the requests of `work` were out: the time its
+ *  tasks ran between the first request's start and the last response's end (Resource Timing),
+ *  over that window; the tasks in it; and (with --profile) the time per kind of trace event. */
 async function busy(browser, page, work) {
-  await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
-  await page.evaluate(() => performance.mark('bench-start'));
-  const began = Date.now();
+  const categories = ['toplevel', 'blink.user_timing', ...(PROFILE ? ['devtools.timeline', 'v8.execute'] : [])];
+  await browser.startTracing(page, { categories });
+  const markAt = await page.evaluate(() => performance.mark('bench-start').startTime);
   const result = await work();
-  const wall = Date.now() - began;
+  const window = await page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource').filter((e) => e.name.includes('/io/req?'));
+    return [Math.min(...entries.map((e) => e.startTime)), Math.max(...entries.map((e) => e.responseEnd))];
+  });
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
   const mark = events.find((e) => e.name === 'bench-start');
-  const tasks = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ts >= mark.ts && e.name === 'ThreadControllerImpl::RunTask' && e.dur > 0);
-  return { result, busy_fraction: tasks.reduce((sum, t) => sum + t.dur, 0) / 1000 / wall };
+  const [from, to] = window.map((t) => mark.ts + (t - markAt) * 1000);
+  const overlap = (e) => Math.max(0, Math.min(e.ts + e.dur, to) - Math.max(e.ts, from));
+  const inside = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.dur > 0 && overlap(e) > 0);
+  const tasks = inside.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
+  const kinds = {};
+  for (const e of inside) if (e.name !== 'ThreadControllerImpl::RunTask') kinds[e.name] = (kinds[e.name] ?? 0) + overlap(e) / 1000;
+  const top = Object.entries(kinds).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, ms]) => ({ name, ms: Math.round(ms) }));
+  return { result, busy_fraction: tasks.reduce((sum, t) => sum + overlap(t), 0) / (to - from), tasks: tasks.length, window_ms: (to - from) / 1000, top };
 }
 
 async function lab(page) {
@@ -64,13 +88,13 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
 });
-const report = { latency_ms: LATENCY, reps: REPS, levels: [], ceiling: null, browser: browser.version() };
+const report = { latency_ms: LATENCY, payload_kb: PAYLOAD, reps: REPS, levels: [], ceiling: null, browser: browser.version() };
 try {
   for (const c of LEVELS) {
     const n = requests(c);
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
-    await page.goto(`${BASE}/?lab=io&n=${n}&c=${c}&latency_ms=${LATENCY}`);
+    await page.goto(`${BASE}/?lab=io&n=${n}&c=${c}&latency_ms=${LATENCY}&payload_kb=${PAYLOAD}`);
     await page.waitForFunction(() => ['env-sim', 'env-pool'].every((id) => document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-state') === 'ready'));
     await plain(page, { c, n: Math.min(n, 64), latency: 0 }); // warm-up, unmeasured
     const runs = { plain: [], lab: [] };
@@ -83,7 +107,12 @@ try {
       c,
       n,
       bound_per_s: (c * 1000) / LATENCY,
-      plain: { throughput_per_s: spread(runs.plain.map((r) => r.throughput_per_s)), p50_ms: spread(runs.plain.map((r) => r.p50_ms)) },
+      plain: {
+        throughput_per_s: spread(runs.plain.map((r) => r.throughput_per_s)),
+        p50_ms: spread(runs.plain.map((r) => r.p50_ms)),
+        end_gap_p50_ms: spread(runs.plain.map((r) => r.end_gap_p50_ms)),
+        end_gap_p99_ms: spread(runs.plain.map((r) => r.end_gap_p99_ms)),
+      },
       lab: {
         throughput_per_s: spread(runs.lab.map((r) => r.throughput_per_s)),
         p50_ms: spread(runs.lab.map((r) => r.p50_ms)),
@@ -95,8 +124,12 @@ try {
     // Paired ratios: each lab run against the plain run next to it.
     level.throughput_ratio = spread(runs.lab.map((r, i) => r.throughput_per_s / runs.plain[i].throughput_per_s));
     // Main-thread busy time, from Chromium's trace (one traced run each; tracing costs a little).
-    level.lab.main_busy_fraction = (await busy(browser, page, () => lab(page))).busy_fraction;
-    level.plain.main_busy_fraction = (await busy(browser, page, () => plain(page, { c, n, latency: LATENCY }))).busy_fraction;
+    for (const [who, work] of [['lab', () => lab(page)], ['plain', () => plain(page, { c, n, latency: LATENCY })]]) {
+      const traced = await busy(browser, page, work);
+      level[who].main_busy_fraction = traced.busy_fraction;
+      level[who].main_tasks = traced.tasks;
+      if (PROFILE) level[who].profile = traced.top;
+    }
     report.levels.push(level);
     await context.close();
   }
@@ -107,7 +140,7 @@ try {
     for (let rep = 0; rep < REPS; rep++) {
       const context = await browser.newContext({ acceptDownloads: true });
       const page = await context.newPage();
-      await page.goto(`${BASE}/?lab=io&n=128&c=16&latency_ms=${LATENCY}`);
+      await page.goto(`${BASE}/?lab=io&n=128&c=16&latency_ms=${LATENCY}&payload_kb=${PAYLOAD}`);
       await page.waitForFunction(() => ['env-sim', 'env-pool'].every((id) => document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-state') === 'ready'));
       firsts.push(await lab(page));
       seconds.push(await lab(page));
@@ -135,14 +168,19 @@ try {
 
 const f = (x, digits = 1) => (x === null || x === undefined ? '—' : x.toFixed(digits));
 const range = (s, digits = 1) => `${f(s.median, digits)} (${f(s.min, digits)}–${f(s.max, digits)})`;
-console.log(`I/O: the lab against a plain JavaScript client, ${LATENCY} ms of simulated service, medians of ${REPS} (min–max)`);
-console.log('   C     n   bound/s   plain req/s          lab req/s            lab/plain         plain p50 ms       lab p50 ms         end−responseEnd p50 / p99   resumed p50 (ms)');
+console.log(`I/O: the lab against a plain JavaScript client, ${LATENCY} ms of simulated service, ${PAYLOAD} KiB bodies, medians of ${REPS} (min–max)`);
+console.log('   C     n   bound/s   plain req/s          lab req/s            lab/plain         plain p50 ms       lab p50 ms         end−responseEnd p50 / p99: lab | plain   lab resumed p50 (ms)');
 for (const l of report.levels) {
   console.log(
-    `${String(l.c).padStart(4)} ${String(l.n).padStart(5)} ${f(l.bound_per_s, 0).padStart(9)}   ${range(l.plain.throughput_per_s, 0).padEnd(20)} ${range(l.lab.throughput_per_s, 0).padEnd(20)} ${range(l.throughput_ratio, 2).padEnd(17)} ${range(l.plain.p50_ms).padEnd(18)} ${range(l.lab.p50_ms).padEnd(18)} ${(f(l.lab.end_gap_p50_ms.median) + ' / ' + f(l.lab.end_gap_p99_ms.median)).padEnd(27)} ${f(l.lab.resumed_p50_ms.median)}`,
+    `${String(l.c).padStart(4)} ${String(l.n).padStart(5)} ${f(l.bound_per_s, 0).padStart(9)}   ${range(l.plain.throughput_per_s, 0).padEnd(20)} ${range(l.lab.throughput_per_s, 0).padEnd(20)} ${range(l.throughput_ratio, 2).padEnd(17)} ${range(l.plain.p50_ms).padEnd(18)} ${range(l.lab.p50_ms).padEnd(18)} ${(f(l.lab.end_gap_p50_ms.median) + ' / ' + f(l.lab.end_gap_p99_ms.median) + ' | ' + f(l.plain.end_gap_p50_ms.median) + ' / ' + f(l.plain.end_gap_p99_ms.median)).padEnd(38)} ${f(l.lab.resumed_p50_ms.median)}`,
   );
 }
-console.log('Main thread busy during a run (Chromium trace): ' + report.levels.map((l) => `C = ${l.c}: lab ${(100 * l.lab.main_busy_fraction).toFixed(0)}%, plain ${(100 * l.plain.main_busy_fraction).toFixed(0)}%`).join('; '));
+console.log('Main thread busy during a run (Chromium trace): ' + report.levels.map((l) => `C = ${l.c}: lab ${(100 * l.lab.main_busy_fraction).toFixed(0)}% in ${l.lab.main_tasks} tasks, plain ${(100 * l.plain.main_busy_fraction).toFixed(0)}% in ${l.plain.main_tasks}`).join('; '));
+if (PROFILE) {
+  for (const l of report.levels) {
+    for (const who of ['lab', 'plain']) console.log(`  C = ${l.c} ${who}: ` + l[who].profile.map((k) => `${k.name} ${k.ms}`).join(', '));
+  }
+}
 const fr = report.first_run;
 console.log(`First run on a fresh page against the second (C = 16): ${range(fr.first.throughput_per_s, 0)} against ${range(fr.second.throughput_per_s, 0)} req/s; p50 ${range(fr.first.p50_ms)} against ${range(fr.second.p50_ms)} ms`);
 console.log(`Ceiling of the simulated server in this browser (0 ms service, C = 256): ${range(report.ceiling.throughput_per_s, 0)} req/s`);

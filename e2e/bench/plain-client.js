@@ -1,22 +1,34 @@
 // The reference: what the browser itself does against the simulated server, with nothing of
 // the lab in the way. C slots, each awaiting `fetch` and then `arrayBuffer`, as the lab's closed
 // loop does. Runs in the page (it needs the page's service worker), as a plain function:
-//   plainClient({ base, n, c }) -> { wall_ms, throughput_per_s, latencies_ms }
+//   plainClient({ base, n, c }) -> { wall_ms, throughput_per_s, latencies_ms, end_gaps_ms }
 // `base` is a simulated-server URL without `id` (e.g. "io/req?run=x&latency_ms=40").
+// `end_gaps_ms`: for each request, when its body reached this code less the browser's own
+// Resource Timing `responseEnd`: the event loop's delay, as the lab reports it for itself.
 async function plainClient({ base, n, c }) {
+  performance.setResourceTimingBufferSize(20000);
+  performance.clearResourceTimings();
   const latencies = new Array(n);
+  const bodyAt = new Array(n);
+  const url = (id) => new URL(`${base}&id=${id}`, document.baseURI).href;
   let next = 0;
   const start = performance.now();
   async function slot() {
     while (next < n) {
       const id = next++;
       const began = performance.now();
-      const response = await fetch(`${base}&id=${id}`, { cache: 'no-store', credentials: 'omit' });
+      const response = await fetch(url(id), { cache: 'no-store', credentials: 'omit' });
       await response.arrayBuffer();
-      latencies[id] = performance.now() - began;
+      bodyAt[id] = performance.now();
+      latencies[id] = bodyAt[id] - began;
     }
   }
   await Promise.all(Array.from({ length: Math.min(c, n) }, slot));
   const wall = performance.now() - start;
-  return { wall_ms: wall, throughput_per_s: n / (wall / 1000), latencies_ms: latencies };
+  const gaps = [];
+  for (let id = 0; id < n; id++) {
+    const entry = performance.getEntriesByName(url(id), 'resource')[0];
+    if (entry) gaps.push(bodyAt[id] - entry.responseEnd);
+  }
+  return { wall_ms: wall, throughput_per_s: n / (wall / 1000), latencies_ms: latencies, end_gaps_ms: gaps };
 }

@@ -13,12 +13,11 @@ use lab_core::config::Target;
 use lab_core::resource_timing::pair;
 use lab_core::schema::{ErrorKind, RequestRecord};
 use lab_core::span::{Lane, Span};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::{Cancel, Progress};
 use crate::runtime::fetch::{self, FetchError};
-use crate::runtime::{clock, resource_timing, sim_server};
+use crate::runtime::{clock, event_loop, microtask, resource_timing, sim_server};
 
 /// How requests are issued.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,7 +74,16 @@ pub struct IoRun {
 }
 
 /// Runs `plan`, returning once every request has finished, failed or been cancelled.
+///
+/// The loop is polled from microtasks ([`microtask::on_microtasks`]): each response's handling
+/// and the next request go out in the task that delivered the response, as a JavaScript client's
+/// `await` would, rather than one task later.
 pub async fn run(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
+    let (plan, progress, cancel) = (plan.clone(), progress.clone(), cancel.clone());
+    microtask::on_microtasks(async move { measure(&plan, &progress, &cancel).await }).await
+}
+
+async fn measure(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
     resource_timing::reset();
     let start_ms = clock::now_ms();
     let messages = RefCell::new(Vec::new());
@@ -167,7 +175,7 @@ async fn open_loop(context: &Context<'_>, schedule: &[f64]) -> Vec<RequestRecord
         let busy = &busy;
         async move {
             let intended = context.start_ms + offset;
-            sleep_until(intended).await;
+            event_loop::sleep(intended - clock::now_ms()).await;
             if context.cancel.is_cancelled() {
                 return None;
             }
@@ -192,22 +200,6 @@ fn take_slot(busy: &mut Vec<bool>) -> u32 {
         busy[slot] = true;
     }
     slot as u32
-}
-
-async fn sleep_until(at_ms: f64) {
-    let delay = (at_ms - clock::now_ms()).max(0.0);
-    if delay < 0.5 {
-        return;
-    }
-    let timer = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                &resolve,
-                delay.round() as i32,
-            );
-        }
-    });
-    let _ = JsFuture::from(timer).await;
 }
 
 async fn one(context: &Context<'_>, id: u32, slot: u32, intended_abs: f64) -> RequestRecord {

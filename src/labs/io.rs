@@ -127,7 +127,7 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
     }
     warm_up(io).await;
     let ceiling = match io.target {
-        Target::Sim => ceiling().await,
+        Target::Sim => ceiling(io.payload_kb).await,
         _ => None,
     };
     let count = levels.len();
@@ -223,20 +223,29 @@ async fn warm_up(io: &IoSettings) {
 const CEILING_C: u32 = 64;
 
 thread_local! {
-    static CEILING: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+    /// Ceilings measured on this page, by body size (KiB): a body costs the request path more
+    /// than an empty answer does.
+    static CEILINGS: std::cell::RefCell<Vec<(u32, f64)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The most requests per second this page's request path answers with 0 ms of service
-/// ([`CEILING_C`] in flight): measured on the first run against the simulated server, then kept
-/// for the page's life. About half a second, once.
-async fn ceiling() -> Option<f64> {
-    if let Some(known) = CEILING.get() {
-        return Some(known);
+/// ([`CEILING_C`] in flight) and bodies of `payload_kb`: measured on the first run against the
+/// simulated server with that body size, then kept for the page's life. About half a second,
+/// once.
+async fn ceiling(payload_kb: u32) -> Option<f64> {
+    let cached = CEILINGS.with_borrow(|known| {
+        known
+            .iter()
+            .find(|(kb, _)| *kb == payload_kb)
+            .map(|&(_, per_s)| per_s)
+    });
+    if cached.is_some() {
+        return cached;
     }
     let run = format!("ceiling-{:.0}", clock::now_ms());
     let plan = IoPlan {
         target: Target::Sim,
-        url: format!("io/req?run={run}&latency_ms=0"),
+        url: format!("io/req?run={run}&latency_ms=0&payload_kb={payload_kb}"),
         n: 5 * CEILING_C,
         pattern: Pattern::Closed { c: CEILING_C },
         timeout_ms: 10_000,
@@ -250,7 +259,7 @@ async fn ceiling() -> Option<f64> {
         .count();
     let per_s = ok as f64 / (measured.wall_ms / 1000.0);
     let known = (ok > 0 && per_s.is_finite()).then_some(per_s)?;
-    CEILING.set(Some(known));
+    CEILINGS.with_borrow_mut(|ceilings| ceilings.push((payload_kb, known)));
     Some(known)
 }
 

@@ -315,15 +315,21 @@ fn request_frame(callback: &js_sys::Function) {
 /// Resolves at the next animation frame, or after [`FRAME_WAIT_MS`] when the page draws none
 /// (a hidden tab).
 pub async fn next_frame() {
+    let window = web_sys::window();
+    let mut fallback = None;
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         request_frame(&resolve);
-        if let Some(window) = web_sys::window() {
-            let _ = window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FRAME_WAIT_MS);
-        }
+        fallback = window.as_ref().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FRAME_WAIT_MS)
+                .ok()
+        });
     });
     // The promise never rejects.
     let _ = JsFuture::from(promise).await;
+    // A frame came first: its fallback timer would only wake the page for nothing.
+    if let (Some(window), Some(id)) = (window, fallback) {
+        window.clear_timeout_with_handle(id);
+    }
 }
 
 thread_local! {
