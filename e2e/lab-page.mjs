@@ -60,10 +60,15 @@ export class LabPage {
     return this.page.evaluate(clickAndAwaitRun, buttonTestId);
   }
 
+  /** Clicks the export button and returns the downloaded file's text, byte for byte. */
+  async exportText() {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.exportButton.click()]);
+    return readFile(await download.path(), 'utf8');
+  }
+
   /** Clicks the export button and returns the downloaded JSON, parsed. */
   async exportJson() {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.exportButton.click()]);
-    return JSON.parse(await readFile(await download.path(), 'utf8'));
+    return JSON.parse(await this.exportText());
   }
 
   /** The exact value the page shows for a metric in a section (`batch-io`, `io-results` …). */
