@@ -132,14 +132,18 @@ fn rng_draws_are_known() {
     }
 }
 
+fn service_time(dist: Dist, mean_ms: f64, spread_ms: f64) -> ServiceTime {
+    ServiceTime {
+        dist,
+        mean_ms,
+        spread_ms,
+    }
+}
+
 #[test]
 fn service_times_are_known() {
     for request in known().service {
-        let service = ServiceTime {
-            dist: request.dist,
-            mean_ms: request.mean_ms,
-            spread_ms: request.spread_ms,
-        };
+        let service = service_time(request.dist, request.mean_ms, request.spread_ms);
         let what = format!("seed {} id {} {service:?}", request.seed, request.id);
         let (error_draw, service_ms) = request_draws(request.seed, request.id, service);
         assert_eq!(error_draw, request.error_draw, "{what}: error draw");
@@ -171,11 +175,7 @@ fn arrival_schedule_is_known() {
 #[test]
 fn fifo_queue_waits_are_known() {
     for scenario in known().fifo {
-        let service = ServiceTime {
-            dist: scenario.dist,
-            mean_ms: scenario.mean_ms,
-            spread_ms: scenario.spread_ms,
-        };
+        let service = service_time(scenario.dist, scenario.mean_ms, scenario.spread_ms);
         let name = format!(
             "seed {} {service:?} capacity {}",
             scenario.seed, scenario.capacity
