@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures::StreamExt;
-use lab_core::cpu::Tile;
+use lab_core::kernel::Tile;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -1,7 +1,7 @@
 //! A CPU batch on the worker pool: `par_iter` over the tasks inside one job sent with
 //! `rayon::spawn`, awaited through a oneshot. The main thread only waits on the event loop.
 
-use lab_core::kernels;
+use lab_core::kernel;
 use lab_core::span::{Lane, Span};
 use rayon::prelude::*;
 
@@ -47,7 +47,7 @@ pub async fn run(
                     return None;
                 }
                 let began = clock::now_ms();
-                let checksum = kernels::task_checksum(task, rounds);
+                let checksum = kernel::task_checksum(task, rounds);
                 let ended = clock::now_ms();
                 progress.tick();
                 Some(TaskDone {
@@ -62,7 +62,7 @@ pub async fn run(
     })
     .await?;
     let wall_ms = clock::now_ms() - start_ms;
-    let checksum = kernels::combine_checksums(done.iter().map(|t| (t.task, t.checksum)));
+    let checksum = kernel::combine_checksums(done.iter().map(|t| (t.task, t.checksum)));
     let spans = done
         .into_iter()
         .map(|t| Span {
@@ -87,7 +87,7 @@ pub async fn warm_up(threads: u32) -> Result<(), pool::PoolLost> {
     pool::run(move || {
         (0..threads * 4)
             .into_par_iter()
-            .map(|task| kernels::task_checksum(task, 500))
+            .map(|task| kernel::task_checksum(task, 500))
             .reduce(|| 0, u64::wrapping_add);
     })
     .await

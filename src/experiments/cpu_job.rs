@@ -3,8 +3,8 @@
 //! to the main thread as tasks finish.
 
 use futures::channel::mpsc::UnboundedSender;
-use lab_core::cpu::{self, Job, JobResult, KernelError, Tile};
 use lab_core::execute::{self, Mode};
+use lab_core::kernel::{self, Job, JobResult, KernelError, Tile};
 use lab_core::span::{Lane, Span};
 
 use super::{Cancel, Progress};
@@ -53,7 +53,7 @@ struct TaskDone {
     lane: Lane,
     began: f64,
     ended: f64,
-    result: Result<cpu::TaskResult, KernelError>,
+    result: Result<kernel::TaskResult, KernelError>,
 }
 
 /// Runs `job` in `mode` (`threads` lanes for [`Mode::Lanes`]). Tiles go to `tiles` as they finish.
@@ -139,7 +139,7 @@ pub async fn run(
         results.push(result);
     }
     spans.sort_by_key(|s| s.id);
-    let result = cpu::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
+    let result = kernel::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
     Ok(CpuRun {
         spans,
         start_ms,

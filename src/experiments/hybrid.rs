@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 use futures::future::join_all;
 use futures::stream::{FuturesUnordered, StreamExt};
 use lab_core::config::Strategy;
-use lab_core::cpu::Job;
+use lab_core::kernel::Job;
 use lab_core::span::{Lane, Span};
 use rayon::prelude::*;
 use web_sys::AbortSignal;
@@ -137,7 +137,7 @@ pub async fn run(
         })
         .collect();
     let checksum =
-        lab_core::kernels::combine_checksums(processed.iter().map(|p| (p.id, p.checksum)));
+        lab_core::kernel::combine_checksums(processed.iter().map(|p| (p.id, p.checksum)));
     Ok(HybridRun {
         spans,
         items,

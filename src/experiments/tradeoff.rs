@@ -1,7 +1,7 @@
 //! One CPU job on the main thread, time-sliced: each slice runs tasks until `slice_ms` have
 //! passed, in a task of its own, so between two slices the page can draw and answer.
 
-use lab_core::cpu::{self, Job, JobResult, TaskResult};
+use lab_core::kernel::{self, Job, JobResult, TaskResult};
 use lab_core::span::{Lane, Span};
 
 use super::cpu_job::CpuError;
@@ -20,17 +20,6 @@ pub struct SlicedRun {
     pub wall_ms: f64,
     /// The job's combined result.
     pub result: JobResult,
-}
-
-/// The job cut into the smallest natural pieces (a block, a row, a chunk of values), so a
-/// slice can end close to its deadline.
-pub fn fine_grained(job: Job) -> Job {
-    let pieces = match job.kernel {
-        cpu::Kernel::Sha256 => job.size,
-        cpu::Kernel::Mandelbrot | cpu::Kernel::Blur => job.image_size().map_or(1, |(_, h)| h),
-        cpu::Kernel::Stats => job.size / 20_000,
-    };
-    Job::new(job.kernel, job.size, pieces.clamp(1, cpu::MAX_TASKS)).unwrap_or(job)
 }
 
 /// Runs `job` on the main thread, giving the event loop its turn every `slice_ms`.
@@ -63,7 +52,7 @@ pub async fn run_sliced(
         results.extend(slice.done.map_err(CpuError::Kernel)?);
     }
     let wall_ms = clock::now_ms() - start_ms;
-    let result = cpu::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
+    let result = kernel::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
     Ok(SlicedRun {
         spans,
         start_ms,

@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use futures::channel::mpsc::unbounded;
 use lab_core::config::{CpuSettings, CpuSweep};
-use lab_core::cpu::{Job, Kernel};
 use lab_core::execute::Mode;
+use lab_core::kernel::{Job, Kernel};
 use lab_core::meter::MainThreadSummary;
 use lab_core::models::{efficiency, estimate_amdahl, karp_flatt, speedup};
 use lab_core::schema::{CpuBlock, RunKind, RunRecord};
 use lab_core::span::lane_usage;
-use lab_core::{format, kernels, stats, sweep};
+use lab_core::{format, kernel, stats, sweep};
 use leptos::prelude::*;
 use serde_json::json;
 
@@ -292,7 +292,7 @@ fn records(
                     repetitions: walls,
                     stats: run.result.stats.clone(),
                     amdahl: amdahl.clone(),
-                    ..CpuBlock::basic(kernels::format_checksum(run.result.checksum), pool)
+                    ..CpuBlock::basic(kernel::format_checksum(run.result.checksum), pool)
                 }),
                 summary,
                 spans: run.spans,

@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 
 use lab_core::config::{HybridSettings, Strategy, STRATEGIES};
-use lab_core::cpu::Job;
 use lab_core::hybrid::{busy_ms, overlap_ms, predict_ms};
+use lab_core::kernel::Job;
 use lab_core::schema::{HybridBlock, RunKind, RunRecord};
 use lab_core::span::Lane;
-use lab_core::{format, kernels, stats};
+use lab_core::{format, kernel, stats};
 use leptos::prelude::*;
 use serde_json::json;
 
@@ -164,7 +164,7 @@ fn record(
         compute_ms,
         overlap_ms: overlap_ms(&fetches, &computes),
         saved_ms: (fetch_ms + compute_ms - run.wall_ms).max(0.0),
-        checksum: kernels::format_checksum(run.checksum),
+        checksum: kernel::format_checksum(run.checksum),
     });
     record
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use lab_core::config::StartSettings;
 use lab_core::schema::{CpuBlock, RunKind, RunRecord};
-use lab_core::{format, kernels, stats};
+use lab_core::{format, kernel, stats};
 use serde_json::json;
 
 use crate::experiments::{cpu_batch, io_batch, Progress};
@@ -139,7 +139,7 @@ pub async fn run_cpu(state: LabState) -> RunState {
         main_thread,
         spans: batch.spans,
         cpu: Some(CpuBlock::basic(
-            kernels::format_checksum(batch.checksum),
+            kernel::format_checksum(batch.checksum),
             threads,
         )),
         io: None,

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use lab_core::config::{TradeoffSettings, TradeoffSweep};
-use lab_core::cpu::Job;
 use lab_core::execute::Mode;
+use lab_core::kernel::Job;
 use lab_core::meter::MainThreadSummary;
 use lab_core::schema::{RunKind, RunRecord, TradeoffBlock};
 use lab_core::span::Span;
@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use serde_json::json;
 
 use crate::experiments::cpu_job::{self, CpuError};
-use crate::experiments::tradeoff::{fine_grained, run_sliced};
+use crate::experiments::tradeoff::run_sliced;
 use crate::experiments::{Cancel, Progress};
 use crate::runtime::meter::meter;
 use crate::state::{Environment, LabState, RunState, RunStatus};
@@ -29,7 +29,7 @@ pub async fn run(state: LabState) {
         return;
     };
     let job = match Job::new(settings.kernel, settings.size, 1) {
-        Ok(job) => fine_grained(job),
+        Ok(job) => job.finest(),
         Err(error) => {
             state.refuse(error.to_string());
             return;

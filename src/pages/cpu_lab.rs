@@ -1,6 +1,7 @@
 //! The CPU lab ("teamwork"): settings and presets on one side, the measured result on the other.
 
 use lab_core::config::{Lab, CPU_TASKS, CPU_THREADS};
+use lab_core::kernel::Kernel;
 use lab_core::schema::RunKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -61,12 +62,7 @@ Parallel.For(0, tasks,
 pub fn CpuLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
     let fields = vec![
-        FormField::choice(
-            "kernel",
-            "Kernel",
-            &["mandelbrot", "blur", "stats", "sha256"],
-            "the kind of work",
-        ),
+        FormField::choice("kernel", "Kernel", &Kernel::NAMES, "the kind of work"),
         FormField {
             name: "size",
             label: "Size",
@@ -92,10 +88,9 @@ pub fn CpuLabPage() -> impl IntoView {
     ];
     let runs = state.runs_where(|r| r.kind == RunKind::Cpu);
     let image = move || {
-        state.settings.with(|s| {
-            s.cpu()
-                .is_some_and(|c| matches!(c.kernel.name(), "mandelbrot" | "blur"))
-        })
+        state
+            .settings
+            .with(|s| s.cpu().is_some_and(|c| c.kernel.draws_image()))
     };
     let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
     view! {

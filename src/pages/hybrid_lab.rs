@@ -2,6 +2,7 @@
 
 use lab_core::config::{Lab, Strategy, HYBRID_C, HYBRID_LATENCY, HYBRID_N};
 use lab_core::format;
+use lab_core::kernel::Kernel;
 use lab_core::schema::{RunKind, RunRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -33,12 +34,7 @@ pub fn HybridLabPage() -> impl IntoView {
         FormField::int(HYBRID_N, "Items (n)"),
         FormField::int(HYBRID_C, "Fetches in flight (c)"),
         FormField::float(HYBRID_LATENCY, "Server latency (L)"),
-        FormField::choice(
-            "kernel",
-            "Kernel",
-            &["sha256", "mandelbrot", "blur", "stats"],
-            "the work on each item",
-        ),
+        FormField::choice("kernel", "Kernel", &Kernel::NAMES, "the work on each item"),
         FormField {
             name: "size",
             label: "Size per item",

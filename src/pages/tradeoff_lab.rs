@@ -3,6 +3,7 @@
 
 use lab_core::config::{Lab, TRADEOFF_SLICE};
 use lab_core::format;
+use lab_core::kernel::Kernel;
 use lab_core::meter::describe_frames;
 use lab_core::schema::RunRecord;
 use leptos::prelude::*;
@@ -32,12 +33,7 @@ foreach (var task in tasks)
 pub fn TradeoffLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
     let fields = vec![
-        FormField::choice(
-            "kernel",
-            "Kernel",
-            &["sha256", "mandelbrot", "blur", "stats"],
-            "the job",
-        ),
+        FormField::choice("kernel", "Kernel", &Kernel::NAMES, "the job"),
         FormField {
             name: "size",
             label: "Size",
@@ -116,11 +112,8 @@ fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
         .first()
         .and_then(|r| r.params.get("kernel"))
         .and_then(|k| k.as_str())
-        .map_or("items", |k| match k {
-            "sha256" => "hashes",
-            "stats" => "values",
-            _ => "pixels",
-        });
+        .and_then(Kernel::from_name)
+        .map_or("items", Kernel::unit);
     let points: Vec<Point> = records
         .iter()
         .filter_map(|r| {

@@ -4,8 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cpu::Kernel;
 use crate::execute::Mode;
+use crate::kernel::Kernel;
 
 /// Which lab page to show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -434,28 +434,15 @@ pub const TRADEOFF_SLICE: FloatField = FloatField {
     unit: "ms between yields",
 };
 
-/// The per-item size of a hybrid run: about 30 ms on one WebAssembly worker, half the default
-/// latency, so fetching and processing weigh about the same; clamped into the kernel's range.
+/// The per-item size of a hybrid run (see [`Spec::hybrid_size`](crate::kernel::Spec::hybrid_size)), clamped into the kernel's
+/// range.
 pub fn hybrid_default_size(kernel: Kernel) -> u32 {
-    let size = match kernel {
-        Kernel::Sha256 => 420,
-        Kernel::Mandelbrot => 260,
-        Kernel::Blur => 240,
-        Kernel::Stats => 3_000_000,
-    };
-    clamp_size(kernel, size)
+    clamp_size(kernel, kernel.spec().hybrid_size)
 }
 
-/// The size of a trade-off run: about 0.6 s on one WebAssembly worker, long enough to freeze the
-/// page visibly; clamped into the kernel's range.
+/// The size of a trade-off run (see [`Spec::tradeoff_size`](crate::kernel::Spec::tradeoff_size)), clamped into the kernel's range.
 pub fn tradeoff_default_size(kernel: Kernel) -> u32 {
-    let size = match kernel {
-        Kernel::Sha256 => 9000,
-        Kernel::Mandelbrot => 2400,
-        Kernel::Blur => 2000,
-        Kernel::Stats => 50_000_000,
-    };
-    clamp_size(kernel, size)
+    clamp_size(kernel, kernel.spec().tradeoff_size)
 }
 
 fn clamp_size(kernel: Kernel, size: u32) -> u32 {

@@ -96,7 +96,7 @@ pub fn rayon_all<R: Send>(tasks: u32, run: impl Fn(u32) -> R + Sync) -> Vec<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cpu::{combine, Job, Kernel};
+    use crate::kernel::{combine, Job, Kernel};
     use std::sync::atomic::AtomicUsize;
     use std::time::Duration;
 

@@ -5,7 +5,7 @@
 //! 1. **Settings.** [`config::parse_query`] reads the page's URL query into validated
 //!    [`config::Settings`] for one lab, reporting every bad field as a [`config::FieldError`].
 //! 2. **Workload.** The page runs `n` concurrent fetches, or `tasks` CPU tasks of `size` rounds
-//!    of [`kernels::sha256_chain`]; [`kernels::combine_checksums`] proves a parallel run did the
+//!    of [`kernel::sha256_chain`]; [`kernel::combine_checksums`] proves a parallel run did the
 //!    same work as a sequential one.
 //! 3. **Spans.** Each fetch or task becomes a [`span::Span`] on a [`span::Lane`], and the main
 //!    thread's frames and long tasks become a [`meter::MainThreadSummary`].
@@ -34,12 +34,15 @@
 
 #![deny(missing_docs)]
 
-/// Gives a unit-only enum its URL names: `ALL`, `name()` and `from_name()`.
+/// Gives a unit-only enum its URL names: `ALL`, `NAMES`, `name()` and `from_name()`.
 macro_rules! named_choices {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
             /// Every choice, in menu order.
             pub const ALL: [$ty; [$($name),+].len()] = [$($ty::$variant),+];
+
+            /// Every choice's name, in menu order (for forms and menus).
+            pub const NAMES: [&'static str; [$($name),+].len()] = [$($name),+];
 
             /// The choice's name in the URL and in exported files.
             pub fn name(self) -> &'static str {
@@ -57,11 +60,10 @@ macro_rules! named_choices {
 }
 
 pub mod config;
-pub mod cpu;
 pub mod execute;
 pub mod format;
 pub mod hybrid;
-pub mod kernels;
+pub mod kernel;
 pub mod meter;
 pub mod models;
 pub mod overview;

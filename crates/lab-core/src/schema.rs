@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Settings, Strategy, Target, WrongCase};
-use crate::cpu::{DataStats, Kernel};
 use crate::execute::Mode;
+use crate::kernel::{DataStats, Kernel};
 use crate::meter::MainThreadSummary;
 use crate::models::{little_in_flight, AmdahlEstimate};
 use crate::queueing::Prediction;
@@ -924,9 +924,9 @@ mod tests {
     fn cpu_export() -> Export {
         let mut export = sample_export();
         let run = &mut export.runs[0];
-        let job = crate::cpu::Job::new(Kernel::Stats, 1000, 2).unwrap();
+        let job = crate::kernel::Job::new(Kernel::Stats, 1000, 2).unwrap();
         let results: Vec<_> = (0..2).map(|t| job.run_task(t).unwrap()).collect();
-        let combined = crate::cpu::combine(&job, &results).unwrap();
+        let combined = crate::kernel::combine(&job, &results).unwrap();
         let speedup = crate::models::speedup(80.0, 50.0);
         run.cpu = Some(CpuBlock {
             kernel: Some(job.kernel),
@@ -942,7 +942,7 @@ mod tests {
             repetitions: vec![52.0, 50.0, 49.0],
             stats: combined.stats,
             amdahl: Some(crate::models::estimate_amdahl(&[(1, 1.0), (2, 1.6)])),
-            ..CpuBlock::basic(crate::kernels::format_checksum(combined.checksum), 2)
+            ..CpuBlock::basic(crate::kernel::format_checksum(combined.checksum), 2)
         });
         export.config = crate::config::parse_query(
             "lab=cpu&kernel=stats&size=1000&tasks=2&mode=lanes&threads=2",

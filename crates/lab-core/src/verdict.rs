@@ -46,8 +46,8 @@ impl Verdict {
 ///
 /// `speedup` is the plain run's wall time over the async one's; `blocks` counts the blocks of the
 /// main thread during the async run, from every source the browser offered
-/// ([`crate::meter::MainThreadSummary::blocks`]). Wrong when the speedup is below [`CPU_ON_MAIN_SPEEDUP`] and the
-/// main thread was blocked at least once.
+/// ([`crate::meter::MainThreadSummary::blocks`]). Wrong when the speedup is below
+/// [`CPU_ON_MAIN_SPEEDUP`] and the main thread was blocked at least once.
 pub fn cpu_on_main(speedup: f64, blocks: u32) -> Verdict {
     let threshold = CPU_ON_MAIN_SPEEDUP;
     let rule = format!(

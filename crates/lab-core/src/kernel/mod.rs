@@ -1,41 +1,41 @@
 //! The CPU lab's kernels: real work (images, statistics, hashing) split into independent tasks.
 //!
+//! Each kernel is a file of this folder and a row of [`KERNELS`]: its name in the settings, its
+//! title, its unit, its size field, its default sizes for each lab, how finely it can be cut and
+//! how it does a task's share of the work ([`Work`]). Forms, menus and validation read the table,
+//! so a new kernel appears everywhere once its file and its row exist (and its name in
+//! [`Kernel`]).
+//!
 //! A [`Job`] is one kernel at one size cut into `tasks` contiguous pieces. Each piece runs on its
 //! own ([`Job::run_task`]) and [`combine`] checks that every piece came back, giving a checksum
 //! that depends only on the kernel and the size: every mode, thread count and task count must
 //! agree on it.
 
+mod blur;
+mod checksum;
+mod mandelbrot;
+mod sha256;
+mod stats;
+
 use std::fmt;
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+pub use blur::BLUR_RADIUS;
+pub use checksum::{combine_checksums, format_checksum, sha256_chain, task_checksum};
+pub use mandelbrot::MANDEL_MAX_ITER;
+pub use sha256::SHA_ROUNDS_PER_BLOCK;
+pub use stats::{data_value, DataStats, StatsPartial, DATA_SEED, HISTOGRAM_BINS};
+
 use crate::config::IntField;
-use crate::kernels::{mix, sha256_chain};
+use checksum::mix;
 
 /// The most tasks a job may be split into.
 pub const MAX_TASKS: u32 = 65_536;
 
-/// Iterations after which a Mandelbrot point counts as inside the set.
-pub const MANDEL_MAX_ITER: u32 = 256;
-
-/// SHA-256 hashes chained in each block of the SHA-256 kernel.
-pub const SHA_ROUNDS_PER_BLOCK: u32 = 256;
-
-/// Radius of the box blur: each output pixel is the mean of a (2r+1)² square.
-pub const BLUR_RADIUS: u32 = 7;
-
-/// Seed of the statistics kernel's data set: value `i` comes from `DATA_SEED + i`.
-pub const DATA_SEED: u64 = 0x5EED_DA7A;
-
-/// Bins of the statistics kernel's histogram, equal-width over `[0, 2^24)`.
-pub const HISTOGRAM_BINS: usize = 64;
-
 /// The golden-ratio increment of SplitMix64, also used to spread indices before mixing.
-const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
-
-/// Values of the statistics kernel are 24-bit, so each histogram bin is 2^18 wide.
-const VALUE_BITS: u32 = 24;
-const BIN_SHIFT: u32 = VALUE_BITS - 6;
+pub(crate) const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// Which kind of work the CPU lab runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,43 +58,157 @@ named_choices!(Kernel {
     Sha256 => "sha256",
 });
 
+/// One kernel's row: everything the rest of the lab knows about it.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    /// The kernel this row describes.
+    pub kernel: Kernel,
+    /// A heading, e.g. "Image: Mandelbrot render".
+    pub title: &'static str,
+    /// What its work items are, for throughput: "pixels", "values" or "hashes".
+    pub unit: &'static str,
+    /// The `size` setting of the CPU lab: its range, unit and a default that takes one thread
+    /// about 0.3 s (from the `calibrate_default_sizes` test, run natively in release).
+    pub size: IntField,
+    /// The per-item size of a hybrid run: about 30 ms on one WebAssembly worker, half the
+    /// default latency, so fetching and processing weigh about the same.
+    pub hybrid_size: u32,
+    /// The size of a trade-off run: about 0.6 s on one WebAssembly worker, long enough to freeze
+    /// the page visibly.
+    pub tradeoff_size: u32,
+    /// Units (rows, values or blocks) in the smallest natural piece, so a slice of the
+    /// trade-off lab can end close to its deadline.
+    pub finest_units: u32,
+    /// How a task does its share.
+    pub work: Work,
+}
+
+/// How a kernel does a task's share of the work.
+#[derive(Clone, Copy, Debug)]
+pub enum Work {
+    /// An image, split by rows: its (width, height) for a size, and the RGBA of some of its rows
+    /// (width, height, rows).
+    Image {
+        /// The image's (width, height) in pixels for a size.
+        size: fn(u32) -> (u32, u32),
+        /// The RGBA of rows `rows` of a `width` × `height` image.
+        rows: fn(u32, u32, Range<u32>) -> Vec<u8>,
+    },
+    /// `size` units (values, blocks), each worth `items_per_unit` work items.
+    Units {
+        /// Work items per unit.
+        items_per_unit: u64,
+        /// The share of units `[start, end)`.
+        run: fn(Range<u64>) -> Share,
+    },
+}
+
+/// What a task of a [`Work::Units`] kernel computed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Share {
+    /// Work items done.
+    pub items: u64,
+    /// The share's checksum.
+    pub checksum: u64,
+    /// The share's statistics, for the stats kernel.
+    pub partial: Option<StatsPartial>,
+}
+
+/// Every kernel, one row each.
+pub const KERNELS: [Spec; 4] = [
+    Spec {
+        kernel: Kernel::Mandelbrot,
+        title: "Image: Mandelbrot render",
+        unit: "pixels",
+        size: size_field(16, 4000, 2000, "pixels wide"),
+        hybrid_size: 260,
+        tradeoff_size: 2400,
+        finest_units: 1,
+        work: Work::Image {
+            size: mandelbrot::image_size,
+            rows: mandelbrot::rows,
+        },
+    },
+    Spec {
+        kernel: Kernel::Blur,
+        title: "Image: box blur",
+        unit: "pixels",
+        // Blur and stats run faster than 0.2 s natively even at their largest size.
+        size: size_field(16, 3000, 3000, "pixels wide"),
+        hybrid_size: 240,
+        tradeoff_size: 2000,
+        finest_units: 1,
+        work: Work::Image {
+            size: blur::image_size,
+            rows: blur::rows,
+        },
+    },
+    Spec {
+        kernel: Kernel::Stats,
+        title: "Data: statistics and histogram",
+        unit: "values",
+        size: size_field(1, 50_000_000, 50_000_000, "values"),
+        hybrid_size: 3_000_000,
+        tradeoff_size: 50_000_000,
+        finest_units: 20_000,
+        work: Work::Units {
+            items_per_unit: 1,
+            run: stats::run,
+        },
+    },
+    Spec {
+        kernel: Kernel::Sha256,
+        title: "Encryption: SHA-256 hash chains",
+        unit: "hashes",
+        size: size_field(1, 200_000, 6000, "blocks"),
+        hybrid_size: 420,
+        tradeoff_size: 9000,
+        finest_units: 1,
+        work: Work::Units {
+            items_per_unit: SHA_ROUNDS_PER_BLOCK as u64,
+            run: sha256::run,
+        },
+    },
+];
+
+const fn size_field(min: u32, max: u32, default: u32, unit: &'static str) -> IntField {
+    IntField {
+        name: "size",
+        min,
+        max,
+        default,
+        unit,
+    }
+}
+
 impl Kernel {
+    /// The kernel's row of [`KERNELS`].
+    pub fn spec(self) -> &'static Spec {
+        // Every kernel has its row (a test checks); the first row stands in otherwise.
+        KERNELS
+            .iter()
+            .find(|spec| spec.kernel == self)
+            .unwrap_or(&KERNELS[0])
+    }
+
     /// A heading for the kernel, e.g. "Image: Mandelbrot render".
     pub fn title(self) -> &'static str {
-        match self {
-            Kernel::Mandelbrot => "Image: Mandelbrot render",
-            Kernel::Blur => "Image: box blur",
-            Kernel::Stats => "Data: statistics and histogram",
-            Kernel::Sha256 => "Encryption: SHA-256 hash chains",
-        }
+        self.spec().title
     }
 
     /// What the kernel's work items are, for throughput: "pixels", "values" or "hashes".
     pub fn unit(self) -> &'static str {
-        match self {
-            Kernel::Mandelbrot | Kernel::Blur => "pixels",
-            Kernel::Stats => "values",
-            Kernel::Sha256 => "hashes",
-        }
+        self.spec().unit
     }
 
     /// The `size` setting: its range, unit and a default that takes one thread about 0.3 s.
     pub fn size_field(self) -> IntField {
-        // Defaults come from the `calibrate_default_sizes` test, run natively in release.
-        let (min, max, default, unit) = match self {
-            Kernel::Mandelbrot => (16, 4000, 2000, "pixels wide"),
-            // Blur and stats run faster than 0.2 s natively even at their largest size.
-            Kernel::Blur => (16, 3000, 3000, "pixels wide"),
-            Kernel::Stats => (1, 50_000_000, 50_000_000, "values"),
-            Kernel::Sha256 => (1, 200_000, 6000, "blocks"),
-        };
-        IntField {
-            name: "size",
-            min,
-            max,
-            default,
-            unit,
-        }
+        self.spec().size
+    }
+
+    /// Whether its tasks draw an image.
+    pub fn draws_image(self) -> bool {
+        matches!(self.spec().work, Work::Image { .. })
     }
 }
 
@@ -151,40 +265,6 @@ pub struct Tile {
     pub rgba: Vec<u8>,
 }
 
-/// Exact statistics of some of the data set's values; partials merge in any order.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StatsPartial {
-    /// Number of values.
-    pub count: u64,
-    /// Sum of the values.
-    pub sum: u128,
-    /// Sum of the squared values.
-    pub sum_sq: u128,
-    /// Smallest value (`u32::MAX` when there are none).
-    pub min: u32,
-    /// Largest value (0 when there are none).
-    pub max: u32,
-    /// Values per bin, 64 equal bins over `[0, 2^24)`.
-    pub histogram: [u64; HISTOGRAM_BINS],
-}
-
-/// The finished statistics of the data set.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DataStats {
-    /// Number of values.
-    pub count: u64,
-    /// Arithmetic mean.
-    pub mean: f64,
-    /// Population standard deviation.
-    pub std_dev: f64,
-    /// Smallest value.
-    pub min: u32,
-    /// Largest value.
-    pub max: u32,
-    /// Values per bin, 64 equal bins over `[0, 2^24)`.
-    pub histogram: Vec<u64>,
-}
-
 /// A whole job's outcome, put together from all its tasks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobResult {
@@ -225,25 +305,20 @@ impl Job {
 
     /// The image's (width, height) in pixels for the image kernels; `None` for the others.
     pub fn image_size(&self) -> Option<(u32, u32)> {
-        match self.kernel {
-            // Two thirds of the width, rounded: 2w/3 is never exactly half-way.
-            Kernel::Mandelbrot => {
-                let height = (2 * u64::from(self.size) + 1) / 3;
-                Some((self.size, to_u32(height).max(1)))
-            }
-            Kernel::Blur => Some((self.size, self.size)),
-            Kernel::Stats | Kernel::Sha256 => None,
+        match self.kernel.spec().work {
+            Work::Image { size, .. } => Some(size(self.size)),
+            Work::Units { .. } => None,
         }
     }
 
     /// Total work items: pixels for images, values for stats, hashes for SHA-256.
     pub fn items(&self) -> u64 {
-        match self.image_size() {
-            Some((width, height)) => u64::from(width) * u64::from(height),
-            None if self.kernel == Kernel::Sha256 => {
-                u64::from(self.size) * u64::from(SHA_ROUNDS_PER_BLOCK)
+        match self.kernel.spec().work {
+            Work::Image { size, .. } => {
+                let (width, height) = size(self.size);
+                u64::from(width) * u64::from(height)
             }
-            None => u64::from(self.size),
+            Work::Units { items_per_unit, .. } => u64::from(self.size) * items_per_unit,
         }
     }
 
@@ -253,6 +328,16 @@ impl Job {
             Some((_, height)) => u64::from(height),
             None => u64::from(self.size),
         }
+    }
+
+    /// The job cut into its smallest natural pieces (a row, a block, a chunk of values), at
+    /// most [`MAX_TASKS`] of them.
+    pub fn finest(&self) -> Job {
+        let pieces = self.units() / u64::from(self.kernel.spec().finest_units.max(1));
+        let tasks = u32::try_from(pieces)
+            .unwrap_or(MAX_TASKS)
+            .clamp(1, MAX_TASKS);
+        Job::new(self.kernel, self.size, tasks).unwrap_or(*self)
     }
 
     /// The units `[start, end)` of task `task`: `[t·U/T, (t+1)·U/T)`.
@@ -274,57 +359,36 @@ impl Job {
             )));
         }
         let (start, end) = job.share(task);
-        let mut result = TaskResult {
-            task,
-            items: 0,
-            checksum: 0,
-            tile: None,
-            partial: None,
-        };
-        match (job.kernel, job.image_size()) {
-            (Kernel::Mandelbrot | Kernel::Blur, Some((width, height))) => {
-                let rows = to_u32(start)..to_u32(end);
-                let rgba = if job.kernel == Kernel::Mandelbrot {
-                    mandelbrot_rows(width, height, rows.clone())
-                } else {
-                    blur_rows(width, rows.clone())
-                };
-                result.checksum = rows_checksum(&rgba, width, rows.start);
-                result.items = u64::from(width) * end.saturating_sub(start);
-                if !rows.is_empty() {
-                    result.tile = Some(Tile {
+        Ok(match job.kernel.spec().work {
+            Work::Image { size, rows } => {
+                let (width, height) = size(job.size);
+                let rows_of_task = to_u32(start)..to_u32(end);
+                let rgba = rows(width, height, rows_of_task.clone());
+                TaskResult {
+                    task,
+                    items: u64::from(width) * end.saturating_sub(start),
+                    checksum: rows_checksum(&rgba, width, rows_of_task.start),
+                    tile: (!rows_of_task.is_empty()).then(|| Tile {
                         x: 0,
-                        y: rows.start,
+                        y: rows_of_task.start,
                         width,
-                        height: rows.end - rows.start,
+                        height: rows_of_task.end - rows_of_task.start,
                         rgba,
-                    });
+                    }),
+                    partial: None,
                 }
             }
-            (Kernel::Stats, _) => {
-                let partial = StatsPartial::of_values(start, end);
-                result.items = partial.count;
-                result.checksum = partial.checksum();
-                result.partial = Some(partial);
+            Work::Units { run, .. } => {
+                let share = run(start..end);
+                TaskResult {
+                    task,
+                    items: share.items,
+                    checksum: share.checksum,
+                    tile: None,
+                    partial: share.partial,
+                }
             }
-            (Kernel::Sha256, _) => {
-                let blocks = to_u32(start)..to_u32(end);
-                result.items = end.saturating_sub(start) * u64::from(SHA_ROUNDS_PER_BLOCK);
-                result.checksum = blocks
-                    .map(|block| {
-                        let digest = sha256_chain(block, SHA_ROUNDS_PER_BLOCK);
-                        item_hash(u64::from(block), fnv1a(&digest))
-                    })
-                    .fold(0, u64::wrapping_add);
-            }
-            (Kernel::Mandelbrot | Kernel::Blur, None) => {
-                return Err(KernelError(format!(
-                    "{} has no image size",
-                    job.kernel.name()
-                )));
-            }
-        }
-        Ok(result)
+        })
     }
 }
 
@@ -397,111 +461,6 @@ pub fn combine(job: &Job, results: &[TaskResult]) -> Result<JobResult, KernelErr
     })
 }
 
-impl StatsPartial {
-    /// Statistics of no values: merging it changes nothing.
-    pub fn empty() -> StatsPartial {
-        StatsPartial {
-            count: 0,
-            sum: 0,
-            sum_sq: 0,
-            min: u32::MAX,
-            max: 0,
-            histogram: [0; HISTOGRAM_BINS],
-        }
-    }
-
-    /// Adds one value; values of 2^24 and above count in the last bin.
-    pub fn push(&mut self, value: u32) {
-        let wide = u128::from(value);
-        self.count = self.count.saturating_add(1);
-        self.sum = self.sum.saturating_add(wide);
-        self.sum_sq = self.sum_sq.saturating_add(wide * wide);
-        self.min = self.min.min(value);
-        self.max = self.max.max(value);
-        let bin = ((value >> BIN_SHIFT) as usize).min(HISTOGRAM_BINS - 1);
-        if let Some(count) = self.histogram.get_mut(bin) {
-            *count = count.saturating_add(1);
-        }
-    }
-
-    /// Statistics of the data set's values `[start, end)`.
-    fn of_values(start: u64, end: u64) -> StatsPartial {
-        let mut partial = StatsPartial::empty();
-        for i in start..end {
-            partial.push(data_value(i));
-        }
-        partial
-    }
-
-    /// Adds another partial's values to this one's.
-    pub fn merge(&mut self, other: &StatsPartial) {
-        self.count = self.count.saturating_add(other.count);
-        self.sum = self.sum.saturating_add(other.sum);
-        self.sum_sq = self.sum_sq.saturating_add(other.sum_sq);
-        self.min = self.min.min(other.min);
-        self.max = self.max.max(other.max);
-        for (mine, theirs) in self.histogram.iter_mut().zip(other.histogram) {
-            *mine = mine.saturating_add(theirs);
-        }
-    }
-
-    /// Mean, population standard deviation and the rest; `None` when there are no values.
-    pub fn finish(&self) -> Option<DataStats> {
-        if self.count == 0 {
-            return None;
-        }
-        let n = self.count as f64;
-        let mean = self.sum as f64 / n;
-        // n·Σx² − (Σx)² is exact in integers while it fits, so no precision is lost to cancellation.
-        let spread = u128::from(self.count)
-            .checked_mul(self.sum_sq)
-            .zip(self.sum.checked_mul(self.sum))
-            .and_then(|(a, b)| a.checked_sub(b));
-        let variance = match spread {
-            Some(spread) => spread as f64 / (n * n),
-            None => (self.sum_sq as f64 / n - mean * mean).max(0.0),
-        };
-        Some(DataStats {
-            count: self.count,
-            mean,
-            std_dev: variance.sqrt(),
-            min: self.min,
-            max: self.max,
-            histogram: self.histogram.to_vec(),
-        })
-    }
-
-    /// A hash of every field, so equal statistics give equal checksums however they were split.
-    pub fn checksum(&self) -> u64 {
-        let mut hash = Fnv::new();
-        hash.write(&self.count.to_le_bytes());
-        hash.write(&self.sum.to_le_bytes());
-        hash.write(&self.sum_sq.to_le_bytes());
-        hash.write(&self.min.to_le_bytes());
-        hash.write(&self.max.to_le_bytes());
-        for count in self.histogram {
-            hash.write(&count.to_le_bytes());
-        }
-        mix(hash.finish())
-    }
-}
-
-impl Default for StatsPartial {
-    fn default() -> Self {
-        StatsPartial::empty()
-    }
-}
-
-/// Value `i` of the statistics data set: a 24-bit integer from SplitMix64 of `DATA_SEED + i`.
-pub fn data_value(i: u64) -> u32 {
-    (splitmix64(DATA_SEED.wrapping_add(i)) >> (64 - VALUE_BITS)) as u32
-}
-
-/// One SplitMix64 step from state `x`: add the golden increment, then mix.
-fn splitmix64(x: u64) -> u64 {
-    mix(x.wrapping_add(GOLDEN))
-}
-
 /// Mixes an item's index with a hash of its content, so items swapped between places differ.
 fn item_hash(index: u64, content: u64) -> u64 {
     mix(index.wrapping_mul(GOLDEN) ^ content)
@@ -545,153 +504,6 @@ fn to_u32(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Iterations before the orbit of `c = cx + i·cy` leaves `|z| ≤ 2`, at most [`MANDEL_MAX_ITER`].
-fn escape_iterations(cx: f64, cy: f64) -> u32 {
-    let (mut x, mut y) = (0.0f64, 0.0f64);
-    for i in 0..MANDEL_MAX_ITER {
-        let (x2, y2) = (x * x, y * y);
-        if x2 + y2 > 4.0 {
-            return i;
-        }
-        y = 2.0 * x * y + cy;
-        x = x2 - y2 + cx;
-    }
-    MANDEL_MAX_ITER
-}
-
-/// The colour of each iteration count: dark inside the set, blue far out, gold near the edge.
-fn palette() -> Vec<[u8; 4]> {
-    let channel = |v: f64| (v * 255.0).round().clamp(0.0, 255.0) as u8;
-    (0..=MANDEL_MAX_ITER)
-        .map(|i| {
-            if i == MANDEL_MAX_ITER {
-                return [10, 6, 22, 255];
-            }
-            // The square root spreads the many low counts over more of the palette.
-            let t = (f64::from(i) / f64::from(MANDEL_MAX_ITER)).sqrt();
-            let u = 1.0 - t;
-            [
-                channel(9.0 * u * t * t * t),
-                channel(15.0 * u * u * t * t),
-                channel(8.5 * u * u * u * t + 0.08),
-                255,
-            ]
-        })
-        .collect()
-}
-
-/// RGBA of Mandelbrot rows `rows` of a `width` × `height` render.
-fn mandelbrot_rows(width: u32, height: u32, rows: std::ops::Range<u32>) -> Vec<u8> {
-    let colours = palette();
-    // Square pixels that cover at least x ∈ [-2.2, 0.8] and y ∈ [-1.2, 1.2], centred on -0.7.
-    let (w, h) = (f64::from(width.max(1)), f64::from(height.max(1)));
-    let scale = (3.0 / w).max(2.4 / h);
-    let mut rgba = Vec::with_capacity(rows.len().saturating_mul(width as usize).saturating_mul(4));
-    for row in rows {
-        let cy = (h / 2.0 - (f64::from(row) + 0.5)) * scale;
-        for column in 0..width {
-            let cx = -0.7 + (f64::from(column) + 0.5 - w / 2.0) * scale;
-            let iterations = escape_iterations(cx, cy) as usize;
-            let colour = colours.get(iterations).copied().unwrap_or([0, 0, 0, 255]);
-            rgba.extend_from_slice(&colour);
-        }
-    }
-    rgba
-}
-
-/// The blur kernel's `side` × `side` grayscale source image.
-///
-/// A diagonal gradient, a few discs and strong per-pixel noise: integer arithmetic only, so every
-/// platform draws exactly the same image.
-struct SourceImage {
-    side: i64,
-    /// (centre x, centre y, radius², gray level) in pixels.
-    discs: [(i64, i64, i64, i64); 4],
-}
-
-impl SourceImage {
-    fn new(side: u32) -> SourceImage {
-        // (centre x, centre y, radius) in thousandths of the side, and the disc's gray level.
-        const DISCS: [(i64, i64, i64, i64); 4] = [
-            (300, 320, 180, 230),
-            (680, 420, 240, 20),
-            (450, 760, 150, 200),
-            (820, 820, 90, 250),
-        ];
-        let s = i64::from(side.max(1));
-        SourceImage {
-            side: s,
-            discs: DISCS.map(|(x, y, r, shade)| {
-                let r = r * s / 1000;
-                (x * s / 1000, y * s / 1000, r * r, shade)
-            }),
-        }
-    }
-
-    fn pixel(&self, x: u32, y: u32) -> u8 {
-        let (px, py) = (i64::from(x), i64::from(y));
-        let mut level = 40 + 120 * (px + py) / (2 * self.side);
-        for (cx, cy, rr, shade) in self.discs {
-            let (dx, dy) = (px - cx, py - cy);
-            if dx * dx + dy * dy <= rr {
-                level = shade;
-            }
-        }
-        let noise = (mix(u64::from(x) << 32 | u64::from(y)) & 0x3F) as i64 - 32;
-        (level + noise).clamp(0, 255) as u8
-    }
-}
-
-/// RGBA (gray) of blurred rows `rows` of the `side` × `side` image, generating only the source
-/// rows they need, so every task works alone.
-fn blur_rows(side: u32, rows: std::ops::Range<u32>) -> Vec<u8> {
-    if rows.is_empty() || side == 0 {
-        return Vec::new();
-    }
-    let r = BLUR_RADIUS as usize;
-    let taps = 2 * r + 1;
-    let width = side as usize;
-    let last = side - 1;
-    let src_start = rows.start.saturating_sub(BLUR_RADIUS);
-    let src_end = rows.end.saturating_add(BLUR_RADIUS).min(side);
-
-    // Each source row in reach, padded with copies of its edge pixels so no tap needs clamping.
-    let padded_width = width + 2 * r;
-    let mut source: Vec<u8> = Vec::with_capacity((src_end - src_start) as usize * padded_width);
-    let image = SourceImage::new(side);
-    for y in src_start..src_end {
-        let first = image.pixel(0, y);
-        source.extend(std::iter::repeat_n(first, r));
-        source.extend((0..side).map(|x| image.pixel(x, y)));
-        let end = image.pixel(last, y);
-        source.extend(std::iter::repeat_n(end, r));
-    }
-
-    // A direct 81-pixel sum rather than two 9-pixel passes: with this much arithmetic per byte
-    // the kernel scales with threads instead of stalling on memory bandwidth.
-    let count = (taps * taps) as u32;
-    let mut rgba = Vec::with_capacity(rows.len() * width * 4);
-    let mut sums = vec![0u32; width];
-    for y in rows {
-        sums.iter_mut().for_each(|sum| *sum = 0);
-        for k in 0..BLUR_RADIUS * 2 + 1 {
-            let sy = (y + k).saturating_sub(BLUR_RADIUS).max(src_start).min(last) - src_start;
-            let at = sy as usize * padded_width;
-            let Some(row) = source.get(at..at + padded_width) else {
-                continue;
-            };
-            for (sum, window) in sums.iter_mut().zip(row.windows(taps)) {
-                *sum += window.iter().map(|&v| u32::from(v)).sum::<u32>();
-            }
-        }
-        for &sum in &sums {
-            let gray = ((sum + count / 2) / count) as u8;
-            rgba.extend_from_slice(&[gray, gray, gray, 255]);
-        }
-    }
-    rgba
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -703,11 +515,11 @@ mod tests {
         (Kernel::Sha256, 40),
     ];
 
-    fn job(kernel: Kernel, size: u32, tasks: u32) -> Job {
+    pub(super) fn job(kernel: Kernel, size: u32, tasks: u32) -> Job {
         Job::new(kernel, size, tasks).unwrap()
     }
 
-    fn run_all(job: &Job) -> Vec<TaskResult> {
+    pub(super) fn run_all(job: &Job) -> Vec<TaskResult> {
         (0..job.tasks).map(|t| job.run_task(t).unwrap()).collect()
     }
 
@@ -981,133 +793,21 @@ mod tests {
     }
 
     #[test]
-    fn mandelbrot_inside_and_outside() {
-        assert_eq!(escape_iterations(-0.5, 0.0), MANDEL_MAX_ITER);
-        assert_eq!(escape_iterations(0.0, 0.0), MANDEL_MAX_ITER);
-        assert_eq!(escape_iterations(-1.0, 0.0), MANDEL_MAX_ITER);
-        // |c| > 2 escapes after one step; c = 1 after three (0, 1, 2, 5).
-        assert_eq!(escape_iterations(2.5, 0.0), 1);
-        assert_eq!(escape_iterations(1.0, 0.0), 3);
-        let colours = palette();
-        assert_eq!(colours.len(), MANDEL_MAX_ITER as usize + 1);
-        assert_eq!(colours[MANDEL_MAX_ITER as usize], [10, 6, 22, 255]);
-        assert!(colours.iter().all(|c| c[3] == 255));
-    }
-
-    #[test]
-    fn mandelbrot_middle_rows_cost_most() {
-        // The middle row crosses the set; the top row misses it.
-        let (width, height) = (90, 60);
-        let inside = |row: u32| {
-            mandelbrot_rows(width, height, row..row + 1)
-                .chunks(4)
-                .filter(|p| *p == [10, 6, 22, 255])
-                .count()
-        };
-        assert_eq!(inside(0), 0);
-        assert!(inside(30) > 20, "{}", inside(30));
-    }
-
-    #[test]
-    fn blur_is_the_clamped_box_mean() {
-        let side = 23;
-        let source = |x: i64, y: i64| {
-            let clamp = |v: i64| v.clamp(0, i64::from(side) - 1) as u32;
-            u32::from(SourceImage::new(side).pixel(clamp(x), clamp(y)))
-        };
-        let blurred = blur_rows(side, 0..side);
-        for y in 0..i64::from(side) {
-            for x in 0..i64::from(side) {
-                let r = i64::from(BLUR_RADIUS);
-                let sum: u32 = (-r..=r)
-                    .flat_map(|dy| (-r..=r).map(move |dx| (dx, dy)))
-                    .map(|(dx, dy)| source(x + dx, y + dy))
-                    .sum();
-                let at = ((y * i64::from(side) + x) * 4) as usize;
-                let area = ((2 * r + 1) * (2 * r + 1)) as u32;
-                let expected = ((sum + area / 2) / area) as u8;
-                assert_eq!(blurred[at..at + 4], [expected, expected, expected, 255]);
-            }
+    fn every_kernel_has_its_row() {
+        assert_eq!(KERNELS.len(), Kernel::ALL.len());
+        for kernel in Kernel::ALL {
+            assert_eq!(kernel.spec().kernel, kernel);
         }
-        assert!(blur_rows(side, 5..5).is_empty());
     }
 
     #[test]
-    fn source_image_has_structure() {
-        let side = 200;
-        let levels: Vec<u8> = (0..side)
-            .map(|x| SourceImage::new(side).pixel(x, 64))
-            .collect();
-        let (lo, hi) = (levels.iter().min().unwrap(), levels.iter().max().unwrap());
-        assert!(hi - lo > 100, "{lo}..{hi}");
-    }
-
-    #[test]
-    fn stats_of_known_values() {
-        let mut partial = StatsPartial::empty();
-        assert_eq!(partial.finish(), None);
-        for value in [1, 2, 3, (1 << 24) - 1] {
-            partial.push(value);
-        }
-        let stats = partial.finish().unwrap();
-        assert_eq!((stats.count, stats.min, stats.max), (4, 1, (1 << 24) - 1));
-        assert_eq!(stats.histogram[0], 3);
-        assert_eq!(stats.histogram[63], 1);
-        assert_eq!(stats.histogram.len(), HISTOGRAM_BINS);
-
-        let mut small = StatsPartial::default();
-        for value in [1, 2, 3] {
-            small.push(value);
-        }
-        let stats = small.finish().unwrap();
-        assert_eq!(stats.mean, 2.0);
-        assert!((stats.std_dev - (2.0f64 / 3.0).sqrt()).abs() < 1e-15);
-
-        let before = small.clone();
-        small.merge(&StatsPartial::empty());
-        assert_eq!(small, before);
-    }
-
-    #[test]
-    fn stats_match_uniform_theory() {
-        let job = job(Kernel::Stats, 1_000_000, 8);
-        let result = combine(&job, &run_all(&job)).unwrap();
-        let stats = result.stats.unwrap();
-        let mean = f64::from(1u32 << 23);
-        let sd = f64::from(1u32 << 24) / 12f64.sqrt();
-        assert_eq!(stats.count, 1_000_000);
-        assert!((stats.mean / mean - 1.0).abs() < 0.005, "{}", stats.mean);
-        assert!(
-            (stats.std_dev / sd - 1.0).abs() < 0.005,
-            "{}",
-            stats.std_dev
-        );
-        assert_eq!(stats.histogram.iter().sum::<u64>(), stats.count);
-        assert!(stats.max < 1 << 24);
-        // Every bin holds about 1/64 of the values.
-        assert!(stats.histogram.iter().all(|&n| n.abs_diff(15_625) < 800));
-    }
-
-    #[test]
-    fn data_values_are_splitmix64_top_24_bits() {
-        // SplitMix64's first output from state 0 is 0xe220a8397b1dcdaf.
-        assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
-        assert_eq!(data_value(0), (splitmix64(DATA_SEED) >> 40) as u32);
-        assert_eq!(
-            data_value(u64::MAX - DATA_SEED + 1),
-            (0xE220_A839_7B1D_CDAF_u64 >> 40) as u32
-        );
-    }
-
-    #[test]
-    fn sha256_blocks_are_the_start_lab_chains() {
-        let result = job(Kernel::Sha256, 2, 1).run_task(0).unwrap();
-        let expected = (0..2)
-            .map(|b| item_hash(u64::from(b), fnv1a(&sha256_chain(b, SHA_ROUNDS_PER_BLOCK))))
-            .fold(0, u64::wrapping_add);
-        assert_eq!(result.checksum, expected);
-        assert_eq!(result.items, 512);
-        assert_eq!((result.tile, result.partial), (None, None));
+    fn the_finest_cut_is_a_row_a_block_or_twenty_thousand_values() {
+        assert_eq!(job(Kernel::Sha256, 900, 1).finest().tasks, 900);
+        assert_eq!(job(Kernel::Mandelbrot, 300, 1).finest().tasks, 200);
+        assert_eq!(job(Kernel::Blur, 300, 1).finest().tasks, 300);
+        assert_eq!(job(Kernel::Stats, 50_000_000, 1).finest().tasks, 2500);
+        assert_eq!(job(Kernel::Stats, 100, 1).finest().tasks, 1);
+        assert_eq!(job(Kernel::Sha256, 200_000, 1).finest().tasks, MAX_TASKS);
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! The CPU work: chains of SHA-256, with checksums that prove every task ran.
+//! Checksums that prove every task ran, and the SHA-256 chain behind the SHA-256 kernel and the
+//! quick comparison's tasks (a chain of `rounds` hashes each, so that its two batches do exactly
+//! the work they name).
 
 use sha2::{Digest, Sha256};
 
