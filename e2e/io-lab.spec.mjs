@@ -221,3 +221,18 @@ test("each request's times agree with the browser's own Resource Timing", async 
     await expect(page.getByTestId('ceiling')).toHaveAttribute('data-near', String(ceiling.near));
   }
 });
+
+test('the export holds the settings the run ran with, not what the form says since', async ({ lab, page }) => {
+  const ran = await runIo(lab, 'n=6&c=2&latency_ms=10');
+  expect(ran.config.n).toBe(6);
+  // A new value in the form goes into force and into the URL, but nothing has run with it.
+  await page.getByTestId('setting-n').fill('9');
+  await page.getByTestId('setting-n').press('Enter');
+  await expect(page).toHaveURL(/n=9/);
+  const exported = await lab.exportJson();
+  expect(exported.config.n).toBe(6);
+  expect(exported.runs[0].io.requests).toHaveLength(6);
+  // Once it runs, the export follows.
+  await lab.runAgain('run-io-lab');
+  expect((await lab.exportJson()).config.n).toBe(9);
+});

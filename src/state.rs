@@ -134,6 +134,11 @@ pub struct LabState {
     /// The latest run of each kind, in the order they finished.
     pub runs: RwSignal<Vec<RunRecord>>,
     cancel: StoredValue<Option<Cancel>, LocalStorage>,
+    /// The settings the run in flight started with.
+    running_with: StoredValue<Option<Settings>>,
+    /// The settings the latest kept runs ran with: the export's `config`, whatever the form
+    /// says since.
+    ran_with: StoredValue<Option<Settings>>,
 }
 
 impl LabState {
@@ -166,6 +171,8 @@ impl LabState {
             progress: RwSignal::new(None),
             runs: RwSignal::new(Vec::new()),
             cancel: StoredValue::new_local(None),
+            running_with: StoredValue::new(None),
+            ran_with: StoredValue::new(None),
         }
     }
 
@@ -263,6 +270,8 @@ impl LabState {
         }
         let cancel = Cancel::new();
         self.cancel.set_value(Some(cancel.clone()));
+        self.running_with
+            .set_value(Some(self.settings.get_untracked()));
         self.status.set(RunStatus::new(RunState::Running, text));
         self.progress.set(Some((0, total)));
         self.watch_progress(total, progress.clone());
@@ -319,7 +328,12 @@ impl LabState {
     pub fn finish(self, status: RunStatus, records: Vec<RunRecord>) -> RunState {
         self.cancel.set_value(None);
         if !records.is_empty() {
-            let lab = self.settings.with_untracked(|s| s.lab());
+            let ran_with = self
+                .running_with
+                .get_value()
+                .unwrap_or_else(|| self.settings.get_untracked());
+            let lab = ran_with.lab();
+            self.ran_with.set_value(Some(ran_with));
             history::append(records.iter().filter_map(|r| overview_point(lab, r)));
             self.runs.update(|runs| {
                 runs.retain(|r| !records.iter().any(|n| n.kind == r.kind));
@@ -331,11 +345,19 @@ impl LabState {
         state
     }
 
+    /// The settings the kept runs ran with (the settings in force before any run): what a view
+    /// of those runs must read, whatever the form says since.
+    pub fn ran_with(self) -> Settings {
+        self.ran_with
+            .get_value()
+            .unwrap_or_else(|| self.settings.get_untracked())
+    }
+
     /// The current experiment's results, as the export button downloads them.
     pub fn export(self) -> Export {
         let env = self.environment.get_untracked();
         Export::new(
-            self.settings.get_untracked(),
+            self.ran_with(),
             schema::Environment {
                 user_agent: environment::user_agent(),
                 hardware_threads: env.hardware_threads,

@@ -112,8 +112,8 @@ fn Result(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         .filter(|l| matches!(l, Lane::Worker(_)))
         .count();
     let overlap = max_concurrent(&record.spans);
-    let kind = if record.cpu.is_some() { "cpu" } else { "io" };
-    let detail = match &record.cpu {
+    let kind = if record.cpu().is_some() { "cpu" } else { "io" };
+    let detail = match record.cpu() {
         Some(cpu) => format!(
             "{} · {workers} worker lanes used, at most {overlap} tasks at once · checksum {}",
             record.label, cpu.checksum
@@ -126,7 +126,7 @@ fn Result(record: RunRecord, resolution_ms: f64) -> impl IntoView {
     view! {
         <div class="result" data-testid="result" data-kind=kind>
             <p class="result-label" data-testid="result-detail">{detail}</p>
-            {record.cpu.as_ref().map(|cpu| view! { <span hidden data-testid="checksum">{cpu.checksum.clone()}</span> })}
+            {record.cpu().map(|cpu| view! { <span hidden data-testid="checksum">{cpu.checksum.clone()}</span> })}
             <Summary record=record.clone() resolution_ms=resolution_ms />
             <Timeline record=record />
         </div>

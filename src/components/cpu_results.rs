@@ -16,7 +16,7 @@ use crate::state::LabState;
 /// One run: the numbers, the checksum, the lanes, the timeline.
 #[component]
 pub fn CpuRunView(record: RunRecord, resolution_ms: f64) -> impl IntoView {
-    let cpu = record.cpu.clone();
+    let cpu = record.cpu().cloned();
     view! {
         <div class="result" data-testid="result" data-kind="cpu">
             <p class="result-label" data-testid="result-detail">{record.label.clone()}</p>
@@ -97,19 +97,16 @@ fn CpuFacts(cpu: CpuBlock, resolution_ms: f64) -> impl IntoView {
 pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
     let ms = move |v: f64| format::ms(v, resolution_ms);
     let state = expect_context::<LabState>();
-    let by_threads = state
-        .settings
-        .with_untracked(|s| s.cpu().and_then(|c| c.sweep))
-        == Some(CpuSweep::Threads);
+    let by_threads = state.ran_with().cpu().and_then(|c| c.sweep) == Some(CpuSweep::Threads);
     let unit = records
         .first()
-        .and_then(|r| r.cpu.as_ref()?.unit.clone())
+        .and_then(|r| r.cpu()?.unit.clone())
         .unwrap_or_else(|| "items".to_owned());
     // Each speedup with the range its own repetitions give (against the baseline's median).
     let speedups: Vec<SpeedupPoint> = records
         .iter()
         .filter_map(|r| {
-            let cpu = r.cpu.as_ref()?;
+            let cpu = r.cpu()?;
             let speedup = cpu.speedup?;
             let range = Spread::of(&cpu.repetitions)
                 .filter(|s| s.min > 0.0)
@@ -125,7 +122,7 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
     let busy: Vec<(String, f64)> = records
         .iter()
         .filter_map(|r| {
-            let spread = Spread::of(&r.cpu.as_ref()?.repetitions)?;
+            let spread = Spread::of(&r.cpu()?.repetitions)?;
             spread.busy().then(|| (r.label.clone(), spread.relative()))
         })
         .collect();
@@ -145,11 +142,11 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
             </p>
         }
     });
-    let amdahl = records.last().and_then(|r| r.cpu.as_ref()?.amdahl.clone());
+    let amdahl = records.last().and_then(|r| r.cpu()?.amdahl.clone());
     let points: Vec<Point> = records
         .iter()
         .map(|r| {
-            let slowest = r.cpu.as_ref().map_or(r.summary.wall_ms, |c| {
+            let slowest = r.cpu().map_or(r.summary.wall_ms, |c| {
                 c.repetitions
                     .iter()
                     .copied()
@@ -184,7 +181,7 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
         .iter()
         .map(|r| {
             let unit = unit.clone();
-            let cpu = r.cpu.clone();
+            let cpu = r.cpu().cloned();
             let speedup = cpu.as_ref().and_then(|c| c.speedup);
             let efficiency = cpu.as_ref().and_then(|c| c.efficiency);
             let karp = cpu.as_ref().and_then(|c| c.karp_flatt);

@@ -17,7 +17,7 @@ use crate::state::LabState;
 /// One run: numbers, Little's law, where the time went, the model, errors, charts.
 #[component]
 pub fn IoRunView(record: RunRecord, resolution_ms: f64) -> impl IntoView {
-    let io = record.io.clone();
+    let io = record.io().cloned();
     let samples: Vec<f64> = record
         .spans
         .iter()
@@ -173,16 +173,16 @@ fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView
 #[component]
 pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
     let state = expect_context::<LabState>();
-    let io = state.settings.with_untracked(|s| s.io().cloned());
+    let io = state.ran_with().io().cloned();
     let points: Vec<Point> = records.iter().filter_map(Point::of).collect();
     let overheads: Vec<f64> = records
         .iter()
-        .filter_map(|r| r.io.as_ref()?.split_ms.map(|s| s.overhead_ms))
+        .filter_map(|r| r.io()?.split_ms.map(|s| s.overhead_ms))
         .collect();
     let overhead = overheads.iter().sum::<f64>() / overheads.len().max(1) as f64;
     let is_sim = records
         .iter()
-        .any(|r| r.io.as_ref().is_some_and(|io| io.model.is_some()));
+        .any(|r| r.io().is_some_and(|io| io.model.is_some()));
     let model: Vec<Prediction> = match (&io, is_sim) {
         (Some(io), true) => match io.sweep {
             Some(IoSweep::C) => (1..=io.c)
@@ -201,7 +201,7 @@ pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView
     let knee_at = knee(&points.iter().map(|p| p.throughput).collect::<Vec<_>>());
     let limit = records
         .iter()
-        .find_map(|r| Some(r.io.as_ref()?.ceiling?.throughput_per_s));
+        .find_map(|r| Some(r.io()?.ceiling?.throughput_per_s));
     let capacity = io.as_ref().and_then(|io| io.capacity);
     let within = format!(
         "no later level is more than {:.0}% above it",
@@ -220,7 +220,7 @@ pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView
         .iter()
         .map(|r| {
             let latency = r.summary.latency_ms;
-            let model = r.io.as_ref().and_then(|io| io.model);
+            let model = r.io().and_then(|io| io.model);
             view! {
                 <tr>
                     <th scope="row">{r.label.clone()}</th>

@@ -20,8 +20,7 @@ struct Metric {
 pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
     let s = &record.summary;
     let unit = record
-        .cpu
-        .as_ref()
+        .cpu()
         .and_then(|c| c.unit.clone())
         .unwrap_or_default();
     let ms = |v: f64| format::ms(v, resolution_ms);

@@ -10,7 +10,7 @@ use lab_core::execute::Mode;
 use lab_core::kernel::{Job, Kernel};
 use lab_core::meter::MainThreadSummary;
 use lab_core::models::{efficiency, estimate_amdahl, karp_flatt, speedup};
-use lab_core::schema::{CpuBlock, RunKind, RunRecord};
+use lab_core::schema::{CpuBlock, Detail, RunKind, RunRecord};
 use lab_core::span::lane_usage;
 use lab_core::{format, kernel, stats, sweep};
 use leptos::prelude::*;
@@ -278,7 +278,7 @@ fn records(
                 label,
                 params,
                 main_thread,
-                cpu: Some(CpuBlock {
+                detail: Some(Detail::Cpu(CpuBlock {
                     kernel: Some(kernel),
                     size: Some(level.job.size),
                     unit: Some(kernel.unit().to_owned()),
@@ -293,13 +293,9 @@ fn records(
                     stats: run.result.stats.clone(),
                     amdahl: amdahl.clone(),
                     ..CpuBlock::basic(kernel::format_checksum(run.result.checksum), pool)
-                }),
+                })),
                 summary,
                 spans: run.spans,
-                io: None,
-                hybrid: None,
-                wrong: None,
-                tradeoff: None,
             }
         })
         .collect()
@@ -310,17 +306,13 @@ fn verdict(state: LabState, records: &[RunRecord], is_sweep: bool) -> RunStatus 
     let Some(last) = records.last() else {
         return RunStatus::new(RunState::Error, "Nothing ran.");
     };
-    let unit = last
-        .cpu
-        .as_ref()
-        .and_then(|c| c.unit.clone())
-        .unwrap_or_default();
+    let unit = last.cpu().and_then(|c| c.unit.clone()).unwrap_or_default();
     let checksums: Vec<&str> = records
         .iter()
-        .filter_map(|r| Some(r.cpu.as_ref()?.checksum.as_str()))
+        .filter_map(|r| Some(r.cpu()?.checksum.as_str()))
         .collect();
     let same = checksums.windows(2).all(|w| w[0] == w[1]);
-    let speedup = |r: &RunRecord| r.cpu.as_ref().and_then(|c| c.speedup);
+    let speedup = |r: &RunRecord| r.cpu().and_then(|c| c.speedup);
     let text = if is_sweep {
         let best = records
             .iter()

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use lab_core::config::{HybridSettings, Strategy, STRATEGIES};
 use lab_core::hybrid::{busy_ms, overlap_ms, predict_ms};
 use lab_core::kernel::Job;
-use lab_core::schema::{HybridBlock, RunKind, RunRecord};
+use lab_core::schema::{Detail, HybridBlock, RunKind, RunRecord};
 use lab_core::span::Lane;
 use lab_core::{format, kernel, stats};
 use leptos::prelude::*;
@@ -154,7 +154,7 @@ fn record(
         ("size".to_owned(), json!(settings.size)),
         ("workers".to_owned(), json!(workers)),
     ]);
-    record.hybrid = Some(HybridBlock {
+    record.detail = Some(Detail::Hybrid(HybridBlock {
         strategy,
         model_ms: predict_ms(strategy, settings.n, settings.c, latency, process, workers),
         process_ms: process,
@@ -165,6 +165,6 @@ fn record(
         overlap_ms: overlap_ms(&fetches, &computes),
         saved_ms: (fetch_ms + compute_ms - run.wall_ms).max(0.0),
         checksum: kernel::format_checksum(run.checksum),
-    });
+    }));
     record
 }

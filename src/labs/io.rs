@@ -8,7 +8,7 @@ use lab_core::config::{IoSettings, IoSweep, Target};
 use lab_core::meter::MainThreadSummary;
 use lab_core::queueing::{self, Prediction};
 use lab_core::resource_timing::{self, Ceiling, Times};
-use lab_core::schema::{self, IoBlock, LittleLaw, LoopKind, RunKind, RunRecord};
+use lab_core::schema::{self, Detail, IoBlock, LittleLaw, LoopKind, RunKind, RunRecord};
 use lab_core::sim::{arrival_schedule, ServiceTime};
 use lab_core::{format, stats, sweep};
 use serde_json::{json, Value};
@@ -164,12 +164,9 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
             }
         }
         let mut record = record(io, &level, &plan, run, main_thread, server, is_sweep);
-        if let (Some(block), Some(limit)) = (record.io.as_mut(), ceiling) {
-            block.ceiling = Some(Ceiling::against(
-                limit,
-                CEILING_C,
-                record.summary.throughput_per_s,
-            ));
+        let throughput_per_s = record.summary.throughput_per_s;
+        if let (Some(block), Some(limit)) = (record.io_mut(), ceiling) {
+            block.ceiling = Some(Ceiling::against(limit, CEILING_C, throughput_per_s));
         }
         records.push(record);
     }
@@ -343,11 +340,7 @@ fn record(
         summary,
         main_thread,
         spans: run.spans,
-        hybrid: None,
-        wrong: None,
-        tradeoff: None,
-        cpu: None,
-        io: Some(IoBlock {
+        detail: Some(Detail::Io(Box::new(IoBlock {
             target: io.target,
             url: plan.url.clone(),
             loop_kind,
@@ -364,7 +357,7 @@ fn record(
             }),
             resume_delay: Some(resume_delay),
             ceiling: None,
-        }),
+        }))),
     }
 }
 
@@ -415,7 +408,7 @@ fn verdict(state: LabState, records: &[RunRecord], network_errors: &[String]) ->
     if completed == 0 {
         let kind = records
             .iter()
-            .flat_map(|r| r.io.iter().flat_map(|io| io.requests.iter()))
+            .flat_map(|r| r.io().into_iter().flat_map(|io| io.requests.iter()))
             .find_map(|r| r.error);
         let mut text = format!(
             "Every request failed: {}.",

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use std::collections::BTreeMap;
 
 use lab_core::config::StartSettings;
-use lab_core::schema::{CpuBlock, RunKind, RunRecord};
+use lab_core::schema::{CpuBlock, Detail, RunKind, RunRecord};
 use lab_core::{format, kernel, stats};
 use serde_json::json;
 
@@ -83,11 +83,7 @@ pub async fn run_io(state: LabState) -> RunState {
         summary,
         main_thread,
         spans: batch.spans,
-        cpu: None,
-        io: None,
-        hybrid: None,
-        wrong: None,
-        tradeoff: None,
+        detail: None,
     };
     state.finish(RunStatus::new(run_state, text), vec![record])
 }
@@ -138,14 +134,10 @@ pub async fn run_cpu(state: LabState) -> RunState {
         summary,
         main_thread,
         spans: batch.spans,
-        cpu: Some(CpuBlock::basic(
+        detail: Some(Detail::Cpu(CpuBlock::basic(
             kernel::format_checksum(batch.checksum),
             threads,
-        )),
-        io: None,
-        hybrid: None,
-        wrong: None,
-        tradeoff: None,
+        ))),
     };
     state.finish(RunStatus::new(RunState::Done, text), vec![record])
 }

@@ -7,7 +7,7 @@ use lab_core::config::{TradeoffSettings, TradeoffSweep};
 use lab_core::execute::Mode;
 use lab_core::kernel::Job;
 use lab_core::meter::MainThreadSummary;
-use lab_core::schema::{RunKind, RunRecord, TradeoffBlock};
+use lab_core::schema::{Detail, RunKind, RunRecord, TradeoffBlock};
 use lab_core::span::Span;
 use lab_core::stats;
 use lab_core::sweep::slice_levels;
@@ -157,6 +157,6 @@ fn record(
     if settings.sweep.is_some() {
         record.params.insert("level".to_owned(), json!(slice_ms));
     }
-    record.tradeoff = Some(block);
+    record.detail = Some(Detail::Tradeoff(block));
     record
 }

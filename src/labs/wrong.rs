@@ -12,7 +12,7 @@ use lab_core::config::{Target, WrongCase};
 use lab_core::execute::Mode;
 use lab_core::kernel::{Job, Kernel};
 use lab_core::meter::MainThreadSummary;
-use lab_core::schema::{RunKind, RunRecord, WrongBlock};
+use lab_core::schema::{Detail, Role, RunKind, RunRecord, WrongBlock};
 use lab_core::span::{max_concurrent, Lane, Span};
 use lab_core::stats;
 use lab_core::verdict::{self, Verdict};
@@ -84,12 +84,12 @@ pub async fn run(state: LabState) {
     };
     let right_main = meter().close_record(right.start_ms).await;
     progress.tick();
-    let wrong_record = record(case, "wrong", wrong, wrong_main);
-    let right_record = record(case, "right", right, right_main);
+    let wrong_record = record(case, Role::Wrong, wrong, wrong_main);
+    let right_record = record(case, Role::Right, right, right_main);
     let verdict = judge(case, workers, &wrong_record, &right_record);
     let text = verdict.text.clone();
     let mut wrong_record = wrong_record;
-    if let Some(block) = wrong_record.wrong.as_mut() {
+    if let Some(block) = wrong_record.wrong_mut() {
         block.verdict = Some(verdict);
     }
     state.finish(
@@ -335,7 +335,7 @@ async fn blocking_workers() -> Result<Side, RunStatus> {
     })
 }
 
-fn record(case: WrongCase, role: &str, side: Side, main_thread: MainThreadSummary) -> RunRecord {
+fn record(case: WrongCase, role: Role, side: Side, main_thread: MainThreadSummary) -> RunRecord {
     // The summary counts requests (fetch spans) or tasks; blocked-worker spans are drawn only.
     let counted: Vec<Span> = side
         .spans
@@ -360,12 +360,12 @@ fn record(case: WrongCase, role: &str, side: Side, main_thread: MainThreadSummar
     );
     record.params = BTreeMap::from([
         ("case".to_owned(), json!(case.name())),
-        ("role".to_owned(), json!(role)),
+        ("role".to_owned(), json!(role.name())),
     ]);
-    record.wrong = Some(WrongBlock {
+    record.detail = Some(Detail::Wrong(WrongBlock {
         case,
-        role: role.to_owned(),
+        role,
         verdict: None,
-    });
+    }));
     record
 }

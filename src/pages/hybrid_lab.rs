@@ -111,7 +111,7 @@ fn headline(records: &[RunRecord], resolution_ms: f64) -> String {
         .iter()
         .map(|r| format!("{} sooner than {}", ms(r.summary.wall_ms - wall), r.label))
         .collect();
-    let overlap = first.hybrid.as_ref().map_or(0.0, |h| h.overlap_ms);
+    let overlap = first.hybrid().map_or(0.0, |h| h.overlap_ms);
     let why = if overlap > 0.0 {
         format!(
             ": its fetches and its processing overlapped for {}",
@@ -139,11 +139,11 @@ fn configured_latency(records: &[RunRecord], resolution_ms: f64) -> Option<impl 
     let set = records.first()?.params.get("latency_ms")?.as_f64()?;
     let measured: Vec<String> = records
         .iter()
-        .filter_map(|r| Some(format!("{} {}", r.label, ms(r.hybrid.as_ref()?.latency_ms))))
+        .filter_map(|r| Some(format!("{} {}", r.label, ms(r.hybrid()?.latency_ms))))
         .collect();
     let worst = records
         .iter()
-        .filter_map(|r| r.hybrid.as_ref().map(|h| h.latency_ms - set))
+        .filter_map(|r| r.hybrid().map(|h| h.latency_ms - set))
         .fold(0.0, f64::max);
     Some(view! {
         <p class="note" data-testid="configured-latency" data-configured=set.to_string()>
@@ -171,8 +171,7 @@ fn HybridComparison(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
     let baseline = records
         .iter()
         .find(|r| {
-            r.hybrid
-                .as_ref()
+            r.hybrid()
                 .is_some_and(|h| h.strategy == Strategy::Sequential)
         })
         .or_else(|| {
@@ -186,7 +185,7 @@ fn HybridComparison(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
     let rows = records
         .iter()
         .map(|r| {
-            let h = r.hybrid.clone();
+            let h = r.hybrid().cloned();
             let model = h.as_ref().and_then(|h| h.model_ms);
             let off = model.map(|m| (r.summary.wall_ms / m - 1.0) * 100.0);
             view! {

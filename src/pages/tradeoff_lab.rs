@@ -50,7 +50,7 @@ pub fn TradeoffLabPage() -> impl IntoView {
         )
         .optional("single run"),
     ];
-    let runs = state.runs_where(|r| r.tradeoff.is_some());
+    let runs = state.runs_where(|r| r.tradeoff().is_some());
     let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
@@ -117,7 +117,7 @@ fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
     let points: Vec<Point> = records
         .iter()
         .filter_map(|r| {
-            let t = r.tradeoff.as_ref()?;
+            let t = r.tradeoff()?;
             Some(Point {
                 label: r.label.clone(),
                 throughput: t.throughput_per_s,
@@ -128,17 +128,17 @@ fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
         .collect();
     let sliced: Vec<&RunRecord> = records
         .iter()
-        .filter(|r| r.tradeoff.as_ref().is_some_and(|t| !t.on_workers))
+        .filter(|r| r.tradeoff().is_some_and(|t| !t.on_workers))
         .collect();
     let workers = records
         .iter()
-        .find(|r| r.tradeoff.as_ref().is_some_and(|t| t.on_workers));
+        .find(|r| r.tradeoff().is_some_and(|t| t.on_workers));
     let caption = match (sliced.first(), sliced.last(), workers) {
         (Some(small), Some(large), Some(w)) if sliced.len() > 1 => {
             let (s, l, w) = (
-                small.tradeoff.clone().unwrap_or_else(empty),
-                large.tradeoff.clone().unwrap_or_else(empty),
-                w.tradeoff.clone().unwrap_or_else(empty),
+                small.tradeoff().cloned().unwrap_or_else(empty),
+                large.tradeoff().cloned().unwrap_or_else(empty),
+                w.tradeoff().cloned().unwrap_or_else(empty),
             );
             format!(
                 "Yielding every {}: {}, and the job runs at {}. Every {}: {}, and the job runs at {}. \
@@ -158,7 +158,7 @@ fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
     let rows = records
         .iter()
         .map(|r| {
-            let t = r.tradeoff.clone().unwrap_or_else(empty);
+            let t = r.tradeoff().cloned().unwrap_or_else(empty);
             view! {
                 <tr>
                     <th scope="row">{r.label.clone()}</th>

@@ -3,7 +3,7 @@
 
 use lab_core::config::WrongCase;
 use lab_core::format;
-use lab_core::schema::RunRecord;
+use lab_core::schema::{Role, RunRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -36,7 +36,7 @@ Parallel.ForEach(Partitioner.Create(0, values.Length, values.Length / 64), Tally
 pub fn WrongLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
     let current = move || state.settings.with(|s| s.wrong().map(|w| w.case));
-    let runs = state.runs_where(|r| r.wrong.is_some());
+    let runs = state.runs_where(|r| r.wrong().is_some());
     let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
@@ -106,9 +106,7 @@ pub fn WrongLabPage() -> impl IntoView {
 /// The verdict, then each side with its numbers and timeline.
 #[component]
 fn WrongView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
-    let verdict = records
-        .iter()
-        .find_map(|r| r.wrong.as_ref()?.verdict.clone());
+    let verdict = records.iter().find_map(|r| r.wrong()?.verdict.clone());
     let domain = records
         .iter()
         .map(|r| r.summary.wall_ms)
@@ -116,10 +114,14 @@ fn WrongView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
     let sides = records
         .into_iter()
         .map(|record| {
-            let role = record.wrong.as_ref().map(|w| w.role.clone()).unwrap_or_default();
+            let role = record.wrong().map_or(Role::Right, |w| w.role);
+            let side = match role {
+                Role::Wrong => "The wrong way",
+                Role::Right => "The right way",
+            };
             view! {
-                <div class="side" data-role=role.clone()>
-                    <h3>{format!("{}: {} ({})", if role == "wrong" { "The wrong way" } else { "The right way" }, record.label, format::ms(record.summary.wall_ms, resolution_ms))}</h3>
+                <div class="side" data-role=role.name()>
+                    <h3>{format!("{side}: {} ({})", record.label, format::ms(record.summary.wall_ms, resolution_ms))}</h3>
                     <Summary record=record.clone() resolution_ms=resolution_ms />
                     <Timeline record=record domain_ms=domain />
                 </div>

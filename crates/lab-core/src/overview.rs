@@ -35,8 +35,7 @@ pub fn overview_point(lab: Lab, record: &RunRecord) -> Option<OverviewPoint> {
         RunKind::Cpu => (
             summary.wall_ms,
             record
-                .cpu
-                .as_ref()
+                .cpu()
                 .and_then(|c| c.unit.clone())
                 .unwrap_or_else(|| "tasks".to_owned()),
         ),
@@ -56,7 +55,7 @@ pub fn overview_point(lab: Lab, record: &RunRecord) -> Option<OverviewPoint> {
 mod tests {
     use super::*;
     use crate::meter::MainThreadSummary;
-    use crate::schema::CpuBlock;
+    use crate::schema::{CpuBlock, Detail};
     use crate::stats::{LatencyMs, Summary};
 
     fn summary(completed: u32, throughput: f64, p50: Option<f64>) -> Summary {
@@ -96,10 +95,10 @@ mod tests {
         );
 
         let mut cpu = record(RunKind::Cpu, summary(64, 9e6, Some(3.0)));
-        cpu.cpu = Some(CpuBlock {
+        cpu.detail = Some(Detail::Cpu(CpuBlock {
             unit: Some("pixels".into()),
             ..CpuBlock::basic("00".into(), 2)
-        });
+        }));
         let point = overview_point(Lab::Cpu, &cpu).unwrap();
         assert_eq!((point.latency_ms, point.unit.as_str()), (500.0, "pixels"));
 

@@ -147,25 +147,30 @@ pub struct RunRecord {
     pub main_thread: MainThreadSummary,
     /// Every piece of work in the run.
     pub spans: Vec<Span>,
-    /// The checksum of a CPU run; absent for I/O runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<CpuBlock>,
-    /// The requests of an I/O lab run; absent for other runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub io: Option<IoBlock>,
-    /// The pipeline of a hybrid lab run; absent for other runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hybrid: Option<HybridBlock>,
-    /// The case and verdict of a wrong-tool lab run; absent for other runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wrong: Option<WrongBlock>,
-    /// The responsiveness of a trade-off lab run; absent for other runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tradeoff: Option<TradeoffBlock>,
+    /// What only this kind of run records, under its own key (`cpu`, `io`, `hybrid`, `wrong`
+    /// or `tradeoff`); none for the quick comparison's I/O batch.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+}
+
+/// The one block of detail a run carries beside its summary, by kind of run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detail {
+    /// A CPU run's checksum, threads and speedup.
+    Cpu(CpuBlock),
+    /// An I/O lab run's requests.
+    Io(Box<IoBlock>),
+    /// A hybrid lab run's pipeline.
+    Hybrid(HybridBlock),
+    /// A wrong-tool lab run's case and verdict.
+    Wrong(WrongBlock),
+    /// A trade-off lab run's responsiveness.
+    Tradeoff(TradeoffBlock),
 }
 
 impl RunRecord {
-    /// A run with no parameters and none of the optional blocks, for filling in afterwards.
+    /// A run with no parameters and no detail, for filling in afterwards.
     pub fn new(
         kind: RunKind,
         label: String,
@@ -180,11 +185,63 @@ impl RunRecord {
             summary,
             main_thread,
             spans,
-            cpu: None,
-            io: None,
-            hybrid: None,
-            wrong: None,
-            tradeoff: None,
+            detail: None,
+        }
+    }
+
+    /// The CPU block, for a CPU run.
+    pub fn cpu(&self) -> Option<&CpuBlock> {
+        match &self.detail {
+            Some(Detail::Cpu(block)) => Some(block),
+            _ => None,
+        }
+    }
+
+    /// The I/O block, for an I/O lab run.
+    pub fn io(&self) -> Option<&IoBlock> {
+        match &self.detail {
+            Some(Detail::Io(block)) => Some(block),
+            _ => None,
+        }
+    }
+
+    /// The I/O block, to fill in.
+    pub fn io_mut(&mut self) -> Option<&mut IoBlock> {
+        match &mut self.detail {
+            Some(Detail::Io(block)) => Some(block),
+            _ => None,
+        }
+    }
+
+    /// The hybrid block, for a hybrid lab run.
+    pub fn hybrid(&self) -> Option<&HybridBlock> {
+        match &self.detail {
+            Some(Detail::Hybrid(block)) => Some(block),
+            _ => None,
+        }
+    }
+
+    /// The wrong-tool block, for a wrong-tool lab run.
+    pub fn wrong(&self) -> Option<&WrongBlock> {
+        match &self.detail {
+            Some(Detail::Wrong(block)) => Some(block),
+            _ => None,
+        }
+    }
+
+    /// The wrong-tool block, to fill in.
+    pub fn wrong_mut(&mut self) -> Option<&mut WrongBlock> {
+        match &mut self.detail {
+            Some(Detail::Wrong(block)) => Some(block),
+            _ => None,
+        }
+    }
+
+    /// The trade-off block, for a trade-off lab run.
+    pub fn tradeoff(&self) -> Option<&TradeoffBlock> {
+        match &self.detail {
+            Some(Detail::Tradeoff(block)) => Some(block),
+            _ => None,
         }
     }
 }
@@ -220,11 +277,26 @@ pub struct HybridBlock {
 pub struct WrongBlock {
     /// The case demonstrated.
     pub case: WrongCase,
-    /// "wrong" for the mistake, "right" for its fix.
-    pub role: String,
+    /// The mistake, or its fix.
+    pub role: Role,
     /// Whether the mistake really cost something; only on the "wrong" run.
     pub verdict: Option<Verdict>,
 }
+
+/// Which side of a wrong-tool case a run shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The mistake.
+    Wrong,
+    /// Its fix.
+    Right,
+}
+
+named_choices!(Role {
+    Wrong => "wrong",
+    Right => "right",
+});
 
 /// How responsive the page stayed during a trade-off lab run.
 ///
@@ -573,11 +645,10 @@ mod tests {
             summary: summarize(&spans, 50.0),
             main_thread: observed.summarize(0.0, 100.0),
             spans,
-            io: None,
-            cpu: Some(CpuBlock::basic("00000000deadbeef".to_owned(), 2)),
-            hybrid: None,
-            wrong: None,
-            tradeoff: None,
+            detail: Some(Detail::Cpu(CpuBlock::basic(
+                "00000000deadbeef".to_owned(),
+                2,
+            ))),
         };
         let environment = Environment {
             user_agent: "test-agent".to_owned(),
@@ -708,7 +779,7 @@ mod tests {
     fn io_runs_leave_out_the_cpu_block() {
         let mut export = sample_export();
         export.runs[0].kind = RunKind::Io;
-        export.runs[0].cpu = None;
+        export.runs[0].detail = None;
         export.environment.build = BuildKind::Debug;
         let json: Value = serde_json::from_str(&export.to_json_pretty()).unwrap();
         assert_eq!(json["runs"][0]["kind"], "io");
@@ -739,9 +810,8 @@ mod tests {
         let mut export = sample_export();
         let run = &mut export.runs[0];
         run.kind = RunKind::Io;
-        run.cpu = None;
         let requests = vec![request(0, None), request(1, Some(ErrorKind::NotSimulated))];
-        run.io = Some(IoBlock {
+        run.detail = Some(Detail::Io(Box::new(IoBlock {
             target: Target::Sim,
             url: "/sim?latency_ms=50".to_owned(),
             loop_kind: LoopKind::Closed,
@@ -761,7 +831,7 @@ mod tests {
             }),
             resume_delay: None,
             ceiling: None,
-        });
+        })));
         export.config = crate::config::parse_query("lab=io").unwrap();
         export
     }
@@ -928,7 +998,7 @@ mod tests {
         let results: Vec<_> = (0..2).map(|t| job.run_task(t).unwrap()).collect();
         let combined = crate::kernel::combine(&job, &results).unwrap();
         let speedup = crate::models::speedup(80.0, 50.0);
-        run.cpu = Some(CpuBlock {
+        run.detail = Some(Detail::Cpu(CpuBlock {
             kernel: Some(job.kernel),
             size: Some(job.size),
             unit: Some(job.kernel.unit().to_owned()),
@@ -943,7 +1013,7 @@ mod tests {
             stats: combined.stats,
             amdahl: Some(crate::models::estimate_amdahl(&[(1, 1.0), (2, 1.6)])),
             ..CpuBlock::basic(crate::kernel::format_checksum(combined.checksum), 2)
-        });
+        }));
         export.config = crate::config::parse_query(
             "lab=cpu&kernel=stats&size=1000&tasks=2&mode=lanes&threads=2",
         )
@@ -1025,10 +1095,7 @@ mod tests {
         );
         assert_eq!(run.kind, RunKind::Hybrid);
         assert!(run.params.is_empty());
-        assert_eq!(
-            (&run.cpu, &run.io, &run.hybrid, &run.wrong, &run.tradeoff),
-            (&None, &None, &None, &None, &None)
-        );
+        assert_eq!(run.detail, None);
         let json = serde_json::to_value(&run).unwrap();
         assert_eq!(
             keys(&json),
@@ -1038,7 +1105,7 @@ mod tests {
         let mut older = serde_json::to_value(&sample).unwrap();
         older.as_object_mut().unwrap().remove("cpu");
         let back: RunRecord = serde_json::from_value(older).unwrap();
-        assert_eq!((back.hybrid, back.wrong, back.tradeoff), (None, None, None));
+        assert_eq!(back.detail, None);
     }
 
     fn together_export() -> Export {
@@ -1056,7 +1123,7 @@ mod tests {
         let cpu = [(60.0, 90.0), (120.0, 150.0)];
         let (fetch_ms, compute_ms) = (crate::hybrid::busy_ms(&io), crate::hybrid::busy_ms(&cpu));
         let hybrid = RunRecord {
-            hybrid: Some(HybridBlock {
+            detail: Some(Detail::Hybrid(HybridBlock {
                 strategy: Strategy::Pipelined,
                 model_ms: crate::hybrid::predict_ms(Strategy::Pipelined, 2, 1, 60.0, 30.0, 2),
                 process_ms: 30.0,
@@ -1067,27 +1134,27 @@ mod tests {
                 overlap_ms: crate::hybrid::overlap_ms(&io, &cpu),
                 saved_ms: crate::hybrid::saved_ms(fetch_ms, compute_ms, 150.0),
                 checksum: "00000000deadbeef".to_owned(),
-            }),
+            })),
             ..run(RunKind::Hybrid, "pipelined")
         };
         let wrong = RunRecord {
-            wrong: Some(WrongBlock {
+            detail: Some(Detail::Wrong(WrongBlock {
                 case: WrongCase::CpuOnMain,
-                role: "wrong".to_owned(),
+                role: Role::Wrong,
                 verdict: Some(crate::verdict::cpu_on_main(1.0, 2)),
-            }),
+            })),
             ..run(RunKind::Cpu, "async on the main thread")
         };
         let right = RunRecord {
-            wrong: Some(WrongBlock {
+            detail: Some(Detail::Wrong(WrongBlock {
                 case: WrongCase::CpuOnMain,
-                role: "right".to_owned(),
+                role: Role::Right,
                 verdict: None,
-            }),
+            })),
             ..run(RunKind::Cpu, "on the worker pool")
         };
         let tradeoff = RunRecord {
-            tradeoff: Some(TradeoffBlock {
+            detail: Some(Detail::Tradeoff(TradeoffBlock {
                 slice_ms: Some(16.0),
                 on_workers: false,
                 probe_p50_ms: Some(4.0),
@@ -1096,7 +1163,7 @@ mod tests {
                 probes: 60,
                 frame_p99_ms: None,
                 throughput_per_s: 5000.0,
-            }),
+            })),
             ..run(RunKind::Cpu, "sliced, 16 ms")
         };
         let mut export = sample_export();
