@@ -22,7 +22,11 @@ use crate::state::LabState;
 pub fn App() -> impl IntoView {
     let state = LabState::new();
     provide_context(state);
-    state.boot();
+    leptos::task::spawn_local(async move {
+        if state.boot().await {
+            crate::labs::autorun(state).await;
+        }
+    });
     let lab = state.settings.with_untracked(|s| s.lab());
     let tab = move |target: Lab, title: &'static str| {
         view! {

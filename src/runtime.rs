@@ -11,6 +11,7 @@ pub mod microtask;
 pub mod pool;
 pub mod resource_timing;
 pub mod sim_server;
+pub mod tile_canvas;
 pub mod url;
 
 use wasm_bindgen::{JsCast, JsValue};

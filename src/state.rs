@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::experiments::{cpu_batch, Cancel, Progress};
-use crate::labs;
+use crate::runtime::tile_canvas::TileCanvas;
 use crate::runtime::{clock, environment, event_loop, history, pool, sim_server, url};
 
 /// The states of the run contract, as `data-state` spells them.
@@ -134,6 +134,8 @@ pub struct LabState {
     /// The latest run of each kind, in the order they finished.
     pub runs: RwSignal<Vec<RunRecord>>,
     cancel: StoredValue<Option<Cancel>, LocalStorage>,
+    /// The canvas image kernels draw on, while the page shows one.
+    tile_canvas: StoredValue<Option<TileCanvas>, LocalStorage>,
     /// The settings the run in flight started with.
     running_with: StoredValue<Option<Settings>>,
     /// The settings the latest kept runs ran with: the export's `config`, whatever the form
@@ -171,28 +173,25 @@ impl LabState {
             progress: RwSignal::new(None),
             runs: RwSignal::new(Vec::new()),
             cancel: StoredValue::new_local(None),
+            tile_canvas: StoredValue::new_local(None),
             running_with: StoredValue::new(None),
             ran_with: StoredValue::new(None),
         }
     }
 
-    /// Starts the worker pool (when isolated) and the simulated server side by side, then
-    /// performs the autorun if the URL asks for one.
-    pub fn boot(self) {
-        spawn_local(async move {
-            let wants_autorun = self.settings.with_untracked(|s| s.autorun)
-                && self.config_errors.with_untracked(Vec::is_empty);
-            if wants_autorun {
-                self.status.set(RunStatus::new(
-                    RunState::Idle,
-                    "Waiting for the worker pool and the simulated server before the autorun…",
-                ));
-            }
-            futures::join!(self.start_pool(), self.start_sim_server());
-            if wants_autorun {
-                labs::autorun(self).await;
-            }
-        });
+    /// Starts the worker pool (when isolated) and the simulated server side by side; resolves
+    /// to whether the URL asks for an autorun (the app then starts it: state starts no lab).
+    pub async fn boot(self) -> bool {
+        let wants_autorun = self.settings.with_untracked(|s| s.autorun)
+            && self.config_errors.with_untracked(Vec::is_empty);
+        if wants_autorun {
+            self.status.set(RunStatus::new(
+                RunState::Idle,
+                "Waiting for the worker pool and the simulated server before the autorun…",
+            ));
+        }
+        futures::join!(self.start_pool(), self.start_sim_server());
+        wants_autorun
     }
 
     async fn start_pool(self) {
@@ -343,6 +342,16 @@ impl LabState {
         let state = status.state;
         self.status.set(status);
         state
+    }
+
+    /// Registers the canvas image kernels draw on (`None` when it leaves the page).
+    pub fn show_tiles_on(self, canvas: Option<TileCanvas>) {
+        self.tile_canvas.set_value(canvas);
+    }
+
+    /// The canvas image kernels draw on, if the page shows one.
+    pub fn tile_canvas(self) -> Option<TileCanvas> {
+        self.tile_canvas.get_value()
     }
 
     /// The settings the kept runs ran with (the settings in force before any run): what a view

@@ -4,11 +4,9 @@
 use lab_core::schema::{RunKind, RunRecord};
 use lab_core::span::{lanes, max_concurrent, Lane};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::summary::Summary;
 use super::timeline::Timeline;
-use crate::labs;
 use crate::state::LabState;
 
 /// Which batch a card shows.
@@ -36,9 +34,9 @@ impl Batch {
     }
 }
 
-/// One batch: explanation, Run button, results.
+/// One batch: explanation, Run button (`run` starts the batch), results.
 #[component]
-pub fn BatchCard(batch: Batch) -> impl IntoView {
+pub fn BatchCard(batch: Batch, run: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let state = expect_context::<LabState>();
     let record = Memo::new(move |_| {
         state
@@ -47,14 +45,6 @@ pub fn BatchCard(batch: Batch) -> impl IntoView {
     });
     let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
     let unavailable = move || batch == Batch::Cpu && !state.parallel_ready();
-    let run = move |_| {
-        spawn_local(async move {
-            match batch {
-                Batch::Io => labs::start::run_io(state).await,
-                Batch::Cpu => labs::start::run_cpu(state).await,
-            };
-        });
-    };
     let (title, lesson, button) = match batch {
         Batch::Io => (
             "Timing: many fetches, one thread",
@@ -84,7 +74,7 @@ pub fn BatchCard(batch: Batch) -> impl IntoView {
                 <h2>{title}</h2>
                 <button
                     data-testid=format!("run-{}", batch.id())
-                    on:click=run
+                    on:click=move |_| run()
                     disabled=move || state.busy() || !state.settings_valid() || unavailable()
                 >
                     {button}

@@ -3,7 +3,7 @@
 
 use lab_core::config::IoSweep;
 use lab_core::format;
-use lab_core::queueing::{knee, Prediction, KNEE_TOLERANCE};
+use lab_core::queueing::{knee, predict_io, Prediction, KNEE_TOLERANCE};
 use lab_core::schema::{ErrorKind, IoBlock, LittleReference, LoopKind, RunRecord};
 use leptos::prelude::*;
 
@@ -11,7 +11,6 @@ use super::histogram::Histogram;
 use super::latency_throughput::{LatencyThroughput, Point};
 use super::summary::Summary;
 use super::timeline::Timeline;
-use crate::labs::io::predict;
 use crate::state::LabState;
 
 /// One run: numbers, Little's law, where the time went, the model, errors, charts.
@@ -186,12 +185,12 @@ pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView
     let model: Vec<Prediction> = match (&io, is_sim) {
         (Some(io), true) => match io.sweep {
             Some(IoSweep::C) => (1..=io.c)
-                .filter_map(|c| predict(io, Some(c), None, overhead))
+                .filter_map(|c| predict_io(io, Some(c), None, overhead))
                 .collect(),
             Some(IoSweep::Rate) => {
                 let top = io.rate.unwrap_or_default();
                 (1..=40)
-                    .filter_map(|i| predict(io, None, Some(top * f64::from(i) / 40.0), overhead))
+                    .filter_map(|i| predict_io(io, None, Some(top * f64::from(i) / 40.0), overhead))
                     .collect()
             }
             None => Vec::new(),

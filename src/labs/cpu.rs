@@ -16,7 +16,6 @@ use lab_core::{format, kernel, stats, sweep};
 use leptos::prelude::*;
 use serde_json::json;
 
-use crate::components::image_canvas;
 use crate::experiments::cpu_job::{self, CpuError, CpuRun};
 use crate::experiments::{Cancel, Progress};
 use crate::runtime::meter::meter;
@@ -147,7 +146,9 @@ async fn execute(state: LabState, settings: &CpuSettings, levels: Vec<Level>, po
                     kept_image = Some((size, receiver));
                     Some(sender)
                 }
-                Some((width, height)) => image_canvas::begin(width, height),
+                Some((width, height)) => state
+                    .tile_canvas()
+                    .and_then(|canvas| canvas.begin(width, height)),
                 None => None,
             };
             match cpu_job::run(
@@ -186,8 +187,8 @@ async fn execute(state: LabState, settings: &CpuSettings, levels: Vec<Level>, po
         }
         measured.push((level, run, main_thread, walls));
     }
-    if let Some(((width, height), tiles)) = kept_image {
-        image_canvas::show(width, height, tiles);
+    if let (Some(((width, height), tiles)), Some(canvas)) = (kept_image, state.tile_canvas()) {
+        canvas.show(width, height, tiles);
     }
     let records = records(settings, pool, measured, is_sweep);
     let status = verdict(state, &records, is_sweep);

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use lab_core::config::{IoSettings, IoSweep, Target};
 use lab_core::meter::MainThreadSummary;
-use lab_core::queueing::{self, Prediction};
+use lab_core::queueing::{self, predict_io};
 use lab_core::resource_timing::{self, Ceiling, Times};
 use lab_core::schema::{self, Detail, IoBlock, LittleLaw, LoopKind, RunKind, RunRecord};
-use lab_core::sim::{arrival_schedule, ServiceTime};
+use lab_core::sim::arrival_schedule;
 use lab_core::{format, stats, sweep};
 use serde_json::{json, Value};
 
@@ -306,7 +306,7 @@ fn record(
     };
     let overhead = split.map_or(0.0, |s| s.overhead_ms);
     let model = match io.target {
-        Target::Sim => predict(io, concurrency, rate, overhead),
+        Target::Sim => predict_io(io, concurrency, rate, overhead),
         _ => None,
     };
     let mut params = BTreeMap::from([
@@ -373,32 +373,6 @@ fn level_rate(level: &Level, io: &IoSettings) -> f64 {
 /// Requests the simulated server holds on average at `rate` (at least one).
 fn expected_in_flight(io: &IoSettings, rate: f64) -> u32 {
     ((rate * io.latency_ms / 1000.0).ceil() as u32).max(1)
-}
-
-/// The queueing model's prediction for the simulated server: mean value analysis for the
-/// closed loop, M/M/K for the open loop. The browser's own overhead (measured) is the think
-/// time of the closed loop and is added to the predicted latency.
-pub fn predict(
-    io: &IoSettings,
-    concurrency: Option<u32>,
-    rate: Option<f64>,
-    overhead_ms: f64,
-) -> Option<Prediction> {
-    let service = ServiceTime {
-        dist: io.dist,
-        mean_ms: io.latency_ms,
-        spread_ms: io.spread_ms,
-    }
-    .mean();
-    let predicted = match (concurrency, rate) {
-        (Some(c), _) => queueing::mva_closed(c, io.capacity, service, overhead_ms)?,
-        (None, Some(rate)) => queueing::mmk(rate, io.capacity, service)?,
-        (None, None) => return None,
-    };
-    Some(Prediction {
-        throughput_per_s: predicted.throughput_per_s,
-        latency_ms: predicted.latency_ms + overhead_ms,
-    })
 }
 
 fn verdict(state: LabState, records: &[RunRecord], network_errors: &[String]) -> RunStatus {

@@ -8,13 +8,20 @@ use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::settings_form::{FormField, SettingsForm};
 use crate::labs;
 use crate::runtime::history;
-use crate::state::LabState;
+use crate::state::{LabState, RunState};
 
 const START_CSHARP: &str = "// Timing: many waits on one thread
 var bodies = await Task.WhenAll(urls.Select(u => http.GetStringAsync(u)));
 
 // Teamwork, off the UI thread, awaited
 await Task.Run(() => Parallel.For(0, tasks, i => Work(i)));";
+
+/// Starts one batch; its card shows how it ended.
+fn run_batch(batch: impl std::future::Future<Output = RunState> + 'static) {
+    leptos::task::spawn_local(async move {
+        batch.await;
+    });
+}
 
 /// The start page.
 #[component]
@@ -48,8 +55,8 @@ pub fn StartPage() -> impl IntoView {
             </div>
         </section>
         <div class="batches">
-            <BatchCard batch=Batch::Io />
-            <BatchCard batch=Batch::Cpu />
+            <BatchCard batch=Batch::Io run=move || run_batch(labs::start::run_io(state)) />
+            <BatchCard batch=Batch::Cpu run=move || run_batch(labs::start::run_cpu(state)) />
         </div>
         <CodePanel
             title="The code behind the two batches"

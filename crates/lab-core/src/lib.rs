@@ -61,6 +61,7 @@ macro_rules! named_choices {
 
 pub mod config;
 pub mod execute;
+pub mod field;
 pub mod format;
 pub mod hybrid;
 pub mod kernel;

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::IoSettings;
+use crate::sim::ServiceTime;
+
 /// The largest closed population [`mva_closed`] solves; its work grows with the square.
 pub const MAX_CLIENTS: u32 = 10_000;
 
@@ -125,6 +128,32 @@ pub fn knee(throughputs: &[f64]) -> Option<usize> {
         throughputs[i + 1..]
             .iter()
             .all(|later| *later <= throughputs[i] * (1.0 + KNEE_TOLERANCE))
+    })
+}
+
+/// The queueing model's prediction for the simulated server: mean value analysis for the
+/// closed loop, M/M/K for the open loop. The browser's own overhead (measured) is the think
+/// time of the closed loop and is added to the predicted latency.
+pub fn predict_io(
+    io: &IoSettings,
+    concurrency: Option<u32>,
+    rate: Option<f64>,
+    overhead_ms: f64,
+) -> Option<Prediction> {
+    let service = ServiceTime {
+        dist: io.dist,
+        mean_ms: io.latency_ms,
+        spread_ms: io.spread_ms,
+    }
+    .mean();
+    let predicted = match (concurrency, rate) {
+        (Some(c), _) => mva_closed(c, io.capacity, service, overhead_ms)?,
+        (None, Some(rate)) => mmk(rate, io.capacity, service)?,
+        (None, None) => return None,
+    };
+    Some(Prediction {
+        throughput_per_s: predicted.throughput_per_s,
+        latency_ms: predicted.latency_ms + overhead_ms,
     })
 }
 
@@ -314,5 +343,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn predict_io_is_mva_for_a_closed_loop_and_mmk_for_an_open_one() {
+        let settings =
+            crate::config::parse_query("lab=io&latency_ms=50&dist=exp&capacity=1").unwrap();
+        let io = settings.io().unwrap();
+        // One client, no queue: each request takes the service time plus the think time.
+        let closed = predict_io(io, Some(1), None, 5.0).unwrap();
+        assert!((closed.throughput_per_s - 1000.0 / 55.0).abs() < 1e-9);
+        assert!((closed.latency_ms - 55.0).abs() < 1e-9);
+        // M/M/1 at half load: S / (1 − ρ) = 100 ms, plus the overhead.
+        let open = predict_io(io, None, Some(10.0), 5.0).unwrap();
+        assert!(
+            (open.latency_ms - 105.0).abs() < 1e-9,
+            "{}",
+            open.latency_ms
+        );
+        assert_eq!(predict_io(io, None, None, 5.0), None);
     }
 }

@@ -28,7 +28,7 @@ pub use mandelbrot::MANDEL_MAX_ITER;
 pub use sha256::SHA_ROUNDS_PER_BLOCK;
 pub use stats::{data_value, DataStats, StatsPartial, DATA_SEED, HISTOGRAM_BINS};
 
-use crate::config::IntField;
+use crate::field::IntField;
 use checksum::mix;
 
 /// The most tasks a job may be split into.
