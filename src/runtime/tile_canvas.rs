@@ -1,6 +1,6 @@
 //! The canvas the image kernels draw on, tile by tile as the tasks finish: the work arriving out
-//! of order is the work stealing, made visible. The page's canvas reaches the labs through
-//! [`LabState`](crate::state::LabState), which the image component registers it with.
+//! of order is the work stealing, made visible. The image component registers the page's canvas
+//! with the page's state, and a CPU run takes it from there.
 
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures::StreamExt;
