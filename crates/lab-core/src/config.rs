@@ -1,10 +1,15 @@
 //! Settings read from the page's URL query, validated field by field, one set per lab.
+//!
+//! Each lab's fields, settings, defaults and query live in its own module,
+//! [`crate::labs`]`::<lab>` (re-exported here). This module holds what they share: the list of
+//! labs, [`Settings`], reading a query into them and writing them back, and the readers every
+//! lab's parser uses.
 
 use serde::{Deserialize, Serialize};
 
 pub use crate::field::{FieldError, FloatField, IntField};
+pub use crate::labs::{cpu::*, hybrid::*, io::*, start::*, tradeoff::*, wrong::*};
 
-use crate::execute::Mode;
 use crate::field::echo;
 use crate::kernel::Kernel;
 
@@ -39,384 +44,7 @@ named_choices!(Lab {
     Overview => "overview",
 });
 
-/// What the I/O lab's requests go to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Target {
-    /// The simulated server in the page's service worker.
-    #[default]
-    Sim,
-    /// The page's own static files.
-    Static,
-    /// An address the user gave (see [`IoSettings::url`]).
-    Url,
-}
-
-named_choices!(Target {
-    Sim => "sim",
-    Static => "static",
-    Url => "url",
-});
-
-/// How an open loop spaces its request arrivals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Arrivals {
-    /// Evenly spaced, `1 / rate` apart.
-    Uniform,
-    /// A Poisson process: independent exponential gaps with mean `1 / rate`.
-    #[default]
-    Poisson,
-}
-
-named_choices!(Arrivals {
-    Uniform => "uniform",
-    Poisson => "poisson",
-});
-
-/// The simulated server's service-time distribution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Dist {
-    /// Always the mean.
-    #[default]
-    Fixed,
-    /// Uniform within the mean ± the spread.
-    Uniform,
-    /// Exponential with the given mean; the spread is ignored.
-    Exp,
-    /// Log-normal with the given mean and the spread as its standard deviation.
-    #[serde(rename = "lognormal")]
-    LogNormal,
-}
-
-named_choices!(Dist {
-    Fixed => "fixed",
-    Uniform => "uniform",
-    Exp => "exp",
-    LogNormal => "lognormal",
-});
-
-/// What an I/O sweep varies from level to level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IoSweep {
-    /// Requests in flight, up to `c` (closed loop).
-    C,
-    /// Arrival rate, up to `rate` (open loop).
-    Rate,
-}
-
-named_choices!(IoSweep {
-    C => "c",
-    Rate => "rate",
-});
-
-/// What a CPU sweep varies from level to level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CpuSweep {
-    /// Threads, from 1 up to `threads` (or the whole pool).
-    Threads,
-    /// Tasks the job is split into, 1, 4, 16, ... up to `tasks`.
-    Tasks,
-}
-
-named_choices!(CpuSweep {
-    Threads => "threads",
-    Tasks => "tasks",
-});
-
-/// How the hybrid lab combines fetching items with processing them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Strategy {
-    /// One item at a time: fetch it, process it, then the next.
-    Sequential,
-    /// Fetch every item (`c` at a time), then process them all on the worker pool.
-    Phased,
-    /// Process each item on the worker pool as soon as its fetch returns.
-    Pipelined,
-    /// Run the three strategies one after another.
-    All,
-}
-
-named_choices!(Strategy {
-    Sequential => "sequential",
-    Phased => "phased",
-    Pipelined => "pipelined",
-    All => "all",
-});
-
-/// The strategies a hybrid run can actually use, in the order [`Strategy::All`] runs them.
-pub const STRATEGIES: [Strategy; 3] = [Strategy::Sequential, Strategy::Phased, Strategy::Pipelined];
-
-/// A mistake the wrong-tool lab demonstrates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum WrongCase {
-    /// CPU work wrapped in async code on the main thread.
-    #[serde(rename = "cpu-on-main")]
-    CpuOnMain,
-    /// Independent requests awaited one after another in a loop.
-    #[serde(rename = "await-in-loop")]
-    AwaitInLoop,
-    /// Requests made from worker threads that block while they wait.
-    #[serde(rename = "blocking-io")]
-    BlockingIo,
-    /// Parallel work cut into tasks too small to pay for their scheduling.
-    #[serde(rename = "tiny-tasks")]
-    TinyTasks,
-}
-
-named_choices!(WrongCase {
-    CpuOnMain => "cpu-on-main",
-    AwaitInLoop => "await-in-loop",
-    BlockingIo => "blocking-io",
-    TinyTasks => "tiny-tasks",
-});
-
-impl WrongCase {
-    /// A heading for the case, e.g. "CPU work made async on the main thread".
-    pub fn title(self) -> &'static str {
-        match self {
-            WrongCase::CpuOnMain => "CPU work made async on the main thread",
-            WrongCase::AwaitInLoop => "Awaiting I/O one request at a time",
-            WrongCase::BlockingIo => "I/O on blocking worker threads",
-            WrongCase::TinyTasks => "Parallel work in tiny tasks",
-        }
-    }
-
-    /// What the case teaches, in the kitchen picture: async is timing, parallel is teamwork.
-    pub fn lesson(self) -> &'static str {
-        match self {
-            WrongCase::CpuOnMain => {
-                "Marking CPU work async does not give it another cook: the one who takes the \
-                 orders still does all the chopping, and no order is taken meanwhile. Send it to \
-                 the worker pool instead."
-            }
-            WrongCase::AwaitInLoop => {
-                "Awaiting each request before sending the next is a cook who bakes one dish, \
-                 waits for it, and only then puts the next one in the oven. Put every dish in, then \
-                 wait for them together: the waits overlap instead of adding up."
-            }
-            WrongCase::BlockingIo => {
-                "A worker thread that blocks on a request is a cook standing at the oven door: \
-                 with four cooks, only four dishes can be baking at once. Waiting needs no cook, \
-                 so leave it to async and keep the cooks for chopping."
-            }
-            WrongCase::TinyTasks => {
-                "Handing out one pea at a time keeps the cooks busy passing work around rather \
-                 than chopping. Give each cook a real pile of work, so the handing out costs \
-                 little next to the work itself."
-            }
-        }
-    }
-}
-
-/// What a trade-off sweep varies from level to level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TradeoffSweep {
-    /// Time between yields of the sliced main-thread work (see [`crate::sweep::slice_levels`]).
-    SliceMs,
-}
-
-named_choices!(TradeoffSweep {
-    SliceMs => "slice_ms",
-});
-
-/// Concurrent fetches per run of the start lab.
-pub const FETCHES: IntField = IntField {
-    name: "n",
-    min: 1,
-    max: 200,
-    default: 20,
-    unit: "requests",
-};
-
-/// CPU tasks per parallel run.
-pub const TASKS: IntField = IntField {
-    name: "tasks",
-    min: 1,
-    max: 1024,
-    default: 64,
-    unit: "tasks",
-};
-
-/// Work per CPU task.
-pub const SIZE: IntField = IntField {
-    name: "size",
-    min: 1,
-    max: 1_000_000,
-    default: 20_000,
-    unit: "SHA-256 rounds per task",
-};
-
-/// Every setting of the start lab, in form order.
-pub const INT_FIELDS: [IntField; 3] = [FETCHES, TASKS, SIZE];
-
-/// Requests per I/O run.
-pub const IO_N: IntField = IntField {
-    name: "n",
-    min: 1,
-    max: 5000,
-    default: 100,
-    unit: "requests",
-};
-
-/// Requests in flight in a closed loop (the top level of a sweep over c).
-pub const IO_C: IntField = IntField {
-    name: "c",
-    min: 1,
-    max: 256,
-    default: 10,
-    unit: "requests in flight",
-};
-
-/// Arrival rate of an open loop; its default only prefills a form.
-pub const IO_RATE: FloatField = FloatField {
-    name: "rate",
-    min: 0.1,
-    max: 2000.0,
-    default: 20.0,
-    unit: "requests per second",
-};
-
-/// Seed of the random draws (arrival gaps and service times).
-pub const IO_SEED: IntField = IntField {
-    name: "seed",
-    min: 0,
-    max: u32::MAX,
-    default: 1,
-    unit: "random seed",
-};
-
-/// Mean service time of the simulated server.
-pub const IO_LATENCY: FloatField = FloatField {
-    name: "latency_ms",
-    min: 0.0,
-    max: 10_000.0,
-    default: 50.0,
-    unit: "ms",
-};
-
-/// Spread of the service time: half-width for uniform, standard deviation for lognormal.
-pub const IO_SPREAD: FloatField = FloatField {
-    name: "spread_ms",
-    min: 0.0,
-    max: 10_000.0,
-    default: 0.0,
-    unit: "ms",
-};
-
-/// Requests the simulated server serves at once; its default only prefills a form.
-pub const IO_CAPACITY: IntField = IntField {
-    name: "capacity",
-    min: 1,
-    max: 256,
-    default: 4,
-    unit: "requests in service",
-};
-
-/// Size of each simulated response body.
-pub const IO_PAYLOAD: IntField = IntField {
-    name: "payload_kb",
-    min: 0,
-    max: 1024,
-    default: 1,
-    unit: "KiB",
-};
-
-/// Share of requests the simulated server fails on purpose.
-pub const IO_ERROR_RATE: FloatField = FloatField {
-    name: "error_rate",
-    min: 0.0,
-    max: 1.0,
-    default: 0.0,
-    unit: "fraction of requests",
-};
-
-/// How long a request may take before the page aborts it.
-pub const IO_TIMEOUT: IntField = IntField {
-    name: "timeout_ms",
-    min: 100,
-    max: 120_000,
-    default: 10_000,
-    unit: "ms",
-};
-
-/// Every whole-number setting of the I/O lab, in form order.
-pub const IO_INT_FIELDS: [IntField; 6] = [IO_N, IO_C, IO_SEED, IO_CAPACITY, IO_PAYLOAD, IO_TIMEOUT];
-
-/// Every decimal setting of the I/O lab, in form order.
-pub const IO_FLOAT_FIELDS: [FloatField; 4] = [IO_RATE, IO_LATENCY, IO_SPREAD, IO_ERROR_RATE];
-
-/// Tasks a CPU lab job is split into (the top level of a sweep over tasks).
-pub const CPU_TASKS: IntField = IntField {
-    name: "tasks",
-    min: 1,
-    max: 65_536,
-    default: 64,
-    unit: "tasks",
-};
-
-/// Threads a CPU lab run may use; absent means the whole pool, and the default only prefills a form.
-pub const CPU_THREADS: IntField = IntField {
-    name: "threads",
-    min: 1,
-    max: 64,
-    default: 2,
-    unit: "threads",
-};
-
-/// Items a hybrid run fetches and processes.
-pub const HYBRID_N: IntField = IntField {
-    name: "n",
-    min: 1,
-    max: 500,
-    default: 24,
-    unit: "items",
-};
-
-/// Fetches a hybrid run keeps in flight.
-pub const HYBRID_C: IntField = IntField {
-    name: "c",
-    min: 1,
-    max: 64,
-    default: 6,
-    unit: "fetches in flight",
-};
-
-/// Latency of each hybrid fetch from the simulated server.
-pub const HYBRID_LATENCY: FloatField = FloatField {
-    name: "latency_ms",
-    min: 0.0,
-    max: 5000.0,
-    default: 60.0,
-    unit: "ms",
-};
-
-/// Time the sliced main-thread work runs before it yields to the page.
-pub const TRADEOFF_SLICE: FloatField = FloatField {
-    name: "slice_ms",
-    min: 1.0,
-    max: 1000.0,
-    default: 16.0,
-    unit: "ms between yields",
-};
-
-/// The per-item size of a hybrid run (see [`Spec::hybrid_size`](crate::kernel::Spec::hybrid_size)), clamped into the kernel's
-/// range.
-pub fn hybrid_default_size(kernel: Kernel) -> u32 {
-    clamp_size(kernel, kernel.spec().hybrid_size)
-}
-
-/// The size of a trade-off run (see [`Spec::tradeoff_size`](crate::kernel::Spec::tradeoff_size)), clamped into the kernel's range.
-pub fn tradeoff_default_size(kernel: Kernel) -> u32 {
-    clamp_size(kernel, kernel.spec().tradeoff_size)
-}
-
-fn clamp_size(kernel: Kernel, size: u32) -> u32 {
+pub(crate) fn clamp_size(kernel: Kernel, size: u32) -> u32 {
     let field = kernel.size_field();
     size.clamp(field.min, field.max)
 }
@@ -459,186 +87,6 @@ pub enum LabSettings {
 impl Default for LabSettings {
     fn default() -> Self {
         LabSettings::Start(StartSettings::default())
-    }
-}
-
-/// Settings of the start lab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StartSettings {
-    /// Concurrent fetches per I/O run (see [`FETCHES`]).
-    pub n: u32,
-    /// CPU tasks per parallel run (see [`TASKS`]).
-    pub tasks: u32,
-    /// SHA-256 rounds per CPU task (see [`SIZE`]).
-    pub size: u32,
-}
-
-impl Default for StartSettings {
-    fn default() -> Self {
-        StartSettings {
-            n: FETCHES.default,
-            tasks: TASKS.default,
-            size: SIZE.default,
-        }
-    }
-}
-
-/// Settings of the I/O lab; with a `rate` the loop is open, without one it is closed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct IoSettings {
-    /// What the requests go to.
-    pub target: Target,
-    /// The address for [`Target::Url`]: `http(s)://...` or a path starting with `/`.
-    pub url: Option<String>,
-    /// Requests per run (see [`IO_N`]).
-    pub n: u32,
-    /// Requests in flight in a closed loop (see [`IO_C`]).
-    pub c: u32,
-    /// Arrivals per second of an open loop; absent for a closed loop (see [`IO_RATE`]).
-    pub rate: Option<f64>,
-    /// How an open loop spaces its arrivals.
-    pub arrivals: Arrivals,
-    /// Seed of the random draws (see [`IO_SEED`]).
-    pub seed: u64,
-    /// Mean service time of the simulated server, in ms (see [`IO_LATENCY`]).
-    pub latency_ms: f64,
-    /// Service-time distribution of the simulated server.
-    pub dist: Dist,
-    /// Spread of the service time, in ms (see [`IO_SPREAD`]).
-    pub spread_ms: f64,
-    /// Requests the simulated server serves at once; absent for unlimited (see [`IO_CAPACITY`]).
-    pub capacity: Option<u32>,
-    /// Size of each simulated response body, in KiB (see [`IO_PAYLOAD`]).
-    pub payload_kb: u32,
-    /// Share of requests the simulated server fails on purpose (see [`IO_ERROR_RATE`]).
-    pub error_rate: f64,
-    /// How long a request may take before it is aborted, in ms (see [`IO_TIMEOUT`]).
-    pub timeout_ms: u32,
-    /// What a sweep varies; absent for a single run.
-    pub sweep: Option<IoSweep>,
-}
-
-impl Default for IoSettings {
-    fn default() -> Self {
-        IoSettings {
-            target: Target::default(),
-            url: None,
-            n: IO_N.default,
-            c: IO_C.default,
-            rate: None,
-            arrivals: Arrivals::default(),
-            seed: u64::from(IO_SEED.default),
-            latency_ms: IO_LATENCY.default,
-            dist: Dist::default(),
-            spread_ms: IO_SPREAD.default,
-            capacity: None,
-            payload_kb: IO_PAYLOAD.default,
-            error_rate: IO_ERROR_RATE.default,
-            timeout_ms: IO_TIMEOUT.default,
-            sweep: None,
-        }
-    }
-}
-
-/// Settings of the CPU lab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CpuSettings {
-    /// The work to run.
-    pub kernel: Kernel,
-    /// The amount of work, in the kernel's unit (see [`Kernel::size_field`]).
-    pub size: u32,
-    /// Tasks the work is split into (see [`CPU_TASKS`]).
-    pub tasks: u32,
-    /// Threads to use; absent for the whole pool (see [`CPU_THREADS`]).
-    pub threads: Option<u32>,
-    /// How the tasks are spread over threads.
-    pub mode: Mode,
-    /// What a sweep varies; absent for a single run.
-    pub sweep: Option<CpuSweep>,
-}
-
-impl Default for CpuSettings {
-    fn default() -> Self {
-        let kernel = Kernel::Mandelbrot;
-        CpuSettings {
-            kernel,
-            size: kernel.size_field().default,
-            tasks: CPU_TASKS.default,
-            threads: None,
-            mode: Mode::Rayon,
-            sweep: None,
-        }
-    }
-}
-
-/// Settings of the hybrid lab.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HybridSettings {
-    /// How fetching and processing are combined.
-    pub strategy: Strategy,
-    /// Items to fetch and process (see [`HYBRID_N`]).
-    pub n: u32,
-    /// Fetches in flight, at most `n` (see [`HYBRID_C`]).
-    pub c: u32,
-    /// Latency of each fetch, in ms (see [`HYBRID_LATENCY`]).
-    pub latency_ms: f64,
-    /// The work done on each item.
-    pub kernel: Kernel,
-    /// The work per item, in the kernel's unit (see [`hybrid_default_size`]).
-    pub size: u32,
-}
-
-impl Default for HybridSettings {
-    fn default() -> Self {
-        let kernel = Kernel::Sha256;
-        HybridSettings {
-            strategy: Strategy::All,
-            n: HYBRID_N.default,
-            c: HYBRID_C.default,
-            latency_ms: HYBRID_LATENCY.default,
-            kernel,
-            size: hybrid_default_size(kernel),
-        }
-    }
-}
-
-/// Settings of the wrong-tool lab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WrongSettings {
-    /// The mistake to demonstrate.
-    pub case: WrongCase,
-}
-
-impl Default for WrongSettings {
-    fn default() -> Self {
-        WrongSettings {
-            case: WrongCase::CpuOnMain,
-        }
-    }
-}
-
-/// Settings of the trade-off lab.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TradeoffSettings {
-    /// The work to run.
-    pub kernel: Kernel,
-    /// The amount of work, in the kernel's unit (see [`tradeoff_default_size`]).
-    pub size: u32,
-    /// Time between yields of the sliced main-thread run, in ms (see [`TRADEOFF_SLICE`]).
-    pub slice_ms: f64,
-    /// What a sweep varies; absent for a single run.
-    pub sweep: Option<TradeoffSweep>,
-}
-
-impl Default for TradeoffSettings {
-    fn default() -> Self {
-        let kernel = Kernel::Sha256;
-        TradeoffSettings {
-            kernel,
-            size: tradeoff_default_size(kernel),
-            slice_ms: TRADEOFF_SLICE.default,
-            sweep: None,
-        }
     }
 }
 
@@ -760,71 +208,6 @@ impl Settings {
     }
 }
 
-impl IoSettings {
-    fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push(("target", self.target.name().to_owned()));
-        if let Some(url) = &self.url {
-            pairs.push(("url", url.clone()));
-        }
-        pairs.push((IO_N.name, self.n.to_string()));
-        pairs.push((IO_C.name, self.c.to_string()));
-        if let Some(rate) = self.rate {
-            pairs.push((IO_RATE.name, rate.to_string()));
-        }
-        pairs.push(("arrivals", self.arrivals.name().to_owned()));
-        pairs.push((IO_SEED.name, self.seed.to_string()));
-        pairs.push((IO_LATENCY.name, self.latency_ms.to_string()));
-        pairs.push(("dist", self.dist.name().to_owned()));
-        pairs.push((IO_SPREAD.name, self.spread_ms.to_string()));
-        if let Some(capacity) = self.capacity {
-            pairs.push((IO_CAPACITY.name, capacity.to_string()));
-        }
-        pairs.push((IO_PAYLOAD.name, self.payload_kb.to_string()));
-        pairs.push((IO_ERROR_RATE.name, self.error_rate.to_string()));
-        pairs.push((IO_TIMEOUT.name, self.timeout_ms.to_string()));
-        if let Some(sweep) = self.sweep {
-            pairs.push(("sweep", sweep.name().to_owned()));
-        }
-    }
-}
-
-impl CpuSettings {
-    fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push(("kernel", self.kernel.name().to_owned()));
-        pairs.push(("size", self.size.to_string()));
-        pairs.push((CPU_TASKS.name, self.tasks.to_string()));
-        if let Some(threads) = self.threads {
-            pairs.push((CPU_THREADS.name, threads.to_string()));
-        }
-        pairs.push(("mode", self.mode.name().to_owned()));
-        if let Some(sweep) = self.sweep {
-            pairs.push(("sweep", sweep.name().to_owned()));
-        }
-    }
-}
-
-impl HybridSettings {
-    fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push(("strategy", self.strategy.name().to_owned()));
-        pairs.push((HYBRID_N.name, self.n.to_string()));
-        pairs.push((HYBRID_C.name, self.c.to_string()));
-        pairs.push((HYBRID_LATENCY.name, self.latency_ms.to_string()));
-        pairs.push(("kernel", self.kernel.name().to_owned()));
-        pairs.push(("size", self.size.to_string()));
-    }
-}
-
-impl TradeoffSettings {
-    fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push(("kernel", self.kernel.name().to_owned()));
-        pairs.push(("size", self.size.to_string()));
-        pairs.push((TRADEOFF_SLICE.name, self.slice_ms.to_string()));
-        if let Some(sweep) = self.sweep {
-            pairs.push(("sweep", sweep.name().to_owned()));
-        }
-    }
-}
-
 /// The query's `key=value` pairs in order, percent-decoded, without the leading '?' or empty pairs.
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
     let query = query.strip_prefix('?').unwrap_or(query);
@@ -890,316 +273,10 @@ pub fn parse_query(query: &str) -> Result<Settings, Vec<FieldError>> {
     }
 }
 
-fn parse_start<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    errors: &mut Vec<FieldError>,
-) -> StartSettings {
-    let mut start = StartSettings::default();
-    let targets = [&mut start.n, &mut start.tasks, &mut start.size];
-    for (field, target) in INT_FIELDS.iter().zip(targets) {
-        if let Some(value) = read(raw(field.name), field.default, |v| field.parse(v), errors) {
-            *target = value;
-        }
-    }
-    start
-}
-
-/// Reads the I/O lab's settings; `None` when any field (or rule between fields) failed.
-fn parse_io<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<IoSettings> {
-    let before = errors.len();
-    let defaults = IoSettings::default();
-    let int = |field: &IntField, errors: &mut Vec<FieldError>| {
-        read(raw(field.name), field.default, |v| field.parse(v), errors)
-    };
-    let float = |field: &FloatField, errors: &mut Vec<FieldError>| {
-        read(raw(field.name), field.default, |v| field.parse(v), errors)
-    };
-
-    let target = read(
-        raw("target"),
-        defaults.target,
-        |v| choice("target", &Target::ALL, Target::name, v),
-        errors,
-    );
-    let url = read_optional(raw("url"), parse_url, errors);
-    let n = int(&IO_N, errors);
-    let c_raw = raw(IO_C.name);
-    let c = int(&IO_C, errors);
-    let rate = read_optional(raw(IO_RATE.name), |v| IO_RATE.parse(v), errors);
-    let arrivals = read(
-        raw("arrivals"),
-        defaults.arrivals,
-        |v| choice("arrivals", &Arrivals::ALL, Arrivals::name, v),
-        errors,
-    );
-    let seed = int(&IO_SEED, errors);
-    let latency_ms = float(&IO_LATENCY, errors);
-    let dist = read(
-        raw("dist"),
-        defaults.dist,
-        |v| choice("dist", &Dist::ALL, Dist::name, v),
-        errors,
-    );
-    let spread_ms = float(&IO_SPREAD, errors);
-    let capacity = read_optional(raw(IO_CAPACITY.name), |v| IO_CAPACITY.parse(v), errors);
-    let payload_kb = int(&IO_PAYLOAD, errors);
-    let error_rate = float(&IO_ERROR_RATE, errors);
-    let timeout_ms = int(&IO_TIMEOUT, errors);
-    let sweep = read_optional(
-        raw("sweep"),
-        |v| choice("sweep", &IoSweep::ALL, IoSweep::name, v),
-        errors,
-    );
-
-    // A c left out must not fail against a small n, so it follows n down.
-    let c = match (c, n, c_raw, sweep) {
-        (Some(c), Some(n), None, Some(sweep)) if sweep != Some(IoSweep::C) => Some(c.min(n)),
-        (c, ..) => c,
-    };
-    if let (Some(c), Some(n), Some(sweep), Some(raw_c)) = (c, n, sweep, c_raw) {
-        if c > n && sweep != Some(IoSweep::C) {
-            errors.push(FieldError::new(
-                IO_C.name,
-                format!(
-                    "c must be a whole number from {} to n ({n}) {}; got {}",
-                    IO_C.min,
-                    IO_C.unit,
-                    echo(raw_c)
-                ),
-            ));
-        }
-    }
-    if target == Some(Target::Url) && url == Some(None) {
-        errors.push(FieldError::new(
-            "url",
-            "url is required when target=url".to_owned(),
-        ));
-    }
-    if sweep == Some(Some(IoSweep::Rate)) && rate == Some(None) {
-        errors.push(FieldError::new(
-            IO_RATE.name,
-            "rate is required when sweep=rate".to_owned(),
-        ));
-    }
-    if let (Some(Dist::Uniform), Some(latency), Some(spread)) = (dist, latency_ms, spread_ms) {
-        if spread > latency {
-            errors.push(FieldError::new(
-                IO_SPREAD.name,
-                format!(
-                    "spread_ms must be at most latency_ms ({latency}) when dist=uniform, \
-                     so service times cannot go negative; got {}",
-                    echo(raw(IO_SPREAD.name).unwrap_or_default())
-                ),
-            ));
-        }
-    }
-
-    if errors.len() > before {
-        return None;
-    }
-    Some(IoSettings {
-        target: target?,
-        url: url?,
-        n: n?,
-        c: c?,
-        rate: rate?,
-        arrivals: arrivals?,
-        seed: u64::from(seed?),
-        latency_ms: latency_ms?,
-        dist: dist?,
-        spread_ms: spread_ms?,
-        capacity: capacity?,
-        payload_kb: payload_kb?,
-        error_rate: error_rate?,
-        timeout_ms: timeout_ms?,
-        sweep: sweep?,
-    })
-}
-
-/// Reads the CPU lab's settings; `None` when any field (or rule between fields) failed.
-fn parse_cpu<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<CpuSettings> {
-    let before = errors.len();
-    let defaults = CpuSettings::default();
-
-    let kernel = read(
-        raw("kernel"),
-        defaults.kernel,
-        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
-        errors,
-    );
-    let size =
-        kernel.and_then(|kernel| read_size(raw, kernel, kernel.size_field().default, errors));
-    let tasks = read(
-        raw(CPU_TASKS.name),
-        CPU_TASKS.default,
-        |v| CPU_TASKS.parse(v),
-        errors,
-    );
-    let threads = read_optional(raw(CPU_THREADS.name), |v| CPU_THREADS.parse(v), errors);
-    let mode = read(
-        raw("mode"),
-        defaults.mode,
-        |v| choice("mode", &Mode::ALL, Mode::name, v),
-        errors,
-    );
-    let sweep = read_optional(
-        raw("sweep"),
-        |v| choice("sweep", &CpuSweep::ALL, CpuSweep::name, v),
-        errors,
-    );
-
-    if let (Some(Some(CpuSweep::Threads)), Some(Mode::Main | Mode::Worker)) = (sweep, mode) {
-        errors.push(FieldError::new(
-            "sweep",
-            "sweep=threads needs mode lanes or rayon".to_owned(),
-        ));
-    }
-
-    if errors.len() > before {
-        return None;
-    }
-    Some(CpuSettings {
-        kernel: kernel?,
-        size: size?,
-        tasks: tasks?,
-        threads: threads?,
-        mode: mode?,
-        sweep: sweep?,
-    })
-}
-
-/// Reads the hybrid lab's settings; `None` when any field (or rule between fields) failed.
-fn parse_hybrid<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<HybridSettings> {
-    let before = errors.len();
-    let defaults = HybridSettings::default();
-
-    let strategy = read(
-        raw("strategy"),
-        defaults.strategy,
-        |v| choice("strategy", &Strategy::ALL, Strategy::name, v),
-        errors,
-    );
-    let n = read(
-        raw(HYBRID_N.name),
-        HYBRID_N.default,
-        |v| HYBRID_N.parse(v),
-        errors,
-    );
-    let c_raw = raw(HYBRID_C.name);
-    let c = read(c_raw, HYBRID_C.default, |v| HYBRID_C.parse(v), errors);
-    let latency_ms = read(
-        raw(HYBRID_LATENCY.name),
-        HYBRID_LATENCY.default,
-        |v| HYBRID_LATENCY.parse(v),
-        errors,
-    );
-    let kernel = read(
-        raw("kernel"),
-        defaults.kernel,
-        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
-        errors,
-    );
-    let size =
-        kernel.and_then(|kernel| read_size(raw, kernel, hybrid_default_size(kernel), errors));
-
-    // A c left out must not fail against a small n, so it follows n down.
-    let c = match (c, n, c_raw) {
-        (Some(c), Some(n), None) => Some(c.min(n)),
-        (c, ..) => c,
-    };
-    if let (Some(c), Some(n), Some(raw_c)) = (c, n, c_raw) {
-        if c > n {
-            errors.push(FieldError::new(
-                HYBRID_C.name,
-                format!(
-                    "c must be a whole number from {} to n ({n}) {}; got {}",
-                    HYBRID_C.min,
-                    HYBRID_C.unit,
-                    echo(raw_c)
-                ),
-            ));
-        }
-    }
-
-    if errors.len() > before {
-        return None;
-    }
-    Some(HybridSettings {
-        strategy: strategy?,
-        n: n?,
-        c: c?,
-        latency_ms: latency_ms?,
-        kernel: kernel?,
-        size: size?,
-    })
-}
-
-/// Reads the wrong-tool lab's settings; `None` when the case is unknown.
-fn parse_wrong<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<WrongSettings> {
-    let case = read(
-        raw("case"),
-        WrongSettings::default().case,
-        |v| choice("case", &WrongCase::ALL, WrongCase::name, v),
-        errors,
-    );
-    Some(WrongSettings { case: case? })
-}
-
-/// Reads the trade-off lab's settings; `None` when any field failed.
-fn parse_tradeoff<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<TradeoffSettings> {
-    let before = errors.len();
-    let defaults = TradeoffSettings::default();
-
-    let kernel = read(
-        raw("kernel"),
-        defaults.kernel,
-        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
-        errors,
-    );
-    let size =
-        kernel.and_then(|kernel| read_size(raw, kernel, tradeoff_default_size(kernel), errors));
-    let slice_ms = read(
-        raw(TRADEOFF_SLICE.name),
-        TRADEOFF_SLICE.default,
-        |v| TRADEOFF_SLICE.parse(v),
-        errors,
-    );
-    let sweep = read_optional(
-        raw("sweep"),
-        |v| choice("sweep", &TradeoffSweep::ALL, TradeoffSweep::name, v),
-        errors,
-    );
-
-    if errors.len() > before {
-        return None;
-    }
-    Some(TradeoffSettings {
-        kernel: kernel?,
-        size: size?,
-        slice_ms: slice_ms?,
-        sweep: sweep?,
-    })
-}
-
 /// Reads `size` in `kernel`'s range (see [`Kernel::size_field`]), or `default` when absent.
 ///
 /// The size's range depends on the kernel, so it can only be checked against a known one.
-fn read_size<'a>(
+pub(crate) fn read_size<'a>(
     raw: &impl Fn(&str) -> Option<&'a str>,
     kernel: Kernel,
     default: u32,
@@ -1226,7 +303,7 @@ fn read_size<'a>(
 }
 
 /// The parsed value, the default when absent, or `None` (with the error recorded) when rejected.
-fn read<T>(
+pub(crate) fn read<T>(
     raw: Option<&str>,
     default: T,
     parse: impl Fn(&str) -> Result<T, FieldError>,
@@ -1239,7 +316,7 @@ fn read<T>(
 }
 
 /// Like [`read`] for an optional setting, where absent or blank means `Some(None)`.
-fn read_optional<T>(
+pub(crate) fn read_optional<T>(
     raw: Option<&str>,
     parse: impl Fn(&str) -> Result<T, FieldError>,
     errors: &mut Vec<FieldError>,
@@ -1250,12 +327,12 @@ fn read_optional<T>(
     }
 }
 
-fn keep<T>(result: Result<T, FieldError>, errors: &mut Vec<FieldError>) -> Option<T> {
+pub(crate) fn keep<T>(result: Result<T, FieldError>, errors: &mut Vec<FieldError>) -> Option<T> {
     result.map_err(|error| errors.push(error)).ok()
 }
 
 /// Parses one of `all` by name, or an error listing every name.
-fn choice<T: Copy>(
+pub(crate) fn choice<T: Copy>(
     field: &str,
     all: &[T],
     name: fn(T) -> &'static str,
@@ -1278,7 +355,7 @@ fn choice<T: Copy>(
         })
 }
 
-fn parse_url(raw: &str) -> Result<String, FieldError> {
+pub(crate) fn parse_url(raw: &str) -> Result<String, FieldError> {
     let text = raw.trim();
     if text.chars().count() > URL_MAX_CHARS {
         return Err(FieldError::new(
@@ -1304,7 +381,7 @@ fn parse_url(raw: &str) -> Result<String, FieldError> {
 }
 
 /// Encodes a query value: letters, digits, `-._~` and the `/:` of addresses stay, all else is `%XX`.
-fn percent_encode(text: &str) -> String {
+pub(crate) fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/:".contains(&byte) {
@@ -1319,7 +396,7 @@ fn percent_encode(text: &str) -> String {
 ///
 /// A `%` not followed by two hex digits is kept as it is, and bytes that are not UTF-8 become
 /// U+FFFD, so decoding never fails.
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -1349,6 +426,7 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::execute::Mode;
 
     fn io(settings: &Settings) -> &IoSettings {
         settings.io().expect("io settings")

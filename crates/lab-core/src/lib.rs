@@ -3,7 +3,8 @@
 //! # Data flow
 //!
 //! 1. **Settings.** [`config::parse_query`] reads the page's URL query into validated
-//!    [`config::Settings`] for one lab, reporting every bad field as a [`config::FieldError`].
+//!    [`config::Settings`] for one lab, reporting every bad field as a [`field::FieldError`]
+//!    that names the field and its range. Each lab's own settings live in [`labs`].
 //! 2. **Workload.** The page runs `n` concurrent fetches, or `tasks` CPU tasks of `size` rounds
 //!    of [`kernel::sha256_chain`]; [`kernel::combine_checksums`] proves a parallel run did the
 //!    same work as a sequential one.
@@ -16,8 +17,9 @@
 //!    service times, a FIFO queue); [`sweep`] picks the levels of load and summarises each level's
 //!    steady state; [`queueing`] predicts throughput and latency (MVA for a closed loop, M/M/K for
 //!    an open one); [`schema::IoBlock`] records every request.
-//! 6. **CPU lab.** [`cpu`] splits a real kernel (Mandelbrot, blur, statistics, SHA-256) into
-//!    tasks whose combined checksum depends only on the kernel and its size; [`execute`] spreads
+//! 6. **CPU lab.** [`kernel`] splits a real kernel (Mandelbrot, blur, statistics, SHA-256) into
+//!    tasks whose combined checksum depends only on the kernel and its size (one file a kernel,
+//!    one row of [`kernel::KERNELS`] each); [`execute`] spreads
 //!    the tasks over threads (in order, over T lanes, or over the whole rayon pool);
 //!    [`span::lane_usage`] and [`models::speedup`] say how well the threads were used.
 //! 7. **Together.** [`hybrid`] predicts the three ways of fetching items then processing them
@@ -65,6 +67,7 @@ pub mod field;
 pub mod format;
 pub mod hybrid;
 pub mod kernel;
+pub mod labs;
 pub mod meter;
 pub mod models;
 pub mod overview;

@@ -1,0 +1,379 @@
+//! The I/O lab's settings: the target, the loop (closed or open), the simulated server's
+//! service time, capacity, payload and errors, and the sweep.
+//!
+//! The lab's part of the settings (see [`crate::config`]): its fields with their ranges, its
+//! settings with their defaults, how it writes itself into a query and how a query is read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{choice, parse_url, read, read_optional};
+use crate::field::{echo, FieldError, FloatField, IntField};
+
+/// What the I/O lab's requests go to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// The simulated server in the page's service worker.
+    #[default]
+    Sim,
+    /// The page's own static files.
+    Static,
+    /// An address the user gave (see [`IoSettings::url`]).
+    Url,
+}
+
+named_choices!(Target {
+    Sim => "sim",
+    Static => "static",
+    Url => "url",
+});
+
+/// How an open loop spaces its request arrivals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrivals {
+    /// Evenly spaced, `1 / rate` apart.
+    Uniform,
+    /// A Poisson process: independent exponential gaps with mean `1 / rate`.
+    #[default]
+    Poisson,
+}
+
+named_choices!(Arrivals {
+    Uniform => "uniform",
+    Poisson => "poisson",
+});
+
+/// The simulated server's service-time distribution.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dist {
+    /// Always the mean.
+    #[default]
+    Fixed,
+    /// Uniform within the mean ± the spread.
+    Uniform,
+    /// Exponential with the given mean; the spread is ignored.
+    Exp,
+    /// Log-normal with the given mean and the spread as its standard deviation.
+    #[serde(rename = "lognormal")]
+    LogNormal,
+}
+
+named_choices!(Dist {
+    Fixed => "fixed",
+    Uniform => "uniform",
+    Exp => "exp",
+    LogNormal => "lognormal",
+});
+
+/// What an I/O sweep varies from level to level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IoSweep {
+    /// Requests in flight, up to `c` (closed loop).
+    C,
+    /// Arrival rate, up to `rate` (open loop).
+    Rate,
+}
+
+named_choices!(IoSweep {
+    C => "c",
+    Rate => "rate",
+});
+
+/// Requests per I/O run.
+pub const IO_N: IntField = IntField {
+    name: "n",
+    min: 1,
+    max: 5000,
+    default: 100,
+    unit: "requests",
+};
+
+/// Requests in flight in a closed loop (the top level of a sweep over c).
+pub const IO_C: IntField = IntField {
+    name: "c",
+    min: 1,
+    max: 256,
+    default: 10,
+    unit: "requests in flight",
+};
+
+/// Arrival rate of an open loop; its default only prefills a form.
+pub const IO_RATE: FloatField = FloatField {
+    name: "rate",
+    min: 0.1,
+    max: 2000.0,
+    default: 20.0,
+    unit: "requests per second",
+};
+
+/// Seed of the random draws (arrival gaps and service times).
+pub const IO_SEED: IntField = IntField {
+    name: "seed",
+    min: 0,
+    max: u32::MAX,
+    default: 1,
+    unit: "random seed",
+};
+
+/// Mean service time of the simulated server.
+pub const IO_LATENCY: FloatField = FloatField {
+    name: "latency_ms",
+    min: 0.0,
+    max: 10_000.0,
+    default: 50.0,
+    unit: "ms",
+};
+
+/// Spread of the service time: half-width for uniform, standard deviation for lognormal.
+pub const IO_SPREAD: FloatField = FloatField {
+    name: "spread_ms",
+    min: 0.0,
+    max: 10_000.0,
+    default: 0.0,
+    unit: "ms",
+};
+
+/// Requests the simulated server serves at once; its default only prefills a form.
+pub const IO_CAPACITY: IntField = IntField {
+    name: "capacity",
+    min: 1,
+    max: 256,
+    default: 4,
+    unit: "requests in service",
+};
+
+/// Size of each simulated response body.
+pub const IO_PAYLOAD: IntField = IntField {
+    name: "payload_kb",
+    min: 0,
+    max: 1024,
+    default: 1,
+    unit: "KiB",
+};
+
+/// Share of requests the simulated server fails on purpose.
+pub const IO_ERROR_RATE: FloatField = FloatField {
+    name: "error_rate",
+    min: 0.0,
+    max: 1.0,
+    default: 0.0,
+    unit: "fraction of requests",
+};
+
+/// How long a request may take before the page aborts it.
+pub const IO_TIMEOUT: IntField = IntField {
+    name: "timeout_ms",
+    min: 100,
+    max: 120_000,
+    default: 10_000,
+    unit: "ms",
+};
+
+/// Every whole-number setting of the I/O lab, in form order.
+pub const IO_INT_FIELDS: [IntField; 6] = [IO_N, IO_C, IO_SEED, IO_CAPACITY, IO_PAYLOAD, IO_TIMEOUT];
+
+/// Every decimal setting of the I/O lab, in form order.
+pub const IO_FLOAT_FIELDS: [FloatField; 4] = [IO_RATE, IO_LATENCY, IO_SPREAD, IO_ERROR_RATE];
+
+/// Settings of the I/O lab; with a `rate` the loop is open, without one it is closed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IoSettings {
+    /// What the requests go to.
+    pub target: Target,
+    /// The address for [`Target::Url`]: `http(s)://...` or a path starting with `/`.
+    pub url: Option<String>,
+    /// Requests per run (see [`IO_N`]).
+    pub n: u32,
+    /// Requests in flight in a closed loop (see [`IO_C`]).
+    pub c: u32,
+    /// Arrivals per second of an open loop; absent for a closed loop (see [`IO_RATE`]).
+    pub rate: Option<f64>,
+    /// How an open loop spaces its arrivals.
+    pub arrivals: Arrivals,
+    /// Seed of the random draws (see [`IO_SEED`]).
+    pub seed: u64,
+    /// Mean service time of the simulated server, in ms (see [`IO_LATENCY`]).
+    pub latency_ms: f64,
+    /// Service-time distribution of the simulated server.
+    pub dist: Dist,
+    /// Spread of the service time, in ms (see [`IO_SPREAD`]).
+    pub spread_ms: f64,
+    /// Requests the simulated server serves at once; absent for unlimited (see [`IO_CAPACITY`]).
+    pub capacity: Option<u32>,
+    /// Size of each simulated response body, in KiB (see [`IO_PAYLOAD`]).
+    pub payload_kb: u32,
+    /// Share of requests the simulated server fails on purpose (see [`IO_ERROR_RATE`]).
+    pub error_rate: f64,
+    /// How long a request may take before it is aborted, in ms (see [`IO_TIMEOUT`]).
+    pub timeout_ms: u32,
+    /// What a sweep varies; absent for a single run.
+    pub sweep: Option<IoSweep>,
+}
+
+impl Default for IoSettings {
+    fn default() -> Self {
+        IoSettings {
+            target: Target::default(),
+            url: None,
+            n: IO_N.default,
+            c: IO_C.default,
+            rate: None,
+            arrivals: Arrivals::default(),
+            seed: u64::from(IO_SEED.default),
+            latency_ms: IO_LATENCY.default,
+            dist: Dist::default(),
+            spread_ms: IO_SPREAD.default,
+            capacity: None,
+            payload_kb: IO_PAYLOAD.default,
+            error_rate: IO_ERROR_RATE.default,
+            timeout_ms: IO_TIMEOUT.default,
+            sweep: None,
+        }
+    }
+}
+
+impl IoSettings {
+    pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push(("target", self.target.name().to_owned()));
+        if let Some(url) = &self.url {
+            pairs.push(("url", url.clone()));
+        }
+        pairs.push((IO_N.name, self.n.to_string()));
+        pairs.push((IO_C.name, self.c.to_string()));
+        if let Some(rate) = self.rate {
+            pairs.push((IO_RATE.name, rate.to_string()));
+        }
+        pairs.push(("arrivals", self.arrivals.name().to_owned()));
+        pairs.push((IO_SEED.name, self.seed.to_string()));
+        pairs.push((IO_LATENCY.name, self.latency_ms.to_string()));
+        pairs.push(("dist", self.dist.name().to_owned()));
+        pairs.push((IO_SPREAD.name, self.spread_ms.to_string()));
+        if let Some(capacity) = self.capacity {
+            pairs.push((IO_CAPACITY.name, capacity.to_string()));
+        }
+        pairs.push((IO_PAYLOAD.name, self.payload_kb.to_string()));
+        pairs.push((IO_ERROR_RATE.name, self.error_rate.to_string()));
+        pairs.push((IO_TIMEOUT.name, self.timeout_ms.to_string()));
+        if let Some(sweep) = self.sweep {
+            pairs.push(("sweep", sweep.name().to_owned()));
+        }
+    }
+}
+
+/// Reads the I/O lab's settings; `None` when any field (or rule between fields) failed.
+pub(crate) fn parse_io<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<IoSettings> {
+    let before = errors.len();
+    let defaults = IoSettings::default();
+    let int = |field: &IntField, errors: &mut Vec<FieldError>| {
+        read(raw(field.name), field.default, |v| field.parse(v), errors)
+    };
+    let float = |field: &FloatField, errors: &mut Vec<FieldError>| {
+        read(raw(field.name), field.default, |v| field.parse(v), errors)
+    };
+
+    let target = read(
+        raw("target"),
+        defaults.target,
+        |v| choice("target", &Target::ALL, Target::name, v),
+        errors,
+    );
+    let url = read_optional(raw("url"), parse_url, errors);
+    let n = int(&IO_N, errors);
+    let c_raw = raw(IO_C.name);
+    let c = int(&IO_C, errors);
+    let rate = read_optional(raw(IO_RATE.name), |v| IO_RATE.parse(v), errors);
+    let arrivals = read(
+        raw("arrivals"),
+        defaults.arrivals,
+        |v| choice("arrivals", &Arrivals::ALL, Arrivals::name, v),
+        errors,
+    );
+    let seed = int(&IO_SEED, errors);
+    let latency_ms = float(&IO_LATENCY, errors);
+    let dist = read(
+        raw("dist"),
+        defaults.dist,
+        |v| choice("dist", &Dist::ALL, Dist::name, v),
+        errors,
+    );
+    let spread_ms = float(&IO_SPREAD, errors);
+    let capacity = read_optional(raw(IO_CAPACITY.name), |v| IO_CAPACITY.parse(v), errors);
+    let payload_kb = int(&IO_PAYLOAD, errors);
+    let error_rate = float(&IO_ERROR_RATE, errors);
+    let timeout_ms = int(&IO_TIMEOUT, errors);
+    let sweep = read_optional(
+        raw("sweep"),
+        |v| choice("sweep", &IoSweep::ALL, IoSweep::name, v),
+        errors,
+    );
+
+    // A c left out must not fail against a small n, so it follows n down.
+    let c = match (c, n, c_raw, sweep) {
+        (Some(c), Some(n), None, Some(sweep)) if sweep != Some(IoSweep::C) => Some(c.min(n)),
+        (c, ..) => c,
+    };
+    if let (Some(c), Some(n), Some(sweep), Some(raw_c)) = (c, n, sweep, c_raw) {
+        if c > n && sweep != Some(IoSweep::C) {
+            errors.push(FieldError::new(
+                IO_C.name,
+                format!(
+                    "c must be a whole number from {} to n ({n}) {}; got {}",
+                    IO_C.min,
+                    IO_C.unit,
+                    echo(raw_c)
+                ),
+            ));
+        }
+    }
+    if target == Some(Target::Url) && url == Some(None) {
+        errors.push(FieldError::new(
+            "url",
+            "url is required when target=url".to_owned(),
+        ));
+    }
+    if sweep == Some(Some(IoSweep::Rate)) && rate == Some(None) {
+        errors.push(FieldError::new(
+            IO_RATE.name,
+            "rate is required when sweep=rate".to_owned(),
+        ));
+    }
+    if let (Some(Dist::Uniform), Some(latency), Some(spread)) = (dist, latency_ms, spread_ms) {
+        if spread > latency {
+            errors.push(FieldError::new(
+                IO_SPREAD.name,
+                format!(
+                    "spread_ms must be at most latency_ms ({latency}) when dist=uniform, \
+                     so service times cannot go negative; got {}",
+                    echo(raw(IO_SPREAD.name).unwrap_or_default())
+                ),
+            ));
+        }
+    }
+
+    if errors.len() > before {
+        return None;
+    }
+    Some(IoSettings {
+        target: target?,
+        url: url?,
+        n: n?,
+        c: c?,
+        rate: rate?,
+        arrivals: arrivals?,
+        seed: u64::from(seed?),
+        latency_ms: latency_ms?,
+        dist: dist?,
+        spread_ms: spread_ms?,
+        capacity: capacity?,
+        payload_kb: payload_kb?,
+        error_rate: error_rate?,
+        timeout_ms: timeout_ms?,
+        sweep: sweep?,
+    })
+}

@@ -1,0 +1,111 @@
+//! The trade-off lab's settings: the kernel and its size, the slice and the sweep.
+//!
+//! The lab's part of the settings (see [`crate::config`]): its fields with their ranges, its
+//! settings with their defaults, how it writes itself into a query and how a query is read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{choice, clamp_size, read, read_optional, read_size};
+use crate::field::{FieldError, FloatField};
+use crate::kernel::Kernel;
+
+/// What a trade-off sweep varies from level to level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TradeoffSweep {
+    /// Time between yields of the sliced main-thread work (see [`crate::sweep::slice_levels`]).
+    SliceMs,
+}
+
+named_choices!(TradeoffSweep {
+    SliceMs => "slice_ms",
+});
+
+/// Time the sliced main-thread work runs before it yields to the page.
+pub const TRADEOFF_SLICE: FloatField = FloatField {
+    name: "slice_ms",
+    min: 1.0,
+    max: 1000.0,
+    default: 16.0,
+    unit: "ms between yields",
+};
+
+/// The size of a trade-off run (see [`Spec::tradeoff_size`](crate::kernel::Spec::tradeoff_size)), clamped into the kernel's range.
+pub fn tradeoff_default_size(kernel: Kernel) -> u32 {
+    clamp_size(kernel, kernel.spec().tradeoff_size)
+}
+
+/// Settings of the trade-off lab.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TradeoffSettings {
+    /// The work to run.
+    pub kernel: Kernel,
+    /// The amount of work, in the kernel's unit (see [`tradeoff_default_size`]).
+    pub size: u32,
+    /// Time between yields of the sliced main-thread run, in ms (see [`TRADEOFF_SLICE`]).
+    pub slice_ms: f64,
+    /// What a sweep varies; absent for a single run.
+    pub sweep: Option<TradeoffSweep>,
+}
+
+impl Default for TradeoffSettings {
+    fn default() -> Self {
+        let kernel = Kernel::Sha256;
+        TradeoffSettings {
+            kernel,
+            size: tradeoff_default_size(kernel),
+            slice_ms: TRADEOFF_SLICE.default,
+            sweep: None,
+        }
+    }
+}
+
+impl TradeoffSettings {
+    pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push(("kernel", self.kernel.name().to_owned()));
+        pairs.push(("size", self.size.to_string()));
+        pairs.push((TRADEOFF_SLICE.name, self.slice_ms.to_string()));
+        if let Some(sweep) = self.sweep {
+            pairs.push(("sweep", sweep.name().to_owned()));
+        }
+    }
+}
+
+/// Reads the trade-off lab's settings; `None` when any field failed.
+pub(crate) fn parse_tradeoff<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<TradeoffSettings> {
+    let before = errors.len();
+    let defaults = TradeoffSettings::default();
+
+    let kernel = read(
+        raw("kernel"),
+        defaults.kernel,
+        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
+        errors,
+    );
+    let size =
+        kernel.and_then(|kernel| read_size(raw, kernel, tradeoff_default_size(kernel), errors));
+    let slice_ms = read(
+        raw(TRADEOFF_SLICE.name),
+        TRADEOFF_SLICE.default,
+        |v| TRADEOFF_SLICE.parse(v),
+        errors,
+    );
+    let sweep = read_optional(
+        raw("sweep"),
+        |v| choice("sweep", &TradeoffSweep::ALL, TradeoffSweep::name, v),
+        errors,
+    );
+
+    if errors.len() > before {
+        return None;
+    }
+    Some(TradeoffSettings {
+        kernel: kernel?,
+        size: size?,
+        slice_ms: slice_ms?,
+        sweep: sweep?,
+    })
+}

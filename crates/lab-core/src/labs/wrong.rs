@@ -1,0 +1,100 @@
+//! The wrong-tool lab's settings: which case to demonstrate.
+//!
+//! The lab's part of the settings (see [`crate::config`]): its fields with their ranges, its
+//! settings with their defaults, how it writes itself into a query and how a query is read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{choice, read};
+use crate::field::FieldError;
+
+/// A mistake the wrong-tool lab demonstrates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WrongCase {
+    /// CPU work wrapped in async code on the main thread.
+    #[serde(rename = "cpu-on-main")]
+    CpuOnMain,
+    /// Independent requests awaited one after another in a loop.
+    #[serde(rename = "await-in-loop")]
+    AwaitInLoop,
+    /// Requests made from worker threads that block while they wait.
+    #[serde(rename = "blocking-io")]
+    BlockingIo,
+    /// Parallel work cut into tasks too small to pay for their scheduling.
+    #[serde(rename = "tiny-tasks")]
+    TinyTasks,
+}
+
+named_choices!(WrongCase {
+    CpuOnMain => "cpu-on-main",
+    AwaitInLoop => "await-in-loop",
+    BlockingIo => "blocking-io",
+    TinyTasks => "tiny-tasks",
+});
+
+impl WrongCase {
+    /// A heading for the case, e.g. "CPU work made async on the main thread".
+    pub fn title(self) -> &'static str {
+        match self {
+            WrongCase::CpuOnMain => "CPU work made async on the main thread",
+            WrongCase::AwaitInLoop => "Awaiting I/O one request at a time",
+            WrongCase::BlockingIo => "I/O on blocking worker threads",
+            WrongCase::TinyTasks => "Parallel work in tiny tasks",
+        }
+    }
+
+    /// What the case teaches, in the kitchen picture: async is timing, parallel is teamwork.
+    pub fn lesson(self) -> &'static str {
+        match self {
+            WrongCase::CpuOnMain => {
+                "Marking CPU work async does not give it another cook: the one who takes the \
+                 orders still does all the chopping, and no order is taken meanwhile. Send it to \
+                 the worker pool instead."
+            }
+            WrongCase::AwaitInLoop => {
+                "Awaiting each request before sending the next is a cook who bakes one dish, \
+                 waits for it, and only then puts the next one in the oven. Put every dish in, then \
+                 wait for them together: the waits overlap instead of adding up."
+            }
+            WrongCase::BlockingIo => {
+                "A worker thread that blocks on a request is a cook standing at the oven door: \
+                 with four cooks, only four dishes can be baking at once. Waiting needs no cook, \
+                 so leave it to async and keep the cooks for chopping."
+            }
+            WrongCase::TinyTasks => {
+                "Handing out one pea at a time keeps the cooks busy passing work around rather \
+                 than chopping. Give each cook a real pile of work, so the handing out costs \
+                 little next to the work itself."
+            }
+        }
+    }
+}
+
+/// Settings of the wrong-tool lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrongSettings {
+    /// The mistake to demonstrate.
+    pub case: WrongCase,
+}
+
+impl Default for WrongSettings {
+    fn default() -> Self {
+        WrongSettings {
+            case: WrongCase::CpuOnMain,
+        }
+    }
+}
+
+/// Reads the wrong-tool lab's settings; `None` when the case is unknown.
+pub(crate) fn parse_wrong<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<WrongSettings> {
+    let case = read(
+        raw("case"),
+        WrongSettings::default().case,
+        |v| choice("case", &WrongCase::ALL, WrongCase::name, v),
+        errors,
+    );
+    Some(WrongSettings { case: case? })
+}
