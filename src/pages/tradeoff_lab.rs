@@ -5,7 +5,7 @@ use lab_core::config::{Lab, TRADEOFF_SLICE};
 use lab_core::format;
 use lab_core::kernel::Kernel;
 use lab_core::meter::describe_frames;
-use lab_core::schema::RunRecord;
+use lab_core::schema::{RunRecord, TradeoffBlock};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -105,6 +105,11 @@ pub fn TradeoffLabPage() -> impl IntoView {
 }
 
 /// Main-thread latency against job throughput, one point per k and one for the workers.
+/// A sliced run's slice, as its label says it: "16 ms" (read from the record, not the label).
+fn slice_text(run: &TradeoffBlock) -> String {
+    run.slice_ms.map_or_else(String::new, |k| format!("{k} ms"))
+}
+
 #[component]
 fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
     let ms = move |v: Option<f64>| v.map_or("—".to_owned(), |v| format::ms(v, resolution_ms));
@@ -143,10 +148,10 @@ fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
             format!(
                 "Yielding every {}: {}, and the job runs at {}. Every {}: {}, and the job runs at {}. \
                  On the workers: {}, and the job runs at {}.",
-                small.label.trim_start_matches("k = "),
+                slice_text(&s),
                 describe_frames(s.frame_p99_ms),
                 format::rate_of(s.throughput_per_s, unit),
-                large.label.trim_start_matches("k = "),
+                slice_text(&l),
                 describe_frames(l.frame_p99_ms),
                 format::rate_of(l.throughput_per_s, unit),
                 describe_frames(w.frame_p99_ms),

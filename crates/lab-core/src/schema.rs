@@ -256,7 +256,8 @@ pub struct HybridBlock {
     pub model_ms: Option<f64>,
     /// CPU time to process one item, as measured, in ms.
     pub process_ms: f64,
-    /// Latency of each fetch, as configured, in ms.
+    /// Mean latency of the run's fetches, as measured, in ms (the configured latency is the
+    /// run's `latency_ms` parameter).
     pub latency_ms: f64,
     /// Worker threads that processed the items.
     pub workers: u32,
