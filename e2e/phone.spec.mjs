@@ -1,0 +1,47 @@
+// A phone's width (390 px): after a run of each lab, nothing makes the page scroll sideways, and
+// every tab can be seen and tapped.
+import { ISOLATED } from '../playwright.config.mjs';
+import { test, expect } from './lab-page.mjs';
+
+const LABS = {
+  start: 'lab=start&n=12&tasks=8&size=2000',
+  io: 'lab=io&n=20&c=4&latency_ms=20&sweep=c',
+  cpu: 'lab=cpu&kernel=mandelbrot&size=200&tasks=16',
+  hybrid: 'lab=hybrid&strategy=all&n=8&c=4&latency_ms=20&kernel=sha256',
+  wrong: 'lab=wrong&case=await-in-loop',
+  tradeoff: 'lab=tradeoff&size=400',
+  overview: 'lab=overview',
+};
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+for (const [name, query] of Object.entries(LABS)) {
+  test(`at 390 px the ${name} page has no sideways scroll and every tab in reach`, async ({ lab, page }) => {
+    const autorun = name === 'overview' ? '' : '&autorun=1';
+    await lab.open(ISOLATED, `?${query}${autorun}`);
+    if (autorun) await lab.waitForState('done');
+    const overflow = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      // Content that scrolls inside its own box (code, wide tables) is fine; the box must fit.
+      const clipped = (e) => {
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX !== 'visible') return true;
+        }
+        return false;
+      };
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > width + 1 && getComputedStyle(e).position !== 'fixed')
+        .filter((e) => !clipped(e))
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className?.baseVal ?? e.className} ${Math.round(e.getBoundingClientRect().right)}`);
+      return { scroll: document.documentElement.scrollWidth, width, wide };
+    });
+    expect(overflow.wide, 'elements past the right edge').toEqual([]);
+    expect(overflow.scroll).toBeLessThanOrEqual(overflow.width);
+    for (const tab of await page.locator('.tab').all()) {
+      const box = await tab.boundingBox();
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
+  });
+}
