@@ -38,6 +38,8 @@ for (const [name, query] of Object.entries(LABS)) {
     });
     expect(overflow.wide, 'elements past the right edge').toEqual([]);
     expect(overflow.scroll).toBeLessThanOrEqual(overflow.width);
+    // The responsiveness strip keeps its caption.
+    await expect(page.getByTestId('live-meter').locator('figcaption')).toBeVisible();
     for (const tab of await page.locator('.tab').all()) {
       const box = await tab.boundingBox();
       expect(box.x).toBeGreaterThanOrEqual(0);

@@ -64,6 +64,11 @@ test('the trade-off: small slices keep frames smooth, large slices run faster an
   expect(workers.frame_p99_ms).toBeLessThan(100);
   expectMainThreadFree(onWorkers.main_thread, onWorkers.summary.wall_ms);
   expect(first.probes).toBeGreaterThan(10);
+  // The chart joins the sliced levels only: the run on the workers is a point of its own.
+  const chart = lab.page.getByTestId('tradeoff-curve');
+  const segments = (d) => (d.match(/ L/g) ?? []).length;
+  expect(segments(await chart.locator('path.p50-line').getAttribute('d'))).toBe(levels.length - 2);
+  await expect(chart.locator('g.level[data-label="on workers"] circle.p50')).toHaveCount(1);
 });
 
 const cases = {

@@ -157,6 +157,7 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
                 throughput: r.summary.throughput_per_s,
                 p50: r.summary.wall_ms,
                 p99: slowest,
+                joined: true,
             }
         })
         .collect();

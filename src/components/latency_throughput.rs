@@ -26,6 +26,9 @@ pub struct Point {
     pub p50: f64,
     /// 99th percentile latency.
     pub p99: f64,
+    /// Whether it belongs to the swept series, joined to its neighbours by the lines; a point
+    /// of another kind (the trade-off lab's run on the workers) stands alone.
+    pub joined: bool,
 }
 
 impl Point {
@@ -37,6 +40,7 @@ impl Point {
             throughput: record.summary.throughput_per_s,
             p50: latency.p50,
             p99: latency.p99,
+            joined: true,
         })
     }
 }
@@ -84,8 +88,10 @@ pub fn LatencyThroughput(
             .iter()
             .map(|m| (x.map(m.throughput_per_s), y.map(m.latency_ms))),
     );
-    let p50_path = path(points.iter().map(|p| (x.map(p.throughput), y.map(p.p50))));
-    let p99_path = path(points.iter().map(|p| (x.map(p.throughput), y.map(p.p99))));
+    // Lines join only the swept series: points from different series are never joined.
+    let series = || points.iter().filter(|p| p.joined);
+    let p50_path = path(series().map(|p| (x.map(p.throughput), y.map(p.p50))));
+    let p99_path = path(series().map(|p| (x.map(p.throughput), y.map(p.p99))));
     let knee_mark = knee_at.and_then(|i| points.get(i)).map(|p| {
         let px = x.map(p.throughput);
         view! {

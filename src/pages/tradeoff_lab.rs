@@ -128,6 +128,7 @@ fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
                 throughput: t.throughput_per_s,
                 p50: t.frame_p99_ms?,
                 p99: t.probe_p99_ms.unwrap_or(0.0),
+                joined: !t.on_workers,
             })
         })
         .collect();
