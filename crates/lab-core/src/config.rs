@@ -273,6 +273,24 @@ pub fn parse_query(query: &str) -> Result<Settings, Vec<FieldError>> {
     }
 }
 
+/// Reads `kernel` (or `default_kernel`) and then `size` in that kernel's range, or
+/// `default_size(kernel)` when absent; the size is `None` when the kernel is not known.
+pub(crate) fn read_kernel_and_size<'a>(
+    raw: &impl Fn(&str) -> Option<&'a str>,
+    default_kernel: Kernel,
+    default_size: fn(Kernel) -> u32,
+    errors: &mut Vec<FieldError>,
+) -> (Option<Kernel>, Option<u32>) {
+    let kernel = read(
+        raw("kernel"),
+        default_kernel,
+        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
+        errors,
+    );
+    let size = kernel.and_then(|kernel| read_size(raw, kernel, default_size(kernel), errors));
+    (kernel, size)
+}
+
 /// Reads `size` in `kernel`'s range (see [`Kernel::size_field`]), or `default` when absent.
 ///
 /// The size's range depends on the kernel, so it can only be checked against a known one.

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{choice, read, read_optional, read_size};
+use crate::config::{choice, read, read_kernel_and_size, read_optional};
 use crate::execute::Mode;
 use crate::field::{FieldError, IntField};
 use crate::kernel::Kernel;
@@ -98,14 +98,12 @@ pub(crate) fn parse_cpu<'a>(
     let before = errors.len();
     let defaults = CpuSettings::default();
 
-    let kernel = read(
-        raw("kernel"),
+    let (kernel, size) = read_kernel_and_size(
+        raw,
         defaults.kernel,
-        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
+        |kernel| kernel.size_field().default,
         errors,
     );
-    let size =
-        kernel.and_then(|kernel| read_size(raw, kernel, kernel.size_field().default, errors));
     let tasks = read(
         raw(CPU_TASKS.name),
         CPU_TASKS.default,

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{choice, clamp_size, read, read_size};
+use crate::config::{choice, clamp_size, read, read_kernel_and_size};
 use crate::field::{echo, FieldError, FloatField, IntField};
 use crate::kernel::Kernel;
 
@@ -137,14 +137,7 @@ pub(crate) fn parse_hybrid<'a>(
         |v| HYBRID_LATENCY.parse(v),
         errors,
     );
-    let kernel = read(
-        raw("kernel"),
-        defaults.kernel,
-        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
-        errors,
-    );
-    let size =
-        kernel.and_then(|kernel| read_size(raw, kernel, hybrid_default_size(kernel), errors));
+    let (kernel, size) = read_kernel_and_size(raw, defaults.kernel, hybrid_default_size, errors);
 
     // A c left out must not fail against a small n, so it follows n down.
     let c = match (c, n, c_raw) {

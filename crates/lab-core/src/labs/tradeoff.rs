@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{choice, clamp_size, read, read_optional, read_size};
+use crate::config::{choice, clamp_size, read, read_kernel_and_size, read_optional};
 use crate::field::{FieldError, FloatField};
 use crate::kernel::Kernel;
 
@@ -79,14 +79,7 @@ pub(crate) fn parse_tradeoff<'a>(
     let before = errors.len();
     let defaults = TradeoffSettings::default();
 
-    let kernel = read(
-        raw("kernel"),
-        defaults.kernel,
-        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
-        errors,
-    );
-    let size =
-        kernel.and_then(|kernel| read_size(raw, kernel, tradeoff_default_size(kernel), errors));
+    let (kernel, size) = read_kernel_and_size(raw, defaults.kernel, tradeoff_default_size, errors);
     let slice_ms = read(
         raw(TRADEOFF_SLICE.name),
         TRADEOFF_SLICE.default,
