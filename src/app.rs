@@ -27,7 +27,7 @@ pub fn App() -> impl IntoView {
             crate::labs::autorun(state).await;
         }
     });
-    let lab = state.settings.with_untracked(|s| s.lab());
+    let lab = state.settings().with_untracked(|s| s.lab());
     let tab = move |target: Lab, title: &'static str| {
         view! {
             <a

@@ -15,7 +15,7 @@ use crate::state::LabState;
 
 /// Runs the configured experiment of the lab in the URL (`autorun=1`).
 pub async fn autorun(state: LabState) {
-    match state.settings.with_untracked(|s| s.lab()) {
+    match state.settings().with_untracked(|s| s.lab()) {
         Lab::Start => start::run_all(state).await,
         Lab::Io => io::run(state).await,
         Lab::Cpu => cpu::run(state).await,

@@ -121,18 +121,18 @@ impl Environment {
 #[derive(Clone, Copy)]
 pub struct LabState {
     /// The settings in force (always valid).
-    pub settings: RwSignal<Settings>,
+    settings: RwSignal<Settings>,
     /// What is wrong with the settings the user gave; nothing runs while this is not empty.
-    pub config_errors: RwSignal<Vec<FieldError>>,
+    config_errors: RwSignal<Vec<FieldError>>,
     /// The environment strip.
-    pub environment: RwSignal<Environment>,
+    environment: RwSignal<Environment>,
     /// The run contract's status.
-    pub status: RwSignal<RunStatus>,
+    status: RwSignal<RunStatus>,
     /// Finished and total requests or tasks of the run in flight. Apart from `status`, so that
     /// a progress tick (once a frame) touches the progress bar and nothing that reads the status.
-    pub progress: RwSignal<Option<(u32, u32)>>,
+    progress: RwSignal<Option<(u32, u32)>>,
     /// The latest run of each kind, in the order they finished.
-    pub runs: RwSignal<Vec<RunRecord>>,
+    runs: RwSignal<Vec<RunRecord>>,
     cancel: StoredValue<Option<Cancel>, LocalStorage>,
     /// The canvas image kernels draw on, while the page shows one.
     tile_canvas: StoredValue<Option<TileCanvas>, LocalStorage>,
@@ -221,6 +221,41 @@ impl LabState {
             Ok(()) => SimStatus::Ready,
             Err(message) => SimStatus::Failed(message),
         };
+        self.set_sim(sim);
+    }
+
+    /// The settings in force (always valid).
+    pub fn settings(self) -> ReadSignal<Settings> {
+        self.settings.read_only()
+    }
+
+    /// What is wrong with the settings the user gave.
+    pub fn config_errors(self) -> ReadSignal<Vec<FieldError>> {
+        self.config_errors.read_only()
+    }
+
+    /// The environment strip.
+    pub fn environment(self) -> ReadSignal<Environment> {
+        self.environment.read_only()
+    }
+
+    /// The run contract's status.
+    pub fn status(self) -> ReadSignal<RunStatus> {
+        self.status.read_only()
+    }
+
+    /// Finished and total requests or tasks of the run in flight.
+    pub fn progress(self) -> ReadSignal<Option<(u32, u32)>> {
+        self.progress.read_only()
+    }
+
+    /// The latest run of each kind, in the order they finished.
+    pub fn runs(self) -> ReadSignal<Vec<RunRecord>> {
+        self.runs.read_only()
+    }
+
+    /// Records whether the simulated server is in control.
+    pub fn set_sim(self, sim: SimStatus) {
         self.environment.update(|e| e.sim = sim);
     }
 

@@ -40,10 +40,10 @@ pub fn BatchCard(batch: Batch, run: impl Fn() + Copy + Send + Sync + 'static) ->
     let state = expect_context::<LabState>();
     let record = Memo::new(move |_| {
         state
-            .runs
+            .runs()
             .with(|runs| runs.iter().find(|r| r.kind == batch.kind()).cloned())
     });
-    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     let unavailable = move || batch == Batch::Cpu && !state.parallel_ready();
     let (title, lesson, button) = match batch {
         Batch::Io => (

@@ -9,7 +9,7 @@ use crate::state::LabState;
 pub fn ConfigErrors() -> impl IntoView {
     let state = expect_context::<LabState>();
     move || {
-        let errors = state.config_errors.get();
+        let errors = state.config_errors().get();
         (!errors.is_empty()).then(|| {
             view! {
                 <div class="config-error" role="alert" data-testid="config-error">

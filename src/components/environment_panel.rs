@@ -11,7 +11,7 @@ use crate::state::{LabState, PoolStatus, SimStatus};
 #[component]
 pub fn EnvironmentPanel() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let env = state.environment;
+    let env = state.environment();
     let isolated = move || env.with(|e| e.isolated);
     let pool_text = move || {
         env.with(|e| match &e.pool {

@@ -8,8 +8,8 @@ use crate::state::{LabState, RunState};
 #[component]
 pub fn RunStatusBar() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let status = state.status;
-    let progress = state.progress;
+    let status = state.status();
+    let progress = state.progress();
     let running = Memo::new(move |_| status.with(|s| s.state == RunState::Running));
     let fraction = move || match progress.get() {
         Some((done, total)) if total > 0 => f64::from(done) / f64::from(total),

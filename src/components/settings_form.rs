@@ -73,7 +73,7 @@ impl FormField {
 #[component]
 pub fn SettingsForm(lab: Lab, fields: Vec<FormField>) -> impl IntoView {
     let state = expect_context::<LabState>();
-    let current = config::query_pairs(&state.settings.get_untracked().to_query());
+    let current = config::query_pairs(&state.settings().get_untracked().to_query());
     let initial = |name: &str| {
         url::param(name).unwrap_or_else(|| {
             current
@@ -127,7 +127,7 @@ fn Field(
     let name = field.name;
     let invalid = move || {
         state
-            .config_errors
+            .config_errors()
             .with(|errors| errors.iter().any(|e| e.field == name))
     };
     let control = if field.choices.is_empty() {

@@ -43,10 +43,12 @@ struct Level {
 
 /// Runs the configured single run or sweep.
 pub async fn run(state: LabState) {
-    let Some(settings) = state.settings.with_untracked(|s| s.cpu().copied()) else {
+    let Some(settings) = state.settings().with_untracked(|s| s.cpu().copied()) else {
         return;
     };
-    let pool = state.environment.with_untracked(Environment::pool_threads);
+    let pool = state
+        .environment()
+        .with_untracked(Environment::pool_threads);
     let levels = match levels(&settings, pool) {
         Ok(levels) => levels,
         Err(message) => {
@@ -303,7 +305,9 @@ fn records(
 }
 
 fn verdict(state: LabState, records: &[RunRecord], is_sweep: bool) -> RunStatus {
-    let resolution = state.environment.with_untracked(|e| e.timer_resolution_ms);
+    let resolution = state
+        .environment()
+        .with_untracked(|e| e.timer_resolution_ms);
     let Some(last) = records.last() else {
         return RunStatus::new(RunState::Error, "Nothing ran.");
     };

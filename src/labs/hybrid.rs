@@ -19,10 +19,12 @@ use crate::state::{Environment, LabState, RunState, RunStatus, SimStatus};
 
 /// Runs the configured strategy, or all three side by side.
 pub async fn run(state: LabState) {
-    let Some(settings) = state.settings.with_untracked(|s| s.hybrid().copied()) else {
+    let Some(settings) = state.settings().with_untracked(|s| s.hybrid().copied()) else {
         return;
     };
-    let workers = state.environment.with_untracked(Environment::pool_threads);
+    let workers = state
+        .environment()
+        .with_untracked(Environment::pool_threads);
     if workers == 0 {
         state.refuse(
             "The pipeline processes on the worker pool, which is not available here (see above)."
@@ -48,9 +50,7 @@ pub async fn run(state: LabState) {
     };
     if !sim_server::in_control() {
         if let Err(message) = sim_server::ensure_control().await {
-            state
-                .environment
-                .update(|e| e.sim = SimStatus::Failed(message.clone()));
+            state.set_sim(SimStatus::Failed(message.clone()));
             state.abandon(RunState::Error, message);
             return;
         }
@@ -100,7 +100,9 @@ pub async fn run(state: LabState) {
             }
         }
     }
-    let resolution = state.environment.with_untracked(|e| e.timer_resolution_ms);
+    let resolution = state
+        .environment()
+        .with_untracked(|e| e.timer_resolution_ms);
     let text = records
         .iter()
         .map(|r| format!("{} {}", r.label, format::ms(r.summary.wall_ms, resolution)))

@@ -23,7 +23,7 @@ use crate::state::{LabState, RunState, RunStatus, SimStatus};
 
 /// Runs the configured single run or sweep.
 pub async fn run(state: LabState) {
-    let Some(io) = state.settings.with_untracked(|s| s.io().cloned()) else {
+    let Some(io) = state.settings().with_untracked(|s| s.io().cloned()) else {
         return;
     };
     execute(state, &io, levels(&io)).await;
@@ -116,7 +116,7 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
             Ok(()) => SimStatus::Ready,
             Err(message) => SimStatus::Failed(message),
         };
-        state.environment.update(|e| e.sim = sim.clone());
+        state.set_sim(sim.clone());
         if let SimStatus::Failed(message) = sim {
             let text = format!(
                 "The simulated server is not in control, so nothing was measured: {message}"
@@ -376,7 +376,9 @@ fn expected_in_flight(io: &IoSettings, rate: f64) -> u32 {
 }
 
 fn verdict(state: LabState, records: &[RunRecord], network_errors: &[String]) -> RunStatus {
-    let resolution = state.environment.with_untracked(|e| e.timer_resolution_ms);
+    let resolution = state
+        .environment()
+        .with_untracked(|e| e.timer_resolution_ms);
     let completed: u32 = records.iter().map(|r| r.summary.completed).sum();
     let errors: u32 = records.iter().map(|r| r.summary.errors).sum();
     if completed == 0 {

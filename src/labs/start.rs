@@ -14,13 +14,13 @@ use crate::state::{Environment, LabState, RunState, RunStatus};
 
 fn settings(state: LabState) -> StartSettings {
     state
-        .settings
+        .settings()
         .with_untracked(|s| s.start().copied().unwrap_or_default())
 }
 
 /// Runs the async batch, then the parallel batch when the pool is there.
 pub async fn run_all(state: LabState) {
-    let pool_ready = || state.environment.with_untracked(|e| e.pool_threads() > 0);
+    let pool_ready = || state.environment().with_untracked(|e| e.pool_threads() > 0);
     if run_io(state).await == RunState::Done && pool_ready() {
         // Let the async batch's results reach the screen first: drawn while the workers take
         // every core, they would be slow, inside the parallel batch's record.
@@ -50,7 +50,9 @@ pub async fn run_io(state: LabState) -> RunState {
         return state.abandon(RunState::Cancelled, text);
     }
     let summary = stats::summarize(&batch.spans, batch.wall_ms);
-    let resolution = state.environment.with_untracked(|e| e.timer_resolution_ms);
+    let resolution = state
+        .environment()
+        .with_untracked(|e| e.timer_resolution_ms);
     let (run_state, text) = if summary.errors == 0 {
         (
             RunState::Done,
@@ -91,7 +93,9 @@ pub async fn run_io(state: LabState) -> RunState {
 /// The parallel batch: `tasks` SHA-256 chains across the worker pool.
 pub async fn run_cpu(state: LabState) -> RunState {
     let StartSettings { tasks, size, .. } = settings(state);
-    let threads = state.environment.with_untracked(Environment::pool_threads);
+    let threads = state
+        .environment()
+        .with_untracked(Environment::pool_threads);
     if threads == 0 {
         return RunState::Idle;
     }
@@ -115,7 +119,9 @@ pub async fn run_cpu(state: LabState) -> RunState {
         return state.abandon(RunState::Cancelled, text);
     }
     let summary = stats::summarize(&batch.spans, batch.wall_ms);
-    let resolution = state.environment.with_untracked(|e| e.timer_resolution_ms);
+    let resolution = state
+        .environment()
+        .with_untracked(|e| e.timer_resolution_ms);
     let text = format!(
         "Done: {tasks} tasks in {} on {threads} workers.",
         format::ms(summary.wall_ms, resolution)

@@ -25,7 +25,7 @@ const SWEEP_TOP_MS: f64 = 200.0;
 
 /// Runs the configured slice (or the sweep over slices), then the job on the workers.
 pub async fn run(state: LabState) {
-    let Some(settings) = state.settings.with_untracked(|s| s.tradeoff().copied()) else {
+    let Some(settings) = state.settings().with_untracked(|s| s.tradeoff().copied()) else {
         return;
     };
     let job = match Job::new(settings.kernel, settings.size, 1) {
@@ -39,7 +39,9 @@ pub async fn run(state: LabState) {
         Some(TradeoffSweep::SliceMs) => slice_levels(settings.slice_ms.max(SWEEP_TOP_MS)),
         None => vec![settings.slice_ms],
     };
-    let workers = state.environment.with_untracked(Environment::pool_threads);
+    let workers = state
+        .environment()
+        .with_untracked(Environment::pool_threads);
     let runs = slices.len() as u32 + u32::from(workers > 0);
     let progress = Progress::default();
     let Some(cancel) = state.begin("Trade-off: starting".into(), job.tasks * runs, &progress)

@@ -44,10 +44,15 @@ struct Side {
 
 /// Runs the configured case: the wrong way, then the right way, then the verdict.
 pub async fn run(state: LabState) {
-    let Some(case) = state.settings.with_untracked(|s| s.wrong().map(|w| w.case)) else {
+    let Some(case) = state
+        .settings()
+        .with_untracked(|s| s.wrong().map(|w| w.case))
+    else {
         return;
     };
-    let workers = state.environment.with_untracked(Environment::pool_threads);
+    let workers = state
+        .environment()
+        .with_untracked(Environment::pool_threads);
     if workers == 0 {
         state.refuse(
             "Each case compares against the worker pool, which is not available here (see above)."

@@ -89,10 +89,10 @@ pub fn CpuLabPage() -> impl IntoView {
     let runs = state.runs_where(|r| r.kind == RunKind::Cpu);
     let image = move || {
         state
-            .settings
+            .settings()
             .with(|s| s.cpu().is_some_and(|c| c.kernel.draws_image()))
     };
-    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
             <aside class="card controls">

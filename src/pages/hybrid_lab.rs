@@ -44,7 +44,7 @@ pub fn HybridLabPage() -> impl IntoView {
         },
     ];
     let runs = state.runs_where(|r| r.kind == RunKind::Hybrid);
-    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
             <aside class="card controls">

@@ -98,7 +98,7 @@ pub fn IoLabPage() -> impl IntoView {
         .optional("single run"),
     ];
     let runs = state.runs_where(|r| r.kind == RunKind::Io);
-    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
             <aside class="card controls">

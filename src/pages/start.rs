@@ -75,7 +75,7 @@ pub fn StartPage() -> impl IntoView {
 #[component]
 fn GuidedStart() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let autorun = state.settings.with_untracked(|s| s.autorun);
+    let autorun = state.settings().with_untracked(|s| s.autorun);
     let show = RwSignal::new(history::first_visit() && !autorun);
     let started = RwSignal::new(false);
     let go = move |_| {
@@ -87,7 +87,7 @@ fn GuidedStart() -> impl IntoView {
         history::remember_visit();
         show.set(false);
     };
-    let done = move || state.runs.with(|runs| runs.len() >= 2);
+    let done = move || state.runs().with(|runs| runs.len() >= 2);
     view! {
         <Show when=move || show.get()>
             <aside class="guide" data-testid="guided-start">

@@ -51,7 +51,7 @@ pub fn TradeoffLabPage() -> impl IntoView {
         .optional("single run"),
     ];
     let runs = state.runs_where(|r| r.tradeoff().is_some());
-    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
             <aside class="card controls">

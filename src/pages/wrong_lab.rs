@@ -35,9 +35,9 @@ Parallel.ForEach(Partitioner.Create(0, values.Length, values.Length / 64), Tally
 #[component]
 pub fn WrongLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let current = move || state.settings.with(|s| s.wrong().map(|w| w.case));
+    let current = move || state.settings().with(|s| s.wrong().map(|w| w.case));
     let runs = state.runs_where(|r| r.wrong().is_some());
-    let resolution = move || state.environment.with(|e| e.timer_resolution_ms);
+    let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     view! {
         <div class="lab-grid">
             <aside class="card controls">
