@@ -236,3 +236,13 @@ test('the export holds the settings the run ran with, not what the form says sin
   await lab.runAgain('run-io-lab');
   expect((await lab.exportJson()).config.n).toBe(9);
 });
+
+test("a sweep with no knee says what its latency did, as its own table shows", async ({ lab, page }) => {
+  // Far below any browser's ceiling (at most 100 requests per second), so no level is a knee.
+  const { runs } = await runIo(lab, 'n=40&c=4&latency_ms=40&sweep=c');
+  const [first, last] = [runs[0], runs.at(-1)];
+  const caption = page.getByTestId('io-curve').locator('.chart-title');
+  await expect(caption).toContainText('Throughput grows at every level');
+  const rose = last.summary.latency_ms.p50 > 1.25 * first.summary.latency_ms.p50;
+  await expect(caption).toContainText(rose ? 'but the median latency rose' : "stays near the first level's");
+});

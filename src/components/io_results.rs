@@ -3,7 +3,7 @@
 
 use lab_core::config::IoSweep;
 use lab_core::format;
-use lab_core::queueing::{knee, predict_io, Prediction, KNEE_TOLERANCE};
+use lab_core::queueing::{knee, predict_io, unbroken_growth, Prediction, KNEE_TOLERANCE};
 use lab_core::schema::{ErrorKind, IoBlock, LittleReference, LoopKind, RunRecord};
 use leptos::prelude::*;
 
@@ -212,7 +212,14 @@ pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView
             p.label, format::rate(p.throughput)
         ),
         (Some(p), None) => format!("Throughput stops growing at {} ({}; {within}); past it, latency only grows.", p.label, format::rate(p.throughput)),
-        (None, _) => "Throughput grows at every level while latency stays near the service time: the server never filled up.".to_owned(),
+        (None, _) => match (points.first(), points.last()) {
+            (Some(first), Some(last)) => unbroken_growth(
+                (first.throughput, first.p50),
+                (last.throughput, last.p50),
+                resolution_ms,
+            ),
+            _ => String::new(),
+        },
     };
     let ms = move |v: f64| format::ms(v, resolution_ms);
     let rows = records

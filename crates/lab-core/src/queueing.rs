@@ -157,6 +157,36 @@ pub fn predict_io(
     })
 }
 
+/// How far the median latency may rise over a sweep and still be said to stay near its lowest
+/// level's: beyond this, requests are waiting somewhere.
+pub const LATENCY_NEAR: f64 = 0.25;
+
+/// The caption of a sweep with no knee, from its first and last levels' (throughput per second,
+/// median latency in ms): throughput grew at every level; whether the latency stayed near the
+/// first level's is read off the numbers, not assumed.
+pub fn unbroken_growth(first: (f64, f64), last: (f64, f64), resolution_ms: f64) -> String {
+    let ms = |v| crate::format::ms(v, resolution_ms);
+    let grew = format!(
+        "Throughput grows at every level ({} to {})",
+        crate::format::rate(first.0),
+        crate::format::rate(last.0)
+    );
+    if last.1 <= first.1 * (1.0 + LATENCY_NEAR) {
+        format!(
+            "{grew} while the median latency stays near the first level's ({} to {}): nothing filled up.",
+            ms(first.1),
+            ms(last.1)
+        )
+    } else {
+        format!(
+            "{grew}, but the median latency rose from {} to {}: requests began to wait on their way, \
+             not only in service.",
+            ms(first.1),
+            ms(last.1)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,5 +392,16 @@ mod tests {
             open.latency_ms
         );
         assert_eq!(predict_io(io, None, None, 5.0), None);
+    }
+
+    #[test]
+    fn a_sweep_without_a_knee_says_what_its_latency_did() {
+        let flat = unbroken_growth((28.9, 34.4), (215.0, 35.2), 0.005);
+        assert!(flat.contains("stays near the first level's"), "{flat}");
+        assert!(!flat.contains("rose"), "{flat}");
+        // Firefox, same settings: throughput grew, but the median latency went from 38.5 to 59.7.
+        let rising = unbroken_growth((24.9, 38.5), (137.0, 59.7), 0.02);
+        assert!(rising.contains("rose from 38.5"), "{rising}");
+        assert!(!rising.contains("stays near"), "{rising}");
     }
 }
