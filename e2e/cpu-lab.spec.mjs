@@ -27,13 +27,13 @@ for (const kernel of ['sha256', 'mandelbrot']) {
     expect(two.cpu.amdahl.kind).toBe('single');
     // Noise is visible: each speedup carries its repetitions' range, and the page says the machine
     // was busy exactly when some level's repetitions lay more than 25% of their median apart.
-    await expect(page.getByTestId('speedup-chart').locator('line.error-bar')).toHaveCount(3 * results.runs.length);
+    await expect(lab.speedupErrorBars).toHaveCount(3 * results.runs.length);
     const busy = results.runs.some(({ cpu: { repetitions: reps } }) => {
       const sorted = [...reps].sort((a, b) => a - b);
       return (sorted[2] - sorted[0]) / sorted[1] > 0.25;
     });
-    await expect(page.getByTestId('noise-warning')).toHaveCount(busy ? 1 : 0);
-    await expect(page.getByTestId('speedup-chart')).toContainText('cannot be extrapolated');
+    await expect(lab.noiseWarning).toHaveCount(busy ? 1 : 0);
+    await expect(lab.speedupChart).toContainText('cannot be extrapolated');
     if (kernel === 'mandelbrot') {
       // The sweep draws its image once the timing is over, whole.
       const { width, height } = await lab.canvasPaint();
@@ -51,7 +51,7 @@ test('every mode returns the same checksum; only the main thread mode freezes th
     // likely V8 optimising the freshly compiled module on background threads): in a clean-clone
     // CI run, lanes mode then saw two long tasks of about 100 ms, on a 2-core machine whose two
     // workers held both cores. The second run on the same page measures the modes themselves.
-    expect(await lab.runAgain('run-cpu-lab')).toBe('done');
+    expect(await lab.runAgain(lab.runCpuLabButton)).toBe('done');
     const [run] = (await lab.exportJson()).runs;
     expect(run.cpu.checksum).toBe(first.cpu.checksum);
     checksums[mode] = run.cpu.checksum;
@@ -89,7 +89,7 @@ test('the image is drawn on the canvas and throughput counts pixels', async ({ l
   await expect.poll(() => lab.canvasPaint()).toEqual({ width: 300, height: 200, opaque: 300 * 200 });
 });
 
-test('a sweep over the task count shows per-task overhead winning', async ({ lab, page }) => {
+test('a sweep over the task count shows per-task overhead winning', async ({ lab }) => {
   const results = await runCpu(lab, 'kernel=stats&size=200000&tasks=65536&sweep=tasks');
   const levels = results.runs.map((r) => r.params.level);
   expect(levels).toEqual([1, 4, 16, 64, 256, 1024, 4096, 16384, 65536]);
@@ -97,7 +97,7 @@ test('a sweep over the task count shows per-task overhead winning', async ({ lab
   const best = Math.max(...throughput);
   expect(throughput[throughput.length - 1]).toBeLessThan(best * 0.7);
   expect(new Set(results.runs.map((r) => r.cpu.checksum)).size).toBe(1);
-  await expect(page.getByTestId('cpu-curve')).toContainText('overhead wins');
+  await expect(lab.cpuCurve).toContainText('overhead wins');
 });
 
 test('bad CPU settings name the field and its range, and nothing runs', async ({ lab, page }) => {

@@ -3,10 +3,10 @@
 import { DEBUG } from '../playwright.config.mjs';
 import { test, expect } from './lab-page.mjs';
 
-test('a debug build shows its badge and exports build: debug', async ({ lab, page }) => {
+test('a debug build shows its badge and exports build: debug', async ({ lab }) => {
   await lab.open(DEBUG);
   await lab.waitForPool();
-  const badge = page.getByTestId('debug-badge');
+  const badge = lab.debugBadge;
   await expect(badge).toBeVisible();
   await expect(badge).toHaveText('debug build');
   const results = await lab.exportJson();

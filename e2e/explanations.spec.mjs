@@ -14,36 +14,35 @@ const labs = {
 };
 
 for (const [query, identifiers] of Object.entries(labs)) {
-  test(`${query} explains itself and shows the code that runs`, async ({ lab, page }) => {
+  test(`${query} explains itself and shows the code that runs`, async ({ lab }) => {
     await lab.open(ISOLATED, `?${query}`);
-    const panel = page.getByTestId('code-panel');
-    await expect(panel).toHaveCount(1);
-    const rust = (await panel.getByTestId('rust-code').allTextContents()).join('\n');
+    await expect(lab.codePanel).toHaveCount(1);
+    const rust = (await lab.rustCode.allTextContents()).join('\n');
     for (const identifier of identifiers) expect(rust).toContain(identifier);
     expect(rust).not.toContain('// snippet:');
-    await expect(panel.getByTestId('csharp-code')).toContainText(/await|Parallel/);
-    for (const lesson of await page.locator('.lesson').allTextContents()) {
+    await expect(lab.csharpCode).toContainText(/await|Parallel/);
+    for (const lesson of await lab.lessons.allTextContents()) {
       expect(lesson.trim().length).toBeGreaterThan(40);
     }
-    expect(await page.locator('.lesson').filter({ hasText: /cook/ }).count()).toBeGreaterThanOrEqual(1);
+    expect(await lab.lessons.filter({ hasText: /cook/ }).count()).toBeGreaterThanOrEqual(1);
   });
 }
 
-test('a first visit gets a guided start that runs and says what to look at', async ({ lab, page }) => {
+test('a first visit gets a guided start that runs and says what to look at', async ({ lab }) => {
   await lab.open(ISOLATED);
-  const guide = page.getByTestId('guided-start');
+  const guide = lab.guide;
   await expect(guide).toContainText('New here?');
   await lab.waitForPool();
-  await page.getByTestId('guided-go').click();
+  await lab.guideGo.click();
   await lab.waitForState('done');
   await expect(guide).toContainText('Look at the two timelines', { timeout: 60_000 });
   expect((await lab.exportJson()).runs.map((r) => r.kind)).toEqual(['io', 'cpu']);
   await lab.open(ISOLATED);
-  await expect(page.getByTestId('guided-start')).toHaveCount(0);
+  await expect(lab.guide).toHaveCount(0);
 });
 
-test('an autorun link skips the guided start', async ({ lab, page }) => {
+test('an autorun link skips the guided start', async ({ lab }) => {
   await lab.open(ISOLATED, '?lab=start&autorun=1');
-  await expect(page.getByTestId('guided-start')).toHaveCount(0);
+  await expect(lab.guide).toHaveCount(0);
   await lab.waitForState('done');
 });

@@ -11,13 +11,13 @@ test('the page is isolated and starts one worker per hardware thread', async ({ 
   const threads = await page.evaluate(() => navigator.hardwareConcurrency);
   await expect(lab.pool).toHaveAttribute('data-threads', String(threads));
   expect(await lab.workersStarted()).toBe(threads);
-  await expect(page.getByTestId('isolation-warning')).toHaveCount(0);
+  await expect(lab.isolationWarning).toHaveCount(0);
 });
 
-test('a page with no query has exactly one status and one export, idle', async ({ lab, page }) => {
+test('a page with no query has exactly one status and one export, idle', async ({ lab }) => {
   await lab.open(ISOLATED);
-  await expect(page.locator('[data-testid=run-status]:visible')).toHaveCount(1);
-  await expect(page.locator('[data-testid=export-json]:visible')).toHaveCount(1);
+  await expect(lab.visibleStatus).toHaveCount(1);
+  await expect(lab.visibleExportButton).toHaveCount(1);
   await expect(lab.status).toHaveAttribute('data-state', 'idle');
   await expect(lab.configError).toHaveCount(0);
 });
@@ -60,20 +60,20 @@ test('the parallel batch uses every worker and leaves the main thread free', asy
   // work run on the main thread, there would be almost none.
   expect(run.main_thread.frames).toBeGreaterThan(run.summary.wall_ms / 100);
   expect(run.cpu.checksum).toBe(expectedChecksum(64, 60000));
-  await expect(page.getByTestId('checksum')).toHaveText(run.cpu.checksum);
+  await expect(lab.checksum).toHaveText(run.cpu.checksum);
 });
 
 test('autorun runs both batches and the export agrees with the page', async ({ lab, page }) => {
   await lab.open(ISOLATED, '?lab=start&n=20&tasks=64&size=20000&autorun=1');
   await lab.waitForState('done');
-  await expect(page.getByTestId('batch-cpu').getByTestId('result')).toBeVisible();
+  await expect(lab.batchResult('cpu')).toBeVisible();
   const results = await lab.exportJson();
   expect(results.schema).toBe(2);
   expect(results.config).toMatchObject({ lab: 'start', n: 20, tasks: 64, size: 20000 });
   const env = results.environment;
   expect(env.cross_origin_isolated).toBe(true);
   expect(env.build).toBe('release');
-  await expect(page.getByTestId('debug-badge')).toHaveCount(0);
+  await expect(lab.debugBadge).toHaveCount(0);
   expect(env.hardware_threads).toBe(await page.evaluate(() => navigator.hardwareConcurrency));
   expect(env.pool_threads).toBe(env.hardware_threads);
   expect(env.user_agent).toBe(await page.evaluate(() => navigator.userAgent));
@@ -89,7 +89,7 @@ test('autorun runs both batches and the export agrees with the page', async ({ l
     expect(await lab.metric(`batch-${batch}`, 'long_tasks')).toBe(run.main_thread.long_tasks);
     expect(await lab.metric(`batch-${batch}`, 'blocks')).toBe(run.main_thread.blocks);
     expect(run.main_thread.sources).toEqual(['longtask', 'long-animation-frame', 'frames', 'heartbeat']);
-    await lab.expectVerdictMatches(run.main_thread, page.getByTestId(`batch-${batch}`).getByTestId('main-thread-verdict'));
+    await lab.expectVerdictMatches(run.main_thread, lab.batchVerdict(batch));
     expect(await lab.metric(`batch-${batch}`, 'frame_p99_ms')).toBe(run.main_thread.frame_p99_ms);
     expectMainThreadFree(run.main_thread, run.summary.wall_ms);
     expect(run.summary.latency_ms.p50).toBeLessThanOrEqual(run.summary.latency_ms.p99);
@@ -110,12 +110,9 @@ test('invalid settings name each field and its range, and nothing runs', async (
   expect((await lab.exportJson()).runs).toEqual([]);
 
   // Fixing the field in the form clears the message and lets the run go.
-  await page.getByTestId('setting-n').fill('5');
-  await page.getByTestId('setting-n').press('Enter');
-  await page.getByTestId('setting-tasks').fill('8');
-  await page.getByTestId('setting-tasks').press('Enter');
-  await page.getByTestId('setting-size').fill('100');
-  await page.getByTestId('setting-size').press('Enter');
+  await lab.setSetting('n', 5);
+  await lab.setSetting('tasks', 8);
+  await lab.setSetting('size', 100);
   await expect(lab.configError).toHaveCount(0);
   await expect(page).toHaveURL(/n=5/);
   await lab.runIo();

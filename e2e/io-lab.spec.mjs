@@ -28,7 +28,7 @@ test('throughput at C = 10 over C = 1 is the ratio the model predicts', async ({
   expect(Math.abs(one.io.little.predicted_in_flight - 1)).toBeLessThan(0.25);
 });
 
-test('the median latency is close to the configured service time', async ({ lab, page }) => {
+test('the median latency is close to the configured service time', async ({ lab }) => {
   const results = await runIo(lab, 'n=30&c=5&latency_ms=80');
   const [run] = results.runs;
   expect(run.summary.completed).toBe(30);
@@ -37,11 +37,11 @@ test('the median latency is close to the configured service time', async ({ lab,
   expect(run.io.split_ms.service_ms).toBeGreaterThan(78);
   expect(run.io.split_ms.queue_ms).toBeLessThan(5);
   expect(await lab.metric('io-results', 'latency_p50')).toBe(run.summary.latency_ms.p50);
-  await expect(page.getByTestId('io-histogram')).toBeVisible();
-  await expect(page.getByTestId('timeline')).toBeVisible();
+  await expect(lab.ioHistogram).toBeVisible();
+  await expect(lab.timeline).toBeVisible();
 });
 
-test('a capacity below C queues requests about as much as the model predicts', async ({ lab, page }) => {
+test('a capacity below C queues requests about as much as the model predicts', async ({ lab }) => {
   const [run] = (await runIo(lab, 'n=64&c=8&latency_ms=40&capacity=2')).runs;
   // Two in service, six waiting: 50 per second, 160 ms each (40 in service, 120 queued).
   expect(run.io.model.throughput_per_s).toBeGreaterThan(45);
@@ -51,8 +51,8 @@ test('a capacity below C queues requests about as much as the model predicts', a
   expect(run.summary.latency_ms.mean / run.io.model.latency_ms).toBeGreaterThan(0.7);
   expect(run.summary.latency_ms.mean / run.io.model.latency_ms).toBeLessThan(1.2);
   expect(run.io.split_ms.queue_ms).toBeGreaterThan(60);
-  await expect(page.getByTestId('latency-split')).toBeVisible();
-  await expect(page.getByTestId('little-check')).toContainText("Little's law");
+  await expect(lab.latencySplit).toBeVisible();
+  await expect(lab.littleCheck).toContainText("Little's law");
 });
 
 test('every simulated answer really came from the service worker', async ({ lab, page }) => {
@@ -61,7 +61,7 @@ test('every simulated answer really came from the service worker', async ({ lab,
     if (response.url().includes('/io/req')) answers.push(response);
   });
   const [run] = (await runIo(lab, 'n=25&c=5&latency_ms=10')).runs;
-  await expect(lab.page.getByTestId('env-sim')).toHaveAttribute('data-state', 'ready');
+  await expect(lab.sim).toHaveAttribute('data-state', 'ready');
   // The warm-up and the ceiling (measured once per page) are requests of their own runs.
   const measured = answers.filter((r) => !/run=(warm-up|ceiling)-/.test(r.url()));
   expect(measured).toHaveLength(25);
@@ -74,13 +74,13 @@ test('every simulated answer really came from the service worker', async ({ lab,
 
 test('an answer that did not come from the simulated server is an error, not a success', async ({ lab, page }) => {
   await lab.open(ISOLATED, '?lab=io&n=5&c=5&latency_ms=10');
-  await expect(page.getByTestId('env-sim')).toHaveAttribute('data-state', 'ready');
+  await expect(lab.sim).toHaveAttribute('data-state', 'ready');
   // Bypassing the service worker sends the requests to the static server, which has no io/.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setBypassServiceWorker', { bypass: true });
   lab.allowFailedResponses(/\/io\//);
-  await page.getByTestId('run-io-lab').click();
+  await lab.runIoLabButton.click();
   await lab.waitForState('error');
   await expect(lab.status).toContainText('did not come from the simulated server');
   const [run] = (await lab.exportJson()).runs;
@@ -88,7 +88,7 @@ test('an answer that did not come from the simulated server is an error, not a s
   expect(run.io.requests.map((r) => r.error)).toEqual(Array(5).fill('not_simulated'));
 });
 
-test('the error rate shows up as counted errors', async ({ lab, page }) => {
+test('the error rate shows up as counted errors', async ({ lab }) => {
   lab.allowFailedResponses(/\/io\/req/);
   const [run] = (await runIo(lab, 'n=100&c=10&latency_ms=5&error_rate=0.3&seed=7')).runs;
   const injected = run.io.requests.filter((r) => r.error === 'injected').length;
@@ -97,16 +97,16 @@ test('the error rate shows up as counted errors', async ({ lab, page }) => {
   expect(injected).toBeLessThan(45);
   expect(run.summary.completed).toBe(100 - injected);
   expect(await lab.metric('io-results', 'errors')).toBe(injected);
-  await expect(page.getByTestId('error-kinds')).toContainText('on purpose');
+  await expect(lab.errorKinds).toContainText('on purpose');
 });
 
-test('a sweep over C draws the curve, marks the knee and exports one run per level', async ({ lab, page }) => {
+test('a sweep over C draws the curve, marks the knee and exports one run per level', async ({ lab }) => {
   const results = await runIo(lab, 'n=20&c=8&latency_ms=30&capacity=2&sweep=c');
   expect(results.runs.map((r) => r.params.level)).toEqual([1, 2, 4, 8]);
   expect(results.runs.every((r) => r.summary.completed >= Math.max(20, 10 * r.params.level))).toBe(true);
-  const curve = page.getByTestId('io-curve');
+  const curve = lab.ioCurve;
   await expect(curve).toBeVisible();
-  await expect(curve.locator('path.model')).toHaveAttribute('d', /^M/);
+  await expect(lab.ioCurveModel).toHaveAttribute('d', /^M/);
   const t = results.runs.map((r) => r.summary.throughput_per_s);
   // The caption's knee agrees with the table: no later level beats it by more than 15%, and it is
   // the first level of which that is true. Capacity 2 puts it at C = 2 or, with the browser's
@@ -141,13 +141,13 @@ test('bad parameters name each field and run nothing', async ({ lab, page }) => 
   await expect(lab.configError).toContainText('c must be');
   await expect(lab.configError).toContainText('dist must be one of fixed, uniform, exp, lognormal');
   await expect(lab.configError).toContainText('error_rate must be a number from 0 to 1');
-  await expect(page.getByTestId('run-io-lab')).toBeDisabled();
+  await expect(lab.runIoLabButton).toBeDisabled();
   await page.waitForTimeout(1000);
   await expect(lab.status).toHaveAttribute('data-state', 'idle');
   expect((await lab.exportJson()).runs).toEqual([]);
 });
 
-test('a typed URL is fetched for real; a CORS refusal is recorded and explained', async ({ lab, page }) => {
+test('a typed URL is fetched for real; a CORS refusal is recorded and explained', async ({ lab }) => {
   const [same] = (await runIo(lab, 'target=url&url=%2Fstatic%2Fpayload-16k.txt&n=10&c=5')).runs;
   expect(same.summary.completed).toBe(10);
   expect(same.io.target).toBe('url');
@@ -159,7 +159,7 @@ test('a typed URL is fetched for real; a CORS refusal is recorded and explained'
   await expect(lab.status).toContainText('CORS');
   const [refused] = (await lab.exportJson()).runs;
   expect(refused.io.requests.map((r) => r.error)).toEqual(Array(4).fill('network'));
-  await expect(page.getByTestId('error-kinds')).toContainText('4 ×');
+  await expect(lab.errorKinds).toContainText('4 ×');
 });
 
 test('the static target measures the app\'s own files through the network stack', async ({ lab }) => {
@@ -183,7 +183,7 @@ test('after a hard reload the page gets the simulated server back in control bef
   await lab.waitForReady();
   expect(await page.evaluate(() => window.__controlledAtLoad), 'the hard reload started uncontrolled').toBe(false);
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-  await page.getByTestId('run-io-lab').click();
+  await lab.runIoLabButton.click();
   await lab.waitForState('done');
   const [run] = (await lab.exportJson()).runs;
   expect(run.io.requests.every((r) => r.error === null && r.service_ms !== null)).toBe(true);
@@ -213,12 +213,12 @@ test("each request's times agree with the browser's own Resource Timing", async 
     const resumed = requests.map((r) => r.resumed_ms - r.end_ms).sort((a, b) => a - b);
     // Measured at C = 16: p90 0.05 to 0.15 ms this way; 1.9 to 3.7 ms with a task per wake.
     expect(resumed[Math.ceil(0.9 * resumed.length) - 1], 'resumed after the body, 90th percentile').toBeLessThan(1);
-    await expect(page.getByTestId('resume-delay')).toContainText("Resource Timing's responseEnd");
+    await expect(lab.resumeDelay).toContainText("Resource Timing's responseEnd");
     // The ceiling of this page's request path, measured once, and the run's place under it.
     const ceiling = run.io.ceiling;
     expect(ceiling.throughput_per_s).toBeGreaterThan(run.summary.throughput_per_s * 0.9);
     expect(ceiling.near).toBe(run.summary.throughput_per_s >= 0.8 * ceiling.throughput_per_s);
-    await expect(page.getByTestId('ceiling')).toHaveAttribute('data-near', String(ceiling.near));
+    await expect(lab.ceiling).toHaveAttribute('data-near', String(ceiling.near));
   }
 });
 
@@ -226,22 +226,21 @@ test('the export holds the settings the run ran with, not what the form says sin
   const ran = await runIo(lab, 'n=6&c=2&latency_ms=10');
   expect(ran.config.n).toBe(6);
   // A new value in the form goes into force and into the URL, but nothing has run with it.
-  await page.getByTestId('setting-n').fill('9');
-  await page.getByTestId('setting-n').press('Enter');
+  await lab.setSetting('n', 9);
   await expect(page).toHaveURL(/n=9/);
   const exported = await lab.exportJson();
   expect(exported.config.n).toBe(6);
   expect(exported.runs[0].io.requests).toHaveLength(6);
   // Once it runs, the export follows.
-  await lab.runAgain('run-io-lab');
+  await lab.runAgain(lab.runIoLabButton);
   expect((await lab.exportJson()).config.n).toBe(9);
 });
 
-test("a sweep with no knee says what its latency did, as its own table shows", async ({ lab, page }) => {
+test("a sweep with no knee says what its latency did, as its own table shows", async ({ lab }) => {
   // Far below any browser's ceiling (at most 100 requests per second), so no level is a knee.
   const { runs } = await runIo(lab, 'n=40&c=4&latency_ms=40&sweep=c');
   const [first, last] = [runs[0], runs.at(-1)];
-  const caption = page.getByTestId('io-curve').locator('.chart-title');
+  const caption = lab.ioCurveCaption;
   await expect(caption).toContainText('Throughput grows at every level');
   const rose = last.summary.latency_ms.p50 > 1.25 * first.summary.latency_ms.p50;
   await expect(caption).toContainText(rose ? 'but the median latency rose' : "stays near the first level's");

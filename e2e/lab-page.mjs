@@ -8,15 +8,118 @@ import { clickAndAwaitRun } from './in-page.mjs';
 export class LabPage {
   constructor(page) {
     this.page = page;
-    this.status = page.getByTestId('run-status');
-    this.configError = page.getByTestId('config-error');
-    this.exportButton = page.getByTestId('export-json');
-    this.runIoButton = page.getByTestId('run-io');
-    this.runCpuButton = page.getByTestId('run-cpu');
-    this.runBothButton = page.getByTestId('run-both');
-    this.pool = page.getByTestId('env-pool');
-    this.isolated = page.getByTestId('env-isolated');
+    const id = (testId) => page.getByTestId(testId);
     this.allowed = [];
+
+    // The environment strip.
+    this.pool = id('env-pool');
+    this.isolated = id('env-isolated');
+    this.sim = id('env-sim');
+    this.debugBadge = id('debug-badge');
+    this.isolationWarning = id('isolation-warning');
+    this.parallelDisabled = id('parallel-disabled');
+    this.liveMeterCaption = id('live-meter').locator('figcaption');
+    this.tabs = page.locator('.tab');
+
+    // Running and exporting.
+    this.status = id('run-status');
+    this.visibleStatus = page.locator('[data-testid=run-status]:visible');
+    this.configError = id('config-error');
+    this.exportButton = id('export-json');
+    this.visibleExportButton = page.locator('[data-testid=export-json]:visible');
+    this.runIoButton = id('run-io');
+    this.runCpuButton = id('run-cpu');
+    this.runBothButton = id('run-both');
+    this.runIoLabButton = id('run-io-lab');
+    this.runCpuLabButton = id('run-cpu-lab');
+
+    // Every lab's explanation.
+    this.codePanel = id('code-panel');
+    this.rustCode = this.codePanel.getByTestId('rust-code');
+    this.csharpCode = this.codePanel.getByTestId('csharp-code');
+    this.lessons = page.locator('.lesson');
+
+    // The start page.
+    this.guide = id('guided-start');
+    this.guideGo = id('guided-go');
+    this.checksum = id('checksum');
+
+    // The I/O lab.
+    this.ioHistogram = id('io-histogram');
+    this.timeline = id('timeline');
+    this.latencySplit = id('latency-split');
+    this.littleCheck = id('little-check');
+    this.errorKinds = id('error-kinds');
+    this.ioCurve = id('io-curve');
+    this.ioCurveModel = this.ioCurve.locator('path.model');
+    this.ioCurveCaption = this.ioCurve.locator('.chart-title');
+    this.resumeDelay = id('resume-delay');
+    this.ceiling = id('ceiling');
+
+    // The CPU lab.
+    this.speedupChart = id('speedup-chart');
+    this.speedupErrorBars = this.speedupChart.locator('line.error-bar');
+    this.noiseWarning = id('noise-warning');
+    this.cpuCurve = id('cpu-curve');
+
+    // The hybrid lab.
+    this.hybridTable = id('hybrid-table');
+    this.hybridHeadline = id('hybrid-headline');
+    this.configuredLatency = id('configured-latency');
+
+    // The trade-off lab.
+    this.tradeoffCurve = id('tradeoff-curve');
+    this.tradeoffLine = this.tradeoffCurve.locator('path.p50-line');
+
+    // The wrong-tool lab.
+    this.verdict = id('verdict');
+    this.caseLesson = id('case-lesson');
+
+    // The overview.
+    this.overview = id('overview');
+    this.overviewChart = id('overview-chart');
+    this.clearHistoryButton = id('clear-history');
+  }
+
+  /** One of the start page's two batches: `io` or `cpu`. */
+  batch(kind) {
+    return this.page.getByTestId(`batch-${kind}`);
+  }
+
+  /** The result block of one of the start page's batches. */
+  batchResult(kind) {
+    return this.batch(kind).getByTestId('result');
+  }
+
+  /** The main-thread verdict beside one of the start page's batches. */
+  batchVerdict(kind) {
+    return this.batch(kind).getByTestId('main-thread-verdict');
+  }
+
+  /** The hybrid table's "sooner than sequential" figure for one strategy. */
+  sooner(strategy) {
+    return this.page.locator(`[data-strategy="${strategy}"] [data-testid=sooner]`);
+  }
+
+  /** The trade-off chart's median point for one level, by its label ("on workers", "5 ms" …). */
+  tradeoffPoint(label) {
+    return this.tradeoffCurve.locator(`g.level[data-label="${label}"] circle.p50`);
+  }
+
+  /** The overview chart's dots for one kind of run (`io`, `cpu` …). */
+  overviewDots(kind) {
+    return this.overviewChart.locator(`circle.dot.${kind}`);
+  }
+
+  /** A setting's form field, by its URL name. */
+  setting(name) {
+    return this.page.getByTestId(`setting-${name}`);
+  }
+
+  /** Types a value into a setting's field and commits it, as a person would with Enter. */
+  async setSetting(name, value) {
+    await this.setting(name).fill(String(value));
+    await this.setting(name).press('Enter');
   }
 
   async open(base, query = '') {
@@ -35,7 +138,7 @@ export class LabPage {
   /** Ready as autorun means it: the pool started and the simulated server in control. */
   async waitForReady() {
     await this.waitForPool();
-    await expect(this.page.getByTestId('env-sim')).toHaveAttribute('data-state', 'ready');
+    await expect(this.sim).toHaveAttribute('data-state', 'ready');
   }
 
   async waitForState(state) {
@@ -54,10 +157,11 @@ export class LabPage {
 
   /**
    * Clicks a run button on a page that has already run, and waits for this run to end (the
-   * status goes to running and back); returns the state it ended in.
+   * status goes to running and back); returns the state it ended in. `button` is one of the
+   * run buttons above.
    */
-  async runAgain(buttonTestId) {
-    return this.page.evaluate(clickAndAwaitRun, buttonTestId);
+  async runAgain(button) {
+    return this.page.evaluate(clickAndAwaitRun, await button.getAttribute('data-testid'));
   }
 
   /** Clicks the export button and returns the downloaded file's text, byte for byte. */
@@ -102,6 +206,29 @@ export class LabPage {
       let opaque = 0;
       for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) opaque++;
       return { width: canvas.width, height: canvas.height, opaque };
+    });
+  }
+
+  /**
+   * What makes the page wider than the window: the page's scroll width against the window's, and
+   * up to five elements past its right edge. Content that scrolls inside its own box (code, wide
+   * tables) is fine; the box must fit.
+   */
+  async horizontalOverflow() {
+    return this.page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const clipped = (e) => {
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX !== 'visible') return true;
+        }
+        return false;
+      };
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > width + 1 && getComputedStyle(e).position !== 'fixed')
+        .filter((e) => !clipped(e))
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className?.baseVal ?? e.className} ${Math.round(e.getBoundingClientRect().right)}`);
+      return { scroll: document.documentElement.scrollWidth, width, wide };
     });
   }
 

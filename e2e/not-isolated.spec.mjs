@@ -6,14 +6,14 @@ import { test, expect } from './lab-page.mjs';
 test('without the two headers the page explains the fix and keeps async working', async ({ lab, page }) => {
   await lab.open(PLAIN);
   await expect(lab.isolated).toHaveAttribute('data-value', 'false');
-  const warning = page.getByTestId('isolation-warning');
+  const warning = lab.isolationWarning;
   await expect(warning).toBeVisible();
   await expect(warning).toContainText('Cross-Origin-Opener-Policy: same-origin');
   await expect(warning).toContainText('Cross-Origin-Embedder-Policy: require-corp');
   await expect(lab.pool).toHaveAttribute('data-state', 'not-isolated');
   await expect(lab.pool).toHaveAttribute('data-threads', '0');
   await expect(lab.runCpuButton).toBeDisabled();
-  await expect(page.getByTestId('parallel-disabled')).toBeVisible();
+  await expect(lab.parallelDisabled).toBeVisible();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
 
   await page.waitForTimeout(500);

@@ -16,31 +16,16 @@ const LABS = {
 test.use({ viewport: { width: 390, height: 844 } });
 
 for (const [name, query] of Object.entries(LABS)) {
-  test(`at 390 px the ${name} page has no sideways scroll and every tab in reach`, async ({ lab, page }) => {
+  test(`at 390 px the ${name} page has no sideways scroll and every tab in reach`, async ({ lab }) => {
     const autorun = name === 'overview' ? '' : '&autorun=1';
     await lab.open(ISOLATED, `?${query}${autorun}`);
     if (autorun) await lab.waitForState('done');
-    const overflow = await page.evaluate(() => {
-      const width = document.documentElement.clientWidth;
-      // Content that scrolls inside its own box (code, wide tables) is fine; the box must fit.
-      const clipped = (e) => {
-        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-          if (getComputedStyle(a).overflowX !== 'visible') return true;
-        }
-        return false;
-      };
-      const wide = [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > width + 1 && getComputedStyle(e).position !== 'fixed')
-        .filter((e) => !clipped(e))
-        .slice(0, 5)
-        .map((e) => `${e.tagName.toLowerCase()}.${e.className?.baseVal ?? e.className} ${Math.round(e.getBoundingClientRect().right)}`);
-      return { scroll: document.documentElement.scrollWidth, width, wide };
-    });
+    const overflow = await lab.horizontalOverflow();
     expect(overflow.wide, 'elements past the right edge').toEqual([]);
     expect(overflow.scroll).toBeLessThanOrEqual(overflow.width);
     // The responsiveness strip keeps its caption.
-    await expect(page.getByTestId('live-meter').locator('figcaption')).toBeVisible();
-    for (const tab of await page.locator('.tab').all()) {
+    await expect(lab.liveMeterCaption).toBeVisible();
+    for (const tab of await lab.tabs.all()) {
       const box = await tab.boundingBox();
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(390);

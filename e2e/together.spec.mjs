@@ -12,7 +12,7 @@ async function run(lab, query, timeout = 90_000) {
 // The model uses the L and P measured in the same run; the margin covers a shared 2-core machine.
 const MARGIN = 0.35;
 
-test('pipelined beats phased beats sequential, each near its model', async ({ lab, page }) => {
+test('pipelined beats phased beats sequential, each near its model', async ({ lab }) => {
   const results = await run(lab, 'lab=hybrid&strategy=all&n=24&c=6&latency_ms=60&kernel=sha256');
   expect(results.runs.map((r) => r.label)).toEqual(['sequential', 'phased', 'pipelined']);
   const wall = Object.fromEntries(results.runs.map((r) => [r.label, r.summary.wall_ms]));
@@ -29,17 +29,17 @@ test('pipelined beats phased beats sequential, each near its model', async ({ la
   expect(byLabel.sequential.overlap_ms).toBeLessThan(5);
   expect(byLabel.pipelined.overlap_ms).toBeGreaterThan(50);
   expect(new Set(results.runs.map((r) => r.hybrid.checksum)).size).toBe(1);
-  await expect(page.getByTestId('hybrid-table')).toContainText('pipelined');
+  await expect(lab.hybridTable).toContainText('pipelined');
   // The captions agree with the numbers: "sooner" is against the named sequential run, and the
   // headline names the fastest strategy and each one it beat.
-  await expect(page.getByTestId('hybrid-table')).toContainText('sooner than sequential');
+  await expect(lab.hybridTable).toContainText('sooner than sequential');
   for (const r of results.runs) {
-    const sooner = page.locator(`[data-strategy="${r.label}"] [data-testid=sooner]`);
+    const sooner = lab.sooner(r.label);
     expect(Number(await sooner.getAttribute('data-value'))).toBeCloseTo(wall.sequential - r.summary.wall_ms, 6);
   }
   // The configured latency stands beside the measured one.
-  await expect(page.getByTestId('configured-latency')).toContainText(/^L = 60(\.0+)? ms configured, measured sequential/);
-  const headline = page.getByTestId('hybrid-headline');
+  await expect(lab.configuredLatency).toContainText(/^L = 60(\.0+)? ms configured, measured sequential/);
+  const headline = lab.hybridHeadline;
   await expect(headline).toContainText('pipelined finished first');
   await expect(headline).toContainText('sooner than phased');
   await expect(headline).toContainText('sooner than sequential');
@@ -65,10 +65,9 @@ test('the trade-off: small slices keep frames smooth, large slices run faster an
   expectMainThreadFree(onWorkers.main_thread, onWorkers.summary.wall_ms);
   expect(first.probes).toBeGreaterThan(10);
   // The chart joins the sliced levels only: the run on the workers is a point of its own.
-  const chart = lab.page.getByTestId('tradeoff-curve');
-  const segments = (d) => (d.match(/ L/g) ?? []).length;
-  expect(segments(await chart.locator('path.p50-line').getAttribute('d'))).toBe(levels.length - 2);
-  await expect(chart.locator('g.level[data-label="on workers"] circle.p50')).toHaveCount(1);
+    const segments = (d) => (d.match(/ L/g) ?? []).length;
+  expect(segments(await lab.tradeoffLine.getAttribute('d'))).toBe(levels.length - 2);
+  await expect(lab.tradeoffPoint('on workers')).toHaveCount(1);
 });
 
 const cases = {
@@ -92,7 +91,7 @@ const cases = {
 };
 
 for (const [name, check] of Object.entries(cases)) {
-  test(`the wrong tool, measured: ${name}`, async ({ lab, page }) => {
+  test(`the wrong tool, measured: ${name}`, async ({ lab }) => {
     const results = await run(lab, `lab=wrong&case=${name}`);
     const [wrong, right] = results.runs;
     expect(wrong.wrong.role).toBe('wrong');
@@ -100,22 +99,21 @@ for (const [name, check] of Object.entries(cases)) {
     const verdict = wrong.wrong.verdict;
     expect(verdict.wrong_tool, verdict.text).toBe(true);
     check(wrong, right, results.environment.pool_threads);
-    const shown = page.getByTestId('verdict');
+    const shown = lab.verdict;
     await expect(shown).toHaveAttribute('data-wrong-tool', 'true');
     await expect(shown).toContainText(verdict.text);
-    await expect(page.getByTestId('case-lesson')).not.toBeEmpty();
+    await expect(lab.caseLesson).not.toBeEmpty();
   });
 }
 
-test('the overview puts every run of the session on one chart', async ({ lab, page }) => {
+test('the overview puts every run of the session on one chart', async ({ lab }) => {
   await run(lab, 'lab=io&n=20&c=5&latency_ms=20');
   await run(lab, 'lab=cpu&kernel=sha256&size=600&tasks=16');
   await lab.open(ISOLATED, '?lab=overview');
-  const chart = page.getByTestId('overview-chart');
-  await expect(chart).toHaveAttribute('data-points', '2');
-  await expect(chart.locator('circle.dot.io')).toHaveCount(1);
-  await expect(chart.locator('circle.dot.cpu')).toHaveCount(1);
+  await expect(lab.overviewChart).toHaveAttribute('data-points', '2');
+  await expect(lab.overviewDots('io')).toHaveCount(1);
+  await expect(lab.overviewDots('cpu')).toHaveCount(1);
   await expect(lab.status).toHaveAttribute('data-state', 'idle');
-  await page.getByTestId('clear-history').click();
-  await expect(page.getByTestId('overview')).toContainText('No runs yet');
+  await lab.clearHistoryButton.click();
+  await expect(lab.overview).toContainText('No runs yet');
 });
