@@ -92,6 +92,12 @@ struct Processed {
 }
 
 /// Runs the pipeline with `strategy` (`All` is not a strategy to run).
+///
+/// Awaited as an ordinary task, not polled from microtasks as the I/O loops are
+/// ([`crate::runtime::microtask`]): measured here with 300 items, 32 fetches in flight, 20 ms of
+/// latency and almost no work per item, the pipelined run took 790 to 880 ms polled from
+/// microtasks against 570 to 710 ms as a task (4 runs each, alternated; why is not measured,
+/// perhaps because a task handles several responses and pool answers in one poll).
 pub async fn run(
     plan: &HybridPlan,
     strategy: Strategy,

@@ -4,7 +4,7 @@ use futures::future::join_all;
 use lab_core::span::{Lane, Span};
 
 use super::{Cancel, Progress};
-use crate::runtime::{clock, fetch};
+use crate::runtime::{clock, fetch, microtask};
 
 /// The file the quick comparison fetches: one of the app's own static files.
 pub const STATIC_FILE: &str = "static/payload-16k.txt";
@@ -22,8 +22,14 @@ pub struct IoBatch {
     pub errors: Vec<String>,
 }
 
-/// Issues `n` GETs of `url` at once and awaits them all.
+/// Issues `n` GETs of `url` at once and awaits them all, polled from microtasks as the I/O lab's
+/// loop is ([`microtask::on_microtasks`]): each body's end is taken in the task that delivered it.
 pub async fn run(n: u32, url: &str, progress: &Progress, cancel: &Cancel) -> IoBatch {
+    let (url, progress, cancel) = (url.to_owned(), progress.clone(), cancel.clone());
+    microtask::on_microtasks(async move { measure(n, &url, &progress, &cancel).await }).await
+}
+
+async fn measure(n: u32, url: &str, progress: &Progress, cancel: &Cancel) -> IoBatch {
     let signal = cancel.signal();
     let start_ms = clock::now_ms();
     let requests = (0..n).map(|slot| {

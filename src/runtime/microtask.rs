@@ -10,16 +10,20 @@
 //! task as the promise that woke it, exactly where a JavaScript `await` would continue.
 //!
 //! Wakes on the main thread queue a microtask. A wake from another thread (a worker cannot queue
-//! a microtask here) falls back to the executor that polls the returned future.
+//! a microtask here) falls back to the executor that polls the returned future. The hybrid lab's
+//! pool answers take that path; an earlier version kept the outer waker behind a `Mutex`, and
+//! the main thread trapped ("Atomics.wait cannot be called in this context") when it found the
+//! lock held by a waking worker, leaving the pipeline waiting forever.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
+use futures::task::AtomicWaker;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -42,7 +46,7 @@ where
     let wake = Arc::new(WakeHandle {
         id,
         queued: AtomicBool::new(false),
-        outer: Mutex::new(None),
+        outer: AtomicWaker::new(),
     });
     let task = Rc::new(Task {
         future: RefCell::new(Some(Box::pin(future))),
@@ -78,7 +82,7 @@ impl<T> Future for OnMicrotasks<T> {
         if let Some(output) = task.output.borrow_mut().take() {
             return Poll::Ready(output);
         }
-        *lock(&task.wake.outer) = Some(cx.waker().clone());
+        task.wake.outer.register(cx.waker());
         // The first poll, or a wake from another thread: poll the inner future here.
         task.poll_inner();
         match task.output.borrow_mut().take() {
@@ -121,9 +125,7 @@ impl<T> Task<T> {
             slot.take();
             drop(slot);
             *self.output.borrow_mut() = Some(output);
-            if let Some(outer) = lock(&self.wake.outer).take() {
-                outer.wake();
-            }
+            self.wake.outer.wake();
         }
     }
 }
@@ -152,7 +154,10 @@ thread_local! {
 struct WakeHandle {
     id: u64,
     queued: AtomicBool,
-    outer: Mutex<Option<Waker>>,
+    /// The executor that awaits [`OnMicrotasks`], for wakes from other threads. Lock-free: a
+    /// worker's wake must never hold a lock the main thread could then wait on (the main thread
+    /// cannot block: `Atomics.wait` throws there).
+    outer: AtomicWaker,
 }
 
 impl Wake for WakeHandle {
@@ -173,18 +178,7 @@ impl Wake for WakeHandle {
         });
         match task {
             Some(task) => task.schedule(),
-            None => {
-                if let Some(outer) = lock(&self.outer).as_ref() {
-                    outer.wake_by_ref();
-                }
-            }
+            None => self.outer.wake(),
         }
     }
-}
-
-/// A poisoned lock still holds a usable waker.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
