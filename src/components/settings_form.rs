@@ -2,76 +2,16 @@
 //! user types is validated by the core on change; valid settings go into force and into the
 //! URL, invalid ones are listed by [`super::config_errors::ConfigErrors`] and nothing runs.
 
-use lab_core::config::{self, FloatField, IntField, Lab};
+use lab_core::config::{self, Lab};
+use lab_core::setting::Setting;
 use leptos::prelude::*;
 
 use crate::runtime::url;
 use crate::state::LabState;
 
-/// One setting in the form.
-#[derive(Clone, Debug)]
-pub struct FormField {
-    /// The query parameter.
-    pub name: &'static str,
-    /// What the user reads.
-    pub label: &'static str,
-    /// Unit and accepted range, or what an empty value means.
-    pub hint: String,
-    /// For a choice: the accepted names (an empty name means "absent").
-    pub choices: &'static [&'static str],
-    /// Shown in an empty input.
-    pub placeholder: &'static str,
-}
-
-impl FormField {
-    /// A whole-number field.
-    pub fn int(field: IntField, label: &'static str) -> FormField {
-        FormField {
-            name: field.name,
-            label,
-            hint: format!("{}–{} {}", field.min, field.max, field.unit),
-            choices: &[],
-            placeholder: "",
-        }
-    }
-
-    /// A decimal field.
-    pub fn float(field: FloatField, label: &'static str) -> FormField {
-        FormField {
-            name: field.name,
-            label,
-            hint: format!("{}–{} {}", field.min, field.max, field.unit),
-            choices: &[],
-            placeholder: "",
-        }
-    }
-
-    /// A choice among names.
-    pub fn choice(
-        name: &'static str,
-        label: &'static str,
-        choices: &'static [&'static str],
-        hint: &str,
-    ) -> FormField {
-        FormField {
-            name,
-            label,
-            hint: hint.to_owned(),
-            choices,
-            placeholder: "",
-        }
-    }
-
-    /// Marks the field optional: empty means `placeholder`.
-    pub fn optional(mut self, placeholder: &'static str) -> FormField {
-        self.placeholder = placeholder;
-        self
-    }
-}
-
-/// The form for `lab`'s `fields`.
+/// The form for `lab`'s settings, one field per definition, in the lab's order.
 #[component]
-pub fn SettingsForm(lab: Lab, fields: Vec<FormField>) -> impl IntoView {
+pub fn SettingsForm(lab: Lab) -> impl IntoView {
     let state = expect_context::<LabState>();
     let current = config::query_pairs(&state.settings().get_untracked().to_query());
     let initial = |name: &str| {
@@ -83,8 +23,10 @@ pub fn SettingsForm(lab: Lab, fields: Vec<FormField>) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let values: Vec<(FormField, RwSignal<String>)> = fields
-        .into_iter()
+    let values: Vec<(Setting, RwSignal<String>)> = lab
+        .settings()
+        .iter()
+        .copied()
         .map(|field| {
             let value = RwSignal::new(initial(field.name));
             (field, value)
@@ -119,7 +61,7 @@ pub fn SettingsForm(lab: Lab, fields: Vec<FormField>) -> impl IntoView {
 /// One labelled input or choice with its hint.
 #[component]
 fn Field(
-    field: FormField,
+    field: Setting,
     value: RwSignal<String>,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -130,12 +72,15 @@ fn Field(
             .config_errors()
             .with(|errors| errors.iter().any(|e| e.field == name))
     };
-    let control = if field.choices.is_empty() {
+    // The definition's words are Markdown; a placeholder shows them plain.
+    let placeholder = field.absent.unwrap_or_default().replace('`', "");
+    let menu = field.menu();
+    let control = if menu.is_empty() {
         view! {
             <input
                 type="text"
                 name=name
-                placeholder=field.placeholder
+                placeholder=placeholder
                 data-testid=format!("setting-{name}")
                 prop:value=move || value.get()
                 on:change=move |ev| {
@@ -158,11 +103,10 @@ fn Field(
                 }
                 disabled=move || state.busy()
             >
-                {field
-                    .choices
-                    .iter()
-                    .map(|&choice| {
-                        let shown = if choice.is_empty() { field.placeholder } else { choice };
+                {menu
+                    .into_iter()
+                    .map(|choice| {
+                        let shown = if choice.is_empty() { placeholder.clone() } else { choice.to_owned() };
                         view! { <option value=choice>{shown}</option> }
                     })
                     .collect_view()}
@@ -174,7 +118,7 @@ fn Field(
         <label class="field" class:invalid=invalid>
             <span class="field-label">{field.label}</span>
             {control}
-            <span class="field-range">{field.hint}</span>
+            <span class="field-range">{field.form_hint()}</span>
         </label>
     }
 }

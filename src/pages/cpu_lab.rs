@@ -1,7 +1,6 @@
 //! The CPU lab ("teamwork"): settings and presets on one side, the measured result on the other.
 
-use lab_core::config::{Lab, CPU_TASKS, CPU_THREADS};
-use lab_core::kernel::Kernel;
+use lab_core::config::Lab;
 use lab_core::schema::RunKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,7 +9,7 @@ use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::cpu_results::{CpuRunView, CpuSweepView};
 use crate::components::image_canvas::ImageCanvas;
 use crate::components::lab_controls::{Presets, RunButton};
-use crate::components::settings_form::{FormField, SettingsForm};
+use crate::components::settings_form::SettingsForm;
 use crate::labs;
 use crate::state::LabState;
 
@@ -61,31 +60,6 @@ Parallel.For(0, tasks,
 #[component]
 pub fn CpuLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let fields = vec![
-        FormField::choice("kernel", "Kernel", &Kernel::NAMES, "the kind of work"),
-        FormField {
-            name: "size",
-            label: "Size",
-            hint: "mandelbrot, blur: pixels wide; stats: values; sha256: blocks".to_owned(),
-            choices: &[],
-            placeholder: "kernel default",
-        },
-        FormField::int(CPU_TASKS, "Tasks"),
-        FormField::int(CPU_THREADS, "Threads (lanes)").optional("whole pool"),
-        FormField::choice(
-            "mode",
-            "Mode",
-            &["rayon", "lanes", "worker", "main"],
-            "where the tasks run",
-        ),
-        FormField::choice(
-            "sweep",
-            "Sweep",
-            &["", "threads", "tasks"],
-            "threads: T = 1 … threads; tasks: 1, 4, 16 … tasks",
-        )
-        .optional("single run"),
-    ];
     let runs = state.runs_where(|r| r.kind == RunKind::Cpu);
     let image = move || {
         state
@@ -109,7 +83,7 @@ pub fn CpuLabPage() -> impl IntoView {
                     ": one worker, awaited; the page stays free. "<strong>"lanes"</strong>": at most T workers busy. "
                     <strong>"rayon"</strong>": the whole pool, with work stealing."
                 </p>
-                <SettingsForm lab=Lab::Cpu fields=fields />
+                <SettingsForm lab=Lab::Cpu />
                 <RunButton
                     test_id="run-cpu-lab"
                     label="Run"

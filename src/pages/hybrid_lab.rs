@@ -1,15 +1,14 @@
 //! Timing and teamwork together: the hybrid pipeline, three ways, on one timeline each.
 
-use lab_core::config::{Lab, Strategy, HYBRID_C, HYBRID_LATENCY, HYBRID_N};
+use lab_core::config::{Lab, Strategy};
 use lab_core::format;
-use lab_core::kernel::Kernel;
 use lab_core::schema::{RunKind, RunRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::lab_controls::RunButton;
-use crate::components::settings_form::{FormField, SettingsForm};
+use crate::components::settings_form::SettingsForm;
 use crate::components::timeline::Timeline;
 use crate::labs;
 use crate::state::LabState;
@@ -24,25 +23,6 @@ var results = await Task.WhenAll(processing);";
 #[component]
 pub fn HybridLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let fields = vec![
-        FormField::choice(
-            "strategy",
-            "Strategy",
-            &["all", "sequential", "phased", "pipelined"],
-            "all: the three side by side",
-        ),
-        FormField::int(HYBRID_N, "Items (n)"),
-        FormField::int(HYBRID_C, "Fetches in flight (c)"),
-        FormField::float(HYBRID_LATENCY, "Server latency (L)"),
-        FormField::choice("kernel", "Kernel", &Kernel::NAMES, "the work on each item"),
-        FormField {
-            name: "size",
-            label: "Size per item",
-            hint: "the kernel's unit; default: about L/2 of work".to_owned(),
-            choices: &[],
-            placeholder: "about L/2",
-        },
-    ];
     let runs = state.runs_where(|r| r.kind == RunKind::Hybrid);
     let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     view! {
@@ -62,7 +42,7 @@ pub fn HybridLabPage() -> impl IntoView {
                         "max(⌈n/c⌉L + cP/W, L + nP/W)."
                     </li>
                 </ul>
-                <SettingsForm lab=Lab::Hybrid fields=fields />
+                <SettingsForm lab=Lab::Hybrid />
                 <RunButton
                     test_id="run-hybrid-lab"
                     label="Run"

@@ -1,9 +1,6 @@
 //! The I/O lab ("timing"): settings and presets on one side, the measured result on the other.
 
-use lab_core::config::{
-    Lab, IO_C, IO_CAPACITY, IO_ERROR_RATE, IO_LATENCY, IO_N, IO_PAYLOAD, IO_RATE, IO_SEED,
-    IO_SPREAD, IO_TIMEOUT,
-};
+use lab_core::config::Lab;
 use lab_core::schema::RunKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,7 +8,7 @@ use leptos::task::spawn_local;
 use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::io_results::{IoRunView, IoSweepView};
 use crate::components::lab_controls::{Presets, RunButton};
-use crate::components::settings_form::{FormField, SettingsForm};
+use crate::components::settings_form::SettingsForm;
 use crate::labs;
 use crate::state::LabState;
 
@@ -53,50 +50,6 @@ await Task.WhenAll(urls.Select(u => http.GetAsync(u)));";
 #[component]
 pub fn IoLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let fields = vec![
-        FormField::choice(
-            "target",
-            "Target",
-            &["sim", "static", "url"],
-            "sim: the built-in server",
-        ),
-        FormField {
-            name: "url",
-            label: "URL (target=url)",
-            hint: "http(s) address or /path; GET, no credentials".to_owned(),
-            choices: &[],
-            placeholder: "https://…",
-        },
-        FormField::int(IO_N, "Requests (n)"),
-        FormField::int(IO_C, "In flight (c)"),
-        FormField::float(IO_RATE, "Arrival rate").optional("closed loop"),
-        FormField::choice(
-            "arrivals",
-            "Arrivals",
-            &["uniform", "poisson"],
-            "open loop spacing",
-        ),
-        FormField::int(IO_SEED, "Seed"),
-        FormField::float(IO_LATENCY, "Service time"),
-        FormField::choice(
-            "dist",
-            "Distribution",
-            &["fixed", "uniform", "exp", "lognormal"],
-            "of service times",
-        ),
-        FormField::float(IO_SPREAD, "Spread"),
-        FormField::int(IO_CAPACITY, "Capacity").optional("unlimited"),
-        FormField::int(IO_PAYLOAD, "Payload"),
-        FormField::float(IO_ERROR_RATE, "Error rate"),
-        FormField::int(IO_TIMEOUT, "Timeout"),
-        FormField::choice(
-            "sweep",
-            "Sweep",
-            &["", "c", "rate"],
-            "c: 1, 2, 4 … c; rate: up to rate",
-        )
-        .optional("single run"),
-    ];
     let runs = state.runs_where(|r| r.kind == RunKind::Io);
     let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     view! {
@@ -116,7 +69,7 @@ pub fn IoLabPage() -> impl IntoView {
                     " (a rate): requests arrive on schedule however slow the server is, like the public. "
                     "Latency counts from the intended start, so a slow server cannot hide its queue."
                 </p>
-                <SettingsForm lab=Lab::Io fields=fields />
+                <SettingsForm lab=Lab::Io />
                 <RunButton
                     test_id="run-io-lab"
                     label="Run"

@@ -1,11 +1,11 @@
 //! The quick comparison: one async batch, one parallel batch, side by side.
 
-use lab_core::config::{Lab, FETCHES, SIZE, TASKS};
+use lab_core::config::Lab;
 use leptos::prelude::*;
 
 use crate::components::batch_card::{Batch, BatchCard};
 use crate::components::code_panel::{CodePanel, Snippet};
-use crate::components::settings_form::{FormField, SettingsForm};
+use crate::components::settings_form::SettingsForm;
 use crate::labs;
 use crate::runtime::history;
 use crate::state::{LabState, RunState};
@@ -28,11 +28,6 @@ fn run_batch(batch: impl std::future::Future<Output = RunState> + 'static) {
 pub fn StartPage() -> impl IntoView {
     let state = expect_context::<LabState>();
     let run_both = move |_| leptos::task::spawn_local(labs::start::run_all(state));
-    let fields = vec![
-        FormField::int(FETCHES, "Fetches"),
-        FormField::int(TASKS, "CPU tasks"),
-        FormField::int(SIZE, "Rounds per task"),
-    ];
     view! {
         <GuidedStart />
         <section class="intro">
@@ -43,7 +38,7 @@ pub fn StartPage() -> impl IntoView {
                 "who takes the orders: if it stops to chop, the page freezes."
             </p>
             <div class="intro-actions">
-                <SettingsForm lab=Lab::Start fields=fields />
+                <SettingsForm lab=Lab::Start />
                 <button
                     class="primary"
                     data-testid="run-both"

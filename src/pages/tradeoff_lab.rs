@@ -1,7 +1,7 @@
 //! The responsiveness trade-off: how often a main-thread job yields decides how smooth the page
 //! stays and how fast the job runs; the workers escape the choice.
 
-use lab_core::config::{Lab, TRADEOFF_SLICE};
+use lab_core::config::Lab;
 use lab_core::format;
 use lab_core::kernel::Kernel;
 use lab_core::meter::describe_frames;
@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::lab_controls::RunButton;
 use crate::components::latency_throughput::{LatencyThroughput, Point};
-use crate::components::settings_form::{FormField, SettingsForm};
+use crate::components::settings_form::SettingsForm;
 use crate::labs;
 use crate::state::LabState;
 
@@ -32,24 +32,6 @@ foreach (var task in tasks)
 #[component]
 pub fn TradeoffLabPage() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let fields = vec![
-        FormField::choice("kernel", "Kernel", &Kernel::NAMES, "the job"),
-        FormField {
-            name: "size",
-            label: "Size",
-            hint: "the kernel's unit; default: about 0.6 s of work".to_owned(),
-            choices: &[],
-            placeholder: "kernel default",
-        },
-        FormField::float(TRADEOFF_SLICE, "Yield every (k)"),
-        FormField::choice(
-            "sweep",
-            "Sweep",
-            &["", "slice_ms"],
-            "slice_ms: k = 1, 2, 5 … 200 ms",
-        )
-        .optional("single run"),
-    ];
     let runs = state.runs_where(|r| r.tradeoff().is_some());
     let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     view! {
@@ -69,7 +51,7 @@ pub fn TradeoffLabPage() -> impl IntoView {
                     "latency a click would see. The last point runs the same job on the workers: a second "
                     "cook, so nobody waits."
                 </p>
-                <SettingsForm lab=Lab::Tradeoff fields=fields />
+                <SettingsForm lab=Lab::Tradeoff />
                 <RunButton
                     test_id="run-tradeoff-lab"
                     label="Run"

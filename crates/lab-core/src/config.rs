@@ -12,6 +12,7 @@ pub use crate::labs::{cpu::*, hybrid::*, io::*, start::*, tradeoff::*, wrong::*}
 
 use crate::field::echo;
 use crate::kernel::Kernel;
+use crate::setting::{self, Setting};
 
 /// Which lab page to show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +44,21 @@ named_choices!(Lab {
     Tradeoff => "tradeoff",
     Overview => "overview",
 });
+
+impl Lab {
+    /// The lab's settings, in form order; empty for a lab that has none.
+    pub fn settings(self) -> &'static [Setting] {
+        match self {
+            Lab::Start => &START_SETTINGS,
+            Lab::Io => &IO_SETTINGS,
+            Lab::Cpu => &CPU_SETTINGS,
+            Lab::Hybrid => &HYBRID_SETTINGS,
+            Lab::Wrong => &WRONG_SETTINGS,
+            Lab::Tradeoff => &TRADEOFF_SETTINGS,
+            Lab::Overview => &[],
+        }
+    }
+}
 
 pub(crate) fn clamp_size(kernel: Kernel, size: u32) -> u32 {
     let field = kernel.size_field();
@@ -193,7 +209,9 @@ impl Settings {
             LabSettings::Io(io) => io.push_pairs(&mut pairs),
             LabSettings::Cpu(cpu) => cpu.push_pairs(&mut pairs),
             LabSettings::Hybrid(hybrid) => hybrid.push_pairs(&mut pairs),
-            LabSettings::Wrong(wrong) => pairs.push(("case", wrong.case.name().to_owned())),
+            LabSettings::Wrong(wrong) => {
+                pairs.push((WRONG_CASE.name, wrong.case.name().to_owned()))
+            }
             LabSettings::Tradeoff(tradeoff) => tradeoff.push_pairs(&mut pairs),
             LabSettings::Overview(OverviewSettings {}) => {}
         }
@@ -282,9 +300,9 @@ pub(crate) fn read_kernel_and_size<'a>(
     errors: &mut Vec<FieldError>,
 ) -> (Option<Kernel>, Option<u32>) {
     let kernel = read(
-        raw("kernel"),
+        raw(setting::KERNEL),
         default_kernel,
-        |v| choice("kernel", &Kernel::ALL, Kernel::name, v),
+        |v| choice(setting::KERNEL, &Kernel::ALL, Kernel::name, v),
         errors,
     );
     let size = kernel.and_then(|kernel| read_size(raw, kernel, default_size(kernel), errors));
@@ -342,6 +360,38 @@ pub(crate) fn read_optional<T>(
     match raw {
         Some(raw) if !raw.trim().is_empty() => keep(parse(raw), errors).map(Some),
         _ => Some(None),
+    }
+}
+
+/// The rule the I/O and hybrid labs share: `c` is at most `n`, and a `c` left out follows `n`
+/// down, so a small `n` alone never fails against the default `c`.
+pub(crate) fn c_within_n(
+    field: &IntField,
+    c: Option<u32>,
+    c_raw: Option<&str>,
+    n: Option<u32>,
+    errors: &mut Vec<FieldError>,
+) -> Option<u32> {
+    let (Some(c), Some(n)) = (c, n) else {
+        return c;
+    };
+    match c_raw {
+        None => Some(c.min(n)),
+        Some(raw) => {
+            if c > n {
+                errors.push(FieldError::new(
+                    field.name,
+                    format!(
+                        "{} must be a whole number from {} to n ({n}) {}; got {}",
+                        field.name,
+                        field.min,
+                        field.unit,
+                        echo(raw)
+                    ),
+                ));
+            }
+            Some(c)
+        }
     }
 }
 

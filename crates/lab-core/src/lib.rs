@@ -47,7 +47,7 @@ macro_rules! named_choices {
             pub const NAMES: [&'static str; [$($name),+].len()] = [$($name),+];
 
             /// The choice's name in the URL and in exported files.
-            pub fn name(self) -> &'static str {
+            pub const fn name(self) -> &'static str {
                 match self {
                     $($ty::$variant => $name),+
                 }
@@ -75,6 +75,7 @@ pub mod queueing;
 pub mod resource_timing;
 pub mod scale;
 pub mod schema;
+pub mod setting;
 pub mod sim;
 pub mod snippet;
 pub mod span;

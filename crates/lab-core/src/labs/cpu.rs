@@ -10,6 +10,7 @@ use crate::config::{choice, read, read_kernel_and_size, read_optional};
 use crate::execute::Mode;
 use crate::field::{FieldError, IntField};
 use crate::kernel::Kernel;
+use crate::setting::{self, Setting};
 
 /// What a CPU sweep varies from level to level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +45,67 @@ pub const CPU_THREADS: IntField = IntField {
     unit: "threads",
 };
 
+/// The work to run.
+pub const CPU_KERNEL: Setting = setting::kernel(
+    "the work to run: Mandelbrot's rows are of unequal cost; blur and statistics run on generated \
+     data; SHA-256 hashes chains of 256 rounds a block",
+    Kernel::Mandelbrot,
+)
+.hint("the kind of work");
+
+/// The amount of work.
+pub const CPU_SIZE: Setting = Setting::kernel_size(
+    "Size",
+    "the kernel's size: image width in pixels (`mandelbrot`, height ⅔ of it; `blur`, square), \
+     data values (`stats`), blocks (`sha256`)",
+    |kernel| kernel.size_field().default,
+    "the kernel's default",
+)
+.hint("mandelbrot, blur: pixels wide; stats: values; sha256: blocks");
+
+/// Where the tasks run.
+pub const CPU_MODE: Setting = Setting::choice(
+    "mode",
+    "Mode",
+    "`main`: on the main thread (blocks the page); `worker`: one worker, awaited; `lanes`: at \
+     most T workers, pulling tasks from a shared counter inside `rayon::scope`; `rayon`: \
+     `par_iter` over the whole pool",
+    &Mode::NAMES,
+    Mode::Rayon.name(),
+)
+.hint("where the tasks run");
+
+/// What a CPU sweep varies.
+pub const CPU_SWEEP: Setting = Setting::optional_choice(
+    setting::SWEEP,
+    "Sweep",
+    "`threads`: T = 1 … `threads` (in lanes); `tasks`: 1, 4, 16 … `tasks`",
+    &CpuSweep::NAMES,
+    "one run",
+)
+.rule("`threads` needs `mode=lanes` or `rayon`")
+.hint("threads: T = 1 … threads; tasks: 1, 4, 16 … tasks");
+
+/// Every setting of the CPU lab, in form order.
+pub const CPU_SETTINGS: [Setting; 6] = [
+    CPU_KERNEL,
+    CPU_SIZE,
+    Setting::int(
+        CPU_TASKS,
+        "Tasks",
+        "tasks the job is cut into (the top level with `sweep=tasks`)",
+    ),
+    Setting::int(
+        CPU_THREADS,
+        "Threads (lanes)",
+        "`lanes` mode: at most this many workers busy (the top level with `sweep=threads`)",
+    )
+    .optional("the whole pool")
+    .rule("at most the pool size"),
+    CPU_MODE,
+    CPU_SWEEP,
+];
+
 /// Settings of the CPU lab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CpuSettings {
@@ -77,15 +139,15 @@ impl Default for CpuSettings {
 
 impl CpuSettings {
     pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push(("kernel", self.kernel.name().to_owned()));
-        pairs.push(("size", self.size.to_string()));
+        pairs.push((CPU_KERNEL.name, self.kernel.name().to_owned()));
+        pairs.push((CPU_SIZE.name, self.size.to_string()));
         pairs.push((CPU_TASKS.name, self.tasks.to_string()));
         if let Some(threads) = self.threads {
             pairs.push((CPU_THREADS.name, threads.to_string()));
         }
-        pairs.push(("mode", self.mode.name().to_owned()));
+        pairs.push((CPU_MODE.name, self.mode.name().to_owned()));
         if let Some(sweep) = self.sweep {
-            pairs.push(("sweep", sweep.name().to_owned()));
+            pairs.push((CPU_SWEEP.name, sweep.name().to_owned()));
         }
     }
 }
@@ -112,20 +174,20 @@ pub(crate) fn parse_cpu<'a>(
     );
     let threads = read_optional(raw(CPU_THREADS.name), |v| CPU_THREADS.parse(v), errors);
     let mode = read(
-        raw("mode"),
+        raw(CPU_MODE.name),
         defaults.mode,
-        |v| choice("mode", &Mode::ALL, Mode::name, v),
+        |v| choice(CPU_MODE.name, &Mode::ALL, Mode::name, v),
         errors,
     );
     let sweep = read_optional(
-        raw("sweep"),
-        |v| choice("sweep", &CpuSweep::ALL, CpuSweep::name, v),
+        raw(CPU_SWEEP.name),
+        |v| choice(CPU_SWEEP.name, &CpuSweep::ALL, CpuSweep::name, v),
         errors,
     );
 
     if let (Some(Some(CpuSweep::Threads)), Some(Mode::Main | Mode::Worker)) = (sweep, mode) {
         errors.push(FieldError::new(
-            "sweep",
+            CPU_SWEEP.name,
             "sweep=threads needs mode lanes or rayon".to_owned(),
         ));
     }

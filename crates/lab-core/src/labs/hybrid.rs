@@ -6,9 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{choice, clamp_size, read, read_kernel_and_size};
-use crate::field::{echo, FieldError, FloatField, IntField};
+use crate::config::{c_within_n, choice, clamp_size, read, read_kernel_and_size};
+use crate::field::{FieldError, FloatField, IntField};
 use crate::kernel::Kernel;
+use crate::setting::{self, Setting};
 
 /// How the hybrid lab combines fetching items with processing them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -61,6 +62,45 @@ pub const HYBRID_LATENCY: FloatField = FloatField {
     unit: "ms",
 };
 
+/// How fetching and processing are combined.
+pub const HYBRID_STRATEGY: Setting = Setting::choice(
+    "strategy",
+    "Strategy",
+    "`sequential` (fetch one, process one), `phased` (fetch all concurrently, then process all in \
+     parallel), `pipelined` (each item to the pool as it arrives), `all` (the three side by side; \
+     the export holds three runs labelled `sequential`, `phased`, `pipelined`)",
+    &Strategy::NAMES,
+    Strategy::All.name(),
+)
+.hint("all: the three side by side");
+
+/// The work on each item.
+pub const HYBRID_KERNEL: Setting =
+    setting::kernel("the work P on each item, on one worker", Kernel::Sha256);
+
+/// The work per item.
+pub const HYBRID_SIZE: Setting = Setting::kernel_size(
+    "Size per item",
+    "the work per item, in the kernel's unit",
+    hybrid_default_size,
+    "about L/2 of work",
+)
+.hint("the kernel's unit; default: about L/2 of work");
+
+/// Every setting of the hybrid lab, in form order.
+pub const HYBRID_SETTINGS: [Setting; 6] = [
+    HYBRID_STRATEGY,
+    Setting::int(HYBRID_N, "Items (n)", "items to fetch and process"),
+    Setting::int(HYBRID_C, "Fetches in flight (c)", "fetches in flight").rule("at most `n`"),
+    Setting::float(
+        HYBRID_LATENCY,
+        "Server latency (L)",
+        "the simulated server's latency L",
+    ),
+    HYBRID_KERNEL,
+    HYBRID_SIZE,
+];
+
 /// The per-item size of a hybrid run (see [`Spec::hybrid_size`](crate::kernel::Spec::hybrid_size)), clamped into the kernel's
 /// range.
 pub fn hybrid_default_size(kernel: Kernel) -> u32 {
@@ -100,12 +140,12 @@ impl Default for HybridSettings {
 
 impl HybridSettings {
     pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push(("strategy", self.strategy.name().to_owned()));
+        pairs.push((HYBRID_STRATEGY.name, self.strategy.name().to_owned()));
         pairs.push((HYBRID_N.name, self.n.to_string()));
         pairs.push((HYBRID_C.name, self.c.to_string()));
         pairs.push((HYBRID_LATENCY.name, self.latency_ms.to_string()));
-        pairs.push(("kernel", self.kernel.name().to_owned()));
-        pairs.push(("size", self.size.to_string()));
+        pairs.push((HYBRID_KERNEL.name, self.kernel.name().to_owned()));
+        pairs.push((HYBRID_SIZE.name, self.size.to_string()));
     }
 }
 
@@ -118,9 +158,9 @@ pub(crate) fn parse_hybrid<'a>(
     let defaults = HybridSettings::default();
 
     let strategy = read(
-        raw("strategy"),
+        raw(HYBRID_STRATEGY.name),
         defaults.strategy,
-        |v| choice("strategy", &Strategy::ALL, Strategy::name, v),
+        |v| choice(HYBRID_STRATEGY.name, &Strategy::ALL, Strategy::name, v),
         errors,
     );
     let n = read(
@@ -139,24 +179,7 @@ pub(crate) fn parse_hybrid<'a>(
     );
     let (kernel, size) = read_kernel_and_size(raw, defaults.kernel, hybrid_default_size, errors);
 
-    // A c left out must not fail against a small n, so it follows n down.
-    let c = match (c, n, c_raw) {
-        (Some(c), Some(n), None) => Some(c.min(n)),
-        (c, ..) => c,
-    };
-    if let (Some(c), Some(n), Some(raw_c)) = (c, n, c_raw) {
-        if c > n {
-            errors.push(FieldError::new(
-                HYBRID_C.name,
-                format!(
-                    "c must be a whole number from {} to n ({n}) {}; got {}",
-                    HYBRID_C.min,
-                    HYBRID_C.unit,
-                    echo(raw_c)
-                ),
-            ));
-        }
-    }
+    let c = c_within_n(&HYBRID_C, c, c_raw, n, errors);
 
     if errors.len() > before {
         return None;

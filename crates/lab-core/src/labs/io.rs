@@ -6,8 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{choice, parse_url, read, read_optional};
+use crate::config::{c_within_n, choice, parse_url, read, read_optional};
 use crate::field::{echo, FieldError, FloatField, IntField};
+use crate::setting::{self, Setting};
 
 /// What the I/O lab's requests go to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,11 +173,102 @@ pub const IO_TIMEOUT: IntField = IntField {
     unit: "ms",
 };
 
-/// Every whole-number setting of the I/O lab, in form order.
-pub const IO_INT_FIELDS: [IntField; 6] = [IO_N, IO_C, IO_SEED, IO_CAPACITY, IO_PAYLOAD, IO_TIMEOUT];
+/// What the requests go to.
+pub const IO_TARGET: Setting = Setting::choice(
+    "target",
+    "Target",
+    "`sim`: the built-in simulated server; `static`: the app's own file `static/payload-16k.txt`; \
+     `url`: the address in `url`",
+    &Target::NAMES,
+    Target::Sim.name(),
+)
+.hint("sim: the built-in server");
 
-/// Every decimal setting of the I/O lab, in form order.
-pub const IO_FLOAT_FIELDS: [FloatField; 4] = [IO_RATE, IO_LATENCY, IO_SPREAD, IO_ERROR_RATE];
+/// The address a `target=url` run fetches.
+pub const IO_URL: Setting = Setting::url(
+    "url",
+    "URL (target=url)",
+    "with `target=url`: GET, no credentials, `cache: no-store`",
+)
+.hint("http(s) address or /path; GET, no credentials")
+.rule("required with `target=url`");
+
+/// How an open loop spaces its arrivals.
+pub const IO_ARRIVALS: Setting = Setting::choice(
+    "arrivals",
+    "Arrivals",
+    "open-loop spacing",
+    &Arrivals::NAMES,
+    Arrivals::Poisson.name(),
+)
+.hint("open loop spacing");
+
+/// The simulated server's service-time distribution.
+pub const IO_DIST: Setting = Setting::choice(
+    "dist",
+    "Distribution",
+    "service-time distribution",
+    &Dist::NAMES,
+    Dist::Fixed.name(),
+)
+.hint("of service times");
+
+/// What an I/O sweep varies.
+pub const IO_SWEEP: Setting = Setting::optional_choice(
+    setting::SWEEP,
+    "Sweep",
+    "`c`: C = 1, 2, 4 … up to `c`; `rate`: 8 rates up to `rate`",
+    &IoSweep::NAMES,
+    "one run",
+)
+.hint("c: 1, 2, 4 … c; rate: up to rate");
+
+/// Every setting of the I/O lab, in form order.
+pub const IO_SETTINGS: [Setting; 15] = [
+    IO_TARGET,
+    IO_URL,
+    Setting::int(
+        IO_N,
+        "Requests (n)",
+        "requests (per sweep level: at least `max(n, 10 × C)`)",
+    ),
+    Setting::int(
+        IO_C,
+        "In flight (c)",
+        "closed loop: requests in flight (top level with `sweep=c`)",
+    )
+    .rule("at most `n` unless `sweep=c`"),
+    Setting::float(IO_RATE, "Arrival rate", "open loop: arrivals per second")
+        .optional("closed loop at `c`"),
+    IO_ARRIVALS,
+    Setting::int(IO_SEED, "Seed", "seeds the arrivals and the server's draws"),
+    Setting::float(
+        IO_LATENCY,
+        "Service time",
+        "simulated server: mean service time",
+    ),
+    IO_DIST,
+    Setting::float(
+        IO_SPREAD,
+        "Spread",
+        "`uniform`: half-width; `lognormal`: standard deviation",
+    )
+    .rule("at most `latency_ms` with `dist=uniform`"),
+    Setting::int(
+        IO_CAPACITY,
+        "Capacity",
+        "requests in service at once; the rest wait first-in first-out",
+    )
+    .optional("unlimited"),
+    Setting::int(IO_PAYLOAD, "Payload", "response body size"),
+    Setting::float(
+        IO_ERROR_RATE,
+        "Error rate",
+        "fraction of requests the simulated server fails (HTTP 500)",
+    ),
+    Setting::int(IO_TIMEOUT, "Timeout", "per-request time limit"),
+    IO_SWEEP,
+];
 
 /// Settings of the I/O lab; with a `rate` the loop is open, without one it is closed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -237,19 +329,19 @@ impl Default for IoSettings {
 
 impl IoSettings {
     pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push(("target", self.target.name().to_owned()));
+        pairs.push((IO_TARGET.name, self.target.name().to_owned()));
         if let Some(url) = &self.url {
-            pairs.push(("url", url.clone()));
+            pairs.push((IO_URL.name, url.clone()));
         }
         pairs.push((IO_N.name, self.n.to_string()));
         pairs.push((IO_C.name, self.c.to_string()));
         if let Some(rate) = self.rate {
             pairs.push((IO_RATE.name, rate.to_string()));
         }
-        pairs.push(("arrivals", self.arrivals.name().to_owned()));
+        pairs.push((IO_ARRIVALS.name, self.arrivals.name().to_owned()));
         pairs.push((IO_SEED.name, self.seed.to_string()));
         pairs.push((IO_LATENCY.name, self.latency_ms.to_string()));
-        pairs.push(("dist", self.dist.name().to_owned()));
+        pairs.push((IO_DIST.name, self.dist.name().to_owned()));
         pairs.push((IO_SPREAD.name, self.spread_ms.to_string()));
         if let Some(capacity) = self.capacity {
             pairs.push((IO_CAPACITY.name, capacity.to_string()));
@@ -258,7 +350,7 @@ impl IoSettings {
         pairs.push((IO_ERROR_RATE.name, self.error_rate.to_string()));
         pairs.push((IO_TIMEOUT.name, self.timeout_ms.to_string()));
         if let Some(sweep) = self.sweep {
-            pairs.push(("sweep", sweep.name().to_owned()));
+            pairs.push((IO_SWEEP.name, sweep.name().to_owned()));
         }
     }
 }
@@ -278,28 +370,28 @@ pub(crate) fn parse_io<'a>(
     };
 
     let target = read(
-        raw("target"),
+        raw(IO_TARGET.name),
         defaults.target,
-        |v| choice("target", &Target::ALL, Target::name, v),
+        |v| choice(IO_TARGET.name, &Target::ALL, Target::name, v),
         errors,
     );
-    let url = read_optional(raw("url"), parse_url, errors);
+    let url = read_optional(raw(IO_URL.name), parse_url, errors);
     let n = int(&IO_N, errors);
     let c_raw = raw(IO_C.name);
     let c = int(&IO_C, errors);
     let rate = read_optional(raw(IO_RATE.name), |v| IO_RATE.parse(v), errors);
     let arrivals = read(
-        raw("arrivals"),
+        raw(IO_ARRIVALS.name),
         defaults.arrivals,
-        |v| choice("arrivals", &Arrivals::ALL, Arrivals::name, v),
+        |v| choice(IO_ARRIVALS.name, &Arrivals::ALL, Arrivals::name, v),
         errors,
     );
     let seed = int(&IO_SEED, errors);
     let latency_ms = float(&IO_LATENCY, errors);
     let dist = read(
-        raw("dist"),
+        raw(IO_DIST.name),
         defaults.dist,
-        |v| choice("dist", &Dist::ALL, Dist::name, v),
+        |v| choice(IO_DIST.name, &Dist::ALL, Dist::name, v),
         errors,
     );
     let spread_ms = float(&IO_SPREAD, errors);
@@ -308,32 +400,19 @@ pub(crate) fn parse_io<'a>(
     let error_rate = float(&IO_ERROR_RATE, errors);
     let timeout_ms = int(&IO_TIMEOUT, errors);
     let sweep = read_optional(
-        raw("sweep"),
-        |v| choice("sweep", &IoSweep::ALL, IoSweep::name, v),
+        raw(IO_SWEEP.name),
+        |v| choice(IO_SWEEP.name, &IoSweep::ALL, IoSweep::name, v),
         errors,
     );
 
-    // A c left out must not fail against a small n, so it follows n down.
-    let c = match (c, n, c_raw, sweep) {
-        (Some(c), Some(n), None, Some(sweep)) if sweep != Some(IoSweep::C) => Some(c.min(n)),
-        (c, ..) => c,
+    // A sweep over c goes up to c, whatever n is.
+    let c = match sweep {
+        Some(sweep) if sweep != Some(IoSweep::C) => c_within_n(&IO_C, c, c_raw, n, errors),
+        _ => c,
     };
-    if let (Some(c), Some(n), Some(sweep), Some(raw_c)) = (c, n, sweep, c_raw) {
-        if c > n && sweep != Some(IoSweep::C) {
-            errors.push(FieldError::new(
-                IO_C.name,
-                format!(
-                    "c must be a whole number from {} to n ({n}) {}; got {}",
-                    IO_C.min,
-                    IO_C.unit,
-                    echo(raw_c)
-                ),
-            ));
-        }
-    }
     if target == Some(Target::Url) && url == Some(None) {
         errors.push(FieldError::new(
-            "url",
+            IO_URL.name,
             "url is required when target=url".to_owned(),
         ));
     }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::read;
 use crate::field::{FieldError, IntField};
+use crate::setting::Setting;
 
 /// Concurrent fetches per run of the start lab.
 pub const FETCHES: IntField = IntField {
@@ -36,7 +37,15 @@ pub const SIZE: IntField = IntField {
 };
 
 /// Every setting of the start lab, in form order.
-pub const INT_FIELDS: [IntField; 3] = [FETCHES, TASKS, SIZE];
+pub const START_SETTINGS: [Setting; 3] = [
+    Setting::int(
+        FETCHES,
+        "Fetches",
+        "fetches in the async batch, all in flight at once",
+    ),
+    Setting::int(TASKS, "CPU tasks", "tasks in the parallel batch"),
+    Setting::int(SIZE, "Rounds per task", "SHA-256 rounds per task"),
+];
 
 /// Settings of the start lab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,7 +74,7 @@ pub(crate) fn parse_start<'a>(
 ) -> StartSettings {
     let mut start = StartSettings::default();
     let targets = [&mut start.n, &mut start.tasks, &mut start.size];
-    for (field, target) in INT_FIELDS.iter().zip(targets) {
+    for (field, target) in [FETCHES, TASKS, SIZE].iter().zip(targets) {
         if let Some(value) = read(raw(field.name), field.default, |v| field.parse(v), errors) {
             *target = value;
         }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{choice, clamp_size, read, read_kernel_and_size, read_optional};
 use crate::field::{FieldError, FloatField};
 use crate::kernel::Kernel;
+use crate::setting::{self, Setting};
 
 /// What a trade-off sweep varies from level to level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +30,42 @@ pub const TRADEOFF_SLICE: FloatField = FloatField {
     default: 16.0,
     unit: "ms between yields",
 };
+
+/// The job.
+pub const TRADEOFF_KERNEL: Setting = setting::kernel("the job", Kernel::Sha256);
+
+/// The job's size.
+pub const TRADEOFF_SIZE: Setting = Setting::kernel_size(
+    "Size",
+    "the job's size, in the kernel's unit",
+    tradeoff_default_size,
+    "about 0.6 s of work",
+)
+.hint("the kernel's unit; default: about 0.6 s of work");
+
+/// What a trade-off sweep varies.
+pub const TRADEOFF_SWEEP: Setting = Setting::optional_choice(
+    setting::SWEEP,
+    "Sweep",
+    "`slice_ms`: k = 1, 2, 5, 10, 20, 50, 100, 200 ms",
+    &TradeoffSweep::NAMES,
+    "one run",
+)
+.hint("slice_ms: k = 1, 2, 5 … 200 ms");
+
+/// Every setting of the trade-off lab, in form order.
+pub const TRADEOFF_SETTINGS: [Setting; 4] = [
+    TRADEOFF_KERNEL,
+    TRADEOFF_SIZE,
+    Setting::float(
+        TRADEOFF_SLICE,
+        "Yield every (k)",
+        "the job runs on the main thread in slices of k ms, each a task of its own \
+         (`scheduler.postTask()`, or a `MessageChannel` message; never `setTimeout`, which clamps \
+         to 4 ms), so the event loop gets its turn between two slices",
+    ),
+    TRADEOFF_SWEEP,
+];
 
 /// The size of a trade-off run (see [`Spec::tradeoff_size`](crate::kernel::Spec::tradeoff_size)), clamped into the kernel's range.
 pub fn tradeoff_default_size(kernel: Kernel) -> u32 {
@@ -62,11 +99,11 @@ impl Default for TradeoffSettings {
 
 impl TradeoffSettings {
     pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push(("kernel", self.kernel.name().to_owned()));
-        pairs.push(("size", self.size.to_string()));
+        pairs.push((TRADEOFF_KERNEL.name, self.kernel.name().to_owned()));
+        pairs.push((TRADEOFF_SIZE.name, self.size.to_string()));
         pairs.push((TRADEOFF_SLICE.name, self.slice_ms.to_string()));
         if let Some(sweep) = self.sweep {
-            pairs.push(("sweep", sweep.name().to_owned()));
+            pairs.push((TRADEOFF_SWEEP.name, sweep.name().to_owned()));
         }
     }
 }
@@ -87,8 +124,15 @@ pub(crate) fn parse_tradeoff<'a>(
         errors,
     );
     let sweep = read_optional(
-        raw("sweep"),
-        |v| choice("sweep", &TradeoffSweep::ALL, TradeoffSweep::name, v),
+        raw(TRADEOFF_SWEEP.name),
+        |v| {
+            choice(
+                TRADEOFF_SWEEP.name,
+                &TradeoffSweep::ALL,
+                TradeoffSweep::name,
+                v,
+            )
+        },
         errors,
     );
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{choice, read};
 use crate::field::FieldError;
+use crate::setting::Setting;
 
 /// A mistake the wrong-tool lab demonstrates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -70,6 +71,18 @@ impl WrongCase {
     }
 }
 
+/// The mistake to demonstrate.
+pub const WRONG_CASE: Setting = Setting::choice(
+    "case",
+    "Case",
+    "the mistake to run beside its fix (see the table below)",
+    &WrongCase::NAMES,
+    WrongCase::CpuOnMain.name(),
+);
+
+/// Every setting of the wrong-tool lab.
+pub const WRONG_SETTINGS: [Setting; 1] = [WRONG_CASE];
+
 /// Settings of the wrong-tool lab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WrongSettings {
@@ -91,9 +104,9 @@ pub(crate) fn parse_wrong<'a>(
     errors: &mut Vec<FieldError>,
 ) -> Option<WrongSettings> {
     let case = read(
-        raw("case"),
+        raw(WRONG_CASE.name),
         WrongSettings::default().case,
-        |v| choice("case", &WrongCase::ALL, WrongCase::name, v),
+        |v| choice(WRONG_CASE.name, &WrongCase::ALL, WrongCase::name, v),
         errors,
     );
     Some(WrongSettings { case: case? })
