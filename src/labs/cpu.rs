@@ -2,7 +2,7 @@
 //! on T lanes or across the whole pool; sweeps over the thread count and the task count.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use futures::channel::mpsc::unbounded;
 use lab_core::config::{CpuSettings, CpuSweep};
@@ -10,11 +10,11 @@ use lab_core::execute::Mode;
 use lab_core::kernel::{Job, Kernel};
 use lab_core::meter::MainThreadSummary;
 use lab_core::models::{efficiency, estimate_amdahl, karp_flatt, speedup};
+use lab_core::params::{int_level, Params};
 use lab_core::schema::{CpuBlock, Detail, RunKind, RunRecord};
 use lab_core::span::lane_usage;
 use lab_core::{format, kernel, stats, sweep};
 use leptos::prelude::*;
-use serde_json::json;
 
 use crate::experiments::cpu_job::{self, CpuError, CpuRun};
 use crate::experiments::{Cancel, Progress};
@@ -249,21 +249,20 @@ fn records(
             let speedup = baseline(&level).and_then(|b| speedup(b, run.wall_ms));
             let efficiency = speedup.and_then(|s| efficiency(s, level.threads));
             let kernel = level.job.kernel;
-            let mut params = BTreeMap::from([
-                ("kernel".to_owned(), json!(kernel.name())),
-                ("size".to_owned(), json!(level.job.size)),
-                ("tasks".to_owned(), json!(level.job.tasks)),
-                ("threads".to_owned(), json!(level.threads)),
-                ("mode".to_owned(), json!(level.mode.name())),
-            ]);
-            if is_sweep {
-                let value = if by_threads {
-                    level.threads
-                } else {
-                    level.job.tasks
-                };
-                params.insert("level".to_owned(), json!(value));
-            }
+            let value = if by_threads {
+                level.threads
+            } else {
+                level.job.tasks
+            };
+            let params = Params {
+                kernel: Some(kernel),
+                size: Some(level.job.size),
+                tasks: Some(level.job.tasks),
+                threads: Some(level.threads),
+                mode: Some(level.mode.name().to_owned()),
+                level: if is_sweep { int_level(value) } else { None },
+                ..Params::default()
+            };
             let label = if !is_sweep {
                 format!(
                     "{} · {} tasks · {}",

@@ -1,15 +1,13 @@
 //! The hybrid pipeline: fetch asynchronously, process in parallel, three ways.
 
-use std::collections::BTreeMap;
-
 use lab_core::config::{HybridSettings, Strategy, STRATEGIES};
 use lab_core::hybrid::{busy_ms, overlap_ms, predict_ms};
 use lab_core::kernel::Job;
+use lab_core::params::Params;
 use lab_core::schema::{Detail, HybridBlock, RunKind, RunRecord};
 use lab_core::span::Lane;
 use lab_core::{format, kernel, stats};
 use leptos::prelude::*;
-use serde_json::json;
 
 use crate::experiments::hybrid::{self, HybridError, HybridPlan, HybridRun};
 use crate::experiments::{cpu_job, Cancel, Progress};
@@ -147,15 +145,16 @@ fn record(
         main_thread,
         run.spans,
     );
-    record.params = BTreeMap::from([
-        ("strategy".to_owned(), json!(strategy.name())),
-        ("n".to_owned(), json!(settings.n)),
-        ("c".to_owned(), json!(settings.c)),
-        ("latency_ms".to_owned(), json!(settings.latency_ms)),
-        ("kernel".to_owned(), json!(settings.kernel.name())),
-        ("size".to_owned(), json!(settings.size)),
-        ("workers".to_owned(), json!(workers)),
-    ]);
+    record.params = Params {
+        strategy: Some(strategy),
+        n: Some(settings.n),
+        c: Some(settings.c),
+        latency_ms: Some(settings.latency_ms),
+        kernel: Some(settings.kernel),
+        size: Some(settings.size),
+        workers: Some(workers),
+        ..Params::default()
+    };
     record.detail = Some(Detail::Hybrid(HybridBlock {
         strategy,
         model_ms: predict_ms(strategy, settings.n, settings.c, latency, process, workers),

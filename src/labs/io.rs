@@ -2,16 +2,16 @@
 //! app's own static files or a URL; one run, or a sweep over the concurrency or the arrival rate.
 
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 
 use lab_core::config::{IoSettings, IoSweep, Target};
 use lab_core::meter::MainThreadSummary;
+use lab_core::params::Params;
 use lab_core::queueing::{self, predict_io};
 use lab_core::resource_timing::{self, Ceiling, Times};
 use lab_core::schema::{self, Detail, IoBlock, LittleLaw, LoopKind, RunKind, RunRecord};
 use lab_core::sim::arrival_schedule;
 use lab_core::{format, stats, sweep};
-use serde_json::{json, Value};
+use serde_json::Number;
 
 use crate::experiments::io_batch::STATIC_FILE;
 use crate::experiments::io_run::{self, IoPlan, IoRun, Pattern};
@@ -33,7 +33,7 @@ pub async fn run(state: LabState) {
 struct Level {
     label: String,
     /// The swept value, for `params.level` (None for a single run).
-    value: Option<Value>,
+    value: Option<Number>,
     n: u32,
     pattern: Pattern,
 }
@@ -59,7 +59,7 @@ fn levels(io: &IoSettings) -> Vec<Level> {
             .into_iter()
             .map(|c| Level {
                 label: format!("C = {c}"),
-                value: Some(json!(c)),
+                value: Some(Number::from(c)),
                 n: sweep::requests_per_level(io.n, c),
                 pattern: Pattern::Closed { c },
             })
@@ -68,7 +68,7 @@ fn levels(io: &IoSettings) -> Vec<Level> {
             .into_iter()
             .map(|rate| Level {
                 label: format!("λ = {rate}/s"),
-                value: Some(json!(rate)),
+                value: Number::from_f64(rate),
                 n: io.n,
                 pattern: open(io.n, rate),
             })
@@ -309,30 +309,25 @@ fn record(
         Target::Sim => predict_io(io, concurrency, rate, overhead),
         _ => None,
     };
-    let mut params = BTreeMap::from([
-        ("target".to_owned(), json!(io.target.name())),
-        ("n".to_owned(), json!(level.n)),
-        ("timeout_ms".to_owned(), json!(io.timeout_ms)),
-    ]);
-    if let Some(value) = &level.value {
-        params.insert("level".to_owned(), value.clone());
-    }
-    match concurrency {
-        Some(c) => params.insert("c".to_owned(), json!(c)),
-        None => params.insert("rate".to_owned(), json!(rate)),
+    let open = rate.is_some();
+    let sim = io.target == Target::Sim;
+    let params = Params {
+        target: Some(io.target),
+        n: Some(level.n),
+        timeout_ms: Some(io.timeout_ms),
+        level: level.value.clone().map(Some),
+        c: concurrency,
+        rate: if concurrency.is_none() { rate } else { None },
+        arrivals: open.then_some(io.arrivals),
+        seed: open.then_some(io.seed),
+        latency_ms: sim.then_some(io.latency_ms),
+        dist: sim.then_some(io.dist),
+        spread_ms: sim.then_some(io.spread_ms),
+        capacity: sim.then_some(io.capacity),
+        payload_kb: sim.then_some(io.payload_kb),
+        error_rate: sim.then_some(io.error_rate),
+        ..Params::default()
     };
-    if rate.is_some() {
-        params.insert("arrivals".to_owned(), json!(io.arrivals.name()));
-        params.insert("seed".to_owned(), json!(io.seed));
-    }
-    if io.target == Target::Sim {
-        params.insert("latency_ms".to_owned(), json!(io.latency_ms));
-        params.insert("dist".to_owned(), json!(io.dist.name()));
-        params.insert("spread_ms".to_owned(), json!(io.spread_ms));
-        params.insert("capacity".to_owned(), json!(io.capacity));
-        params.insert("payload_kb".to_owned(), json!(io.payload_kb));
-        params.insert("error_rate".to_owned(), json!(io.error_rate));
-    }
     RunRecord {
         kind: RunKind::Io,
         label: level.label.clone(),
@@ -365,7 +360,7 @@ fn level_rate(level: &Level, io: &IoSettings) -> f64 {
     level
         .value
         .as_ref()
-        .and_then(Value::as_f64)
+        .and_then(Number::as_f64)
         .or(io.rate)
         .unwrap_or_default()
 }

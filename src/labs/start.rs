@@ -1,12 +1,14 @@
 //! The quick comparison: a small async batch and a small parallel batch.
 
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 
 use lab_core::config::StartSettings;
+use lab_core::config::Target;
+use lab_core::execute::Mode;
+use lab_core::kernel::Kernel;
+use lab_core::params::Params;
 use lab_core::schema::{CpuBlock, Detail, RunKind, RunRecord};
 use lab_core::{format, kernel, stats};
-use serde_json::json;
 
 use crate::experiments::{cpu_batch, io_batch, Progress};
 use crate::runtime::meter::{meter, next_frame};
@@ -72,12 +74,13 @@ pub async fn run_io(state: LabState) -> RunState {
             ),
         )
     };
-    let params = BTreeMap::from([
-        ("n".to_owned(), json!(n)),
-        ("concurrency".to_owned(), json!(n)),
-        ("target".to_owned(), json!("static")),
-        ("url".to_owned(), json!(io_batch::STATIC_FILE)),
-    ]);
+    let params = Params {
+        n: Some(n),
+        concurrency: Some(n),
+        target: Some(Target::Static),
+        url: Some(io_batch::STATIC_FILE.to_owned()),
+        ..Params::default()
+    };
     let record = RunRecord {
         kind: RunKind::Io,
         label: format!("{n} concurrent fetches"),
@@ -126,13 +129,14 @@ pub async fn run_cpu(state: LabState) -> RunState {
         "Done: {tasks} tasks in {} on {threads} workers.",
         format::ms(summary.wall_ms, resolution)
     );
-    let params = BTreeMap::from([
-        ("kernel".to_owned(), json!("sha256")),
-        ("size".to_owned(), json!(size)),
-        ("tasks".to_owned(), json!(tasks)),
-        ("mode".to_owned(), json!("rayon")),
-        ("threads".to_owned(), json!(threads)),
-    ]);
+    let params = Params {
+        kernel: Some(Kernel::Sha256),
+        size: Some(size),
+        tasks: Some(tasks),
+        mode: Some(Mode::Rayon.name().to_owned()),
+        threads: Some(threads),
+        ..Params::default()
+    };
     let record = RunRecord {
         kind: RunKind::Cpu,
         label: format!("{tasks} SHA-256 tasks on {threads} workers"),

@@ -1,18 +1,16 @@
 //! The responsiveness trade-off: one CPU job on the main thread, yielding every k ms, swept
 //! over k; and the same job on the workers, the point that escapes the trade-off.
 
-use std::collections::BTreeMap;
-
 use lab_core::config::{TradeoffSettings, TradeoffSweep};
 use lab_core::execute::Mode;
 use lab_core::kernel::Job;
 use lab_core::meter::MainThreadSummary;
+use lab_core::params::{float_level, Params};
 use lab_core::schema::{Detail, RunKind, RunRecord, TradeoffBlock};
 use lab_core::span::Span;
 use lab_core::stats;
 use lab_core::sweep::slice_levels;
 use leptos::prelude::*;
-use serde_json::json;
 
 use crate::experiments::cpu_job::{self, CpuError};
 use crate::experiments::tradeoff::run_sliced;
@@ -142,23 +140,23 @@ fn record(
         throughput_per_s: throughput,
     };
     let mut record = RunRecord::new(RunKind::Cpu, label, summary, main_thread, spans);
-    record.params = BTreeMap::from([
-        ("kernel".to_owned(), json!(settings.kernel.name())),
-        ("size".to_owned(), json!(settings.size)),
-        ("tasks".to_owned(), json!(job.tasks)),
-        ("slice_ms".to_owned(), json!(slice_ms)),
-        (
-            "mode".to_owned(),
-            json!(if slice_ms.is_some() {
-                "main-sliced"
-            } else {
-                "rayon"
-            }),
-        ),
-    ]);
-    if settings.sweep.is_some() {
-        record.params.insert("level".to_owned(), json!(slice_ms));
-    }
+    let mode = match slice_ms {
+        Some(_) => "main-sliced",
+        None => Mode::Rayon.name(),
+    };
+    record.params = Params {
+        kernel: Some(settings.kernel),
+        size: Some(settings.size),
+        tasks: Some(job.tasks),
+        slice_ms: Some(slice_ms),
+        mode: Some(mode.to_owned()),
+        level: if settings.sweep.is_some() {
+            float_level(slice_ms)
+        } else {
+            None
+        },
+        ..Params::default()
+    };
     record.detail = Some(Detail::Tradeoff(block));
     record
 }

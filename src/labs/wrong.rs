@@ -2,7 +2,6 @@
 //! work, and a verdict computed from the two runs against a stated threshold.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::sync::mpsc;
 
 use futures::channel::mpsc::unbounded;
@@ -12,13 +11,13 @@ use lab_core::config::{Target, WrongCase};
 use lab_core::execute::Mode;
 use lab_core::kernel::{Job, Kernel};
 use lab_core::meter::MainThreadSummary;
+use lab_core::params::Params;
 use lab_core::schema::{Detail, Role, RunKind, RunRecord, WrongBlock};
 use lab_core::span::{max_concurrent, Lane, Span};
 use lab_core::stats;
 use lab_core::verdict::{self, Verdict};
 use leptos::prelude::*;
 use rayon::prelude::*;
-use serde_json::json;
 
 use crate::experiments::cpu_job::{self, CpuError};
 use crate::experiments::io_run::{self, IoPlan, Pattern};
@@ -363,10 +362,11 @@ fn record(case: WrongCase, role: Role, side: Side, main_thread: MainThreadSummar
         main_thread,
         side.spans,
     );
-    record.params = BTreeMap::from([
-        ("case".to_owned(), json!(case.name())),
-        ("role".to_owned(), json!(role.name())),
-    ]);
+    record.params = Params {
+        case: Some(case),
+        role: Some(role),
+        ..Params::default()
+    };
     record.detail = Some(Detail::Wrong(WrongBlock {
         case,
         role,

@@ -116,7 +116,7 @@ fn headline(records: &[RunRecord], resolution_ms: f64) -> String {
 /// difference is the browser's own path (the service worker, the event loop).
 fn configured_latency(records: &[RunRecord], resolution_ms: f64) -> Option<impl IntoView> {
     let ms = |v: f64| format::ms(v, resolution_ms);
-    let set = records.first()?.params.get("latency_ms")?.as_f64()?;
+    let set = records.first()?.params.latency_ms?;
     let measured: Vec<String> = records
         .iter()
         .filter_map(|r| Some(format!("{} {}", r.label, ms(r.hybrid()?.latency_ms))))

@@ -97,9 +97,7 @@ fn TradeoffView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
     let ms = move |v: Option<f64>| v.map_or("—".to_owned(), |v| format::ms(v, resolution_ms));
     let unit = records
         .first()
-        .and_then(|r| r.params.get("kernel"))
-        .and_then(|k| k.as_str())
-        .and_then(Kernel::from_name)
+        .and_then(|r| r.params.kernel)
         .map_or("items", Kernel::unit);
     let points: Vec<Point> = records
         .iter()

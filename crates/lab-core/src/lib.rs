@@ -71,6 +71,7 @@ pub mod labs;
 pub mod meter;
 pub mod models;
 pub mod overview;
+pub mod params;
 pub mod queueing;
 pub mod resource_timing;
 pub mod scale;

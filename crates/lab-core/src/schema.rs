@@ -1,7 +1,5 @@
 //! The results file the page exports: settings, environment and every run, as JSON.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Settings, Strategy, Target, WrongCase};
@@ -9,6 +7,7 @@ use crate::execute::Mode;
 use crate::kernel::{DataStats, Kernel};
 use crate::meter::MainThreadSummary;
 use crate::models::{little_in_flight, AmdahlEstimate};
+use crate::params::Params;
 use crate::queueing::Prediction;
 use crate::resource_timing::{BrowserTiming, Ceiling, ResumeDelay};
 use crate::span::{LaneUsage, Span};
@@ -139,8 +138,8 @@ pub struct RunRecord {
     pub kind: RunKind,
     /// A short human-readable name, e.g. "parallel, 4 threads".
     pub label: String,
-    /// The parameters the run used, by name.
-    pub params: BTreeMap<String, serde_json::Value>,
+    /// The settings the run ran with.
+    pub params: Params,
     /// The run's statistics.
     pub summary: Summary,
     /// The main thread's responsiveness during the run.
@@ -181,7 +180,7 @@ impl RunRecord {
         RunRecord {
             kind,
             label,
-            params: BTreeMap::new(),
+            params: Params::default(),
             summary,
             main_thread,
             spans,
@@ -639,10 +638,11 @@ mod tests {
         let run = RunRecord {
             kind: RunKind::Cpu,
             label: "parallel, 2 threads".to_owned(),
-            params: BTreeMap::from([
-                ("tasks".to_owned(), json!(2)),
-                ("size".to_owned(), json!(2000)),
-            ]),
+            params: Params {
+                tasks: Some(2),
+                size: Some(2000),
+                ..Params::default()
+            },
             summary: summarize(&spans, 50.0),
             main_thread: observed.summarize(0.0, 100.0),
             spans,
@@ -1095,7 +1095,7 @@ mod tests {
             sample.spans.clone(),
         );
         assert_eq!(run.kind, RunKind::Hybrid);
-        assert!(run.params.is_empty());
+        assert_eq!(run.params, Params::default());
         assert_eq!(run.detail, None);
         let json = serde_json::to_value(&run).unwrap();
         assert_eq!(
