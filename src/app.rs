@@ -8,13 +8,13 @@ use crate::components::environment_panel::EnvironmentPanel;
 use crate::components::export_button::ExportButton;
 use crate::components::live_meter::LiveMeter;
 use crate::components::run_status::RunStatusBar;
-use crate::pages::cpu_lab::CpuLabPage;
-use crate::pages::hybrid_lab::HybridLabPage;
-use crate::pages::io_lab::IoLabPage;
+use crate::labs::cpu::page::CpuLabPage;
+use crate::labs::hybrid::page::HybridLabPage;
+use crate::labs::io::page::IoLabPage;
+use crate::labs::start::page::StartPage;
+use crate::labs::tradeoff::page::TradeoffLabPage;
+use crate::labs::wrong::page::WrongLabPage;
 use crate::pages::overview::OverviewPage;
-use crate::pages::start::StartPage;
-use crate::pages::tradeoff_lab::TradeoffLabPage;
-use crate::pages::wrong_lab::WrongLabPage;
 use crate::state::LabState;
 
 /// The whole lab.

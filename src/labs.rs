@@ -1,12 +1,49 @@
-//! What each lab does when it runs: it takes the settings in force, runs the workload through
-//! [`crate::experiments`], summarises with the core, and hands records to the [`LabState`].
+//! One folder per lab: `run.rs`, what the lab does when it runs (it takes the settings in force,
+//! runs the workload through [`crate::experiments`], summarises with the core and hands records
+//! to the [`LabState`]), and `page.rs`, its page. The lab's settings, models and verdicts live in
+//! the core, in `crates/lab-core/src/labs/`. A run never uses a page (`tests/layers.test.mjs`).
 
-pub mod cpu;
-pub mod hybrid;
-pub mod io;
-pub mod start;
-pub mod tradeoff;
-pub mod wrong;
+/// The quick comparison: one async batch, one parallel batch.
+pub mod start {
+    pub mod page;
+    pub mod run;
+    pub use run::*;
+}
+
+/// Timing: requests in a closed or open loop against the simulated server.
+pub mod io {
+    pub mod page;
+    pub mod run;
+    pub use run::*;
+}
+
+/// Teamwork: kernels cut into tasks, across the worker pool.
+pub mod cpu {
+    pub mod page;
+    pub mod run;
+    pub use run::*;
+}
+
+/// Fetch, then process: three pipeline strategies.
+pub mod hybrid {
+    pub mod page;
+    pub mod run;
+    pub use run::*;
+}
+
+/// The wrong tool, each mistake beside its fix.
+pub mod wrong {
+    pub mod page;
+    pub mod run;
+    pub use run::*;
+}
+
+/// The responsiveness trade-off: sliced work on the main thread against the workers.
+pub mod tradeoff {
+    pub mod page;
+    pub mod run;
+    pub use run::*;
+}
 
 use lab_core::config::Lab;
 use leptos::prelude::*;

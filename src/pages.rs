@@ -1,9 +1,3 @@
-//! One page per lab; the app shows the one the URL names.
+//! Pages that are not a lab's own (each lab's page is in its folder, `src/labs/<lab>/page.rs`).
 
-pub mod cpu_lab;
-pub mod hybrid_lab;
-pub mod io_lab;
 pub mod overview;
-pub mod start;
-pub mod tradeoff_lab;
-pub mod wrong_lab;

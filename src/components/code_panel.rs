@@ -29,7 +29,10 @@ const SOURCES: &[(&str, &str)] = &[
         "src/experiments/tradeoff.rs",
         include_str!("../experiments/tradeoff.rs"),
     ),
-    ("src/labs/wrong.rs", include_str!("../labs/wrong.rs")),
+    (
+        "src/labs/wrong/run.rs",
+        include_str!("../labs/wrong/run.rs"),
+    ),
     (
         "crates/lab-core/src/execute.rs",
         include_str!("../../crates/lab-core/src/execute.rs"),

@@ -87,9 +87,9 @@ pub fn WrongLabPage() -> impl IntoView {
         {move || {
             let case = current().unwrap_or(WrongCase::CpuOnMain);
             let wrong = match case {
-                WrongCase::CpuOnMain => Snippet { file: "src/labs/wrong.rs", name: "async-on-main" },
+                WrongCase::CpuOnMain => Snippet { file: "src/labs/wrong/run.rs", name: "async-on-main" },
                 WrongCase::AwaitInLoop => Snippet { file: "src/experiments/io_run.rs", name: "closed-loop" },
-                WrongCase::BlockingIo => Snippet { file: "src/labs/wrong.rs", name: "blocking-workers" },
+                WrongCase::BlockingIo => Snippet { file: "src/labs/wrong/run.rs", name: "blocking-workers" },
                 WrongCase::TinyTasks => Snippet { file: "crates/lab-core/src/execute.rs", name: "rayon-all" },
             };
             view! {
