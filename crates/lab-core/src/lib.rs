@@ -65,7 +65,6 @@ pub mod config;
 pub mod execute;
 pub mod field;
 pub mod format;
-pub mod hybrid;
 pub mod kernel;
 pub mod labs;
 pub mod meter;

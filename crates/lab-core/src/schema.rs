@@ -2,17 +2,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Settings, Strategy, Target, WrongCase};
-use crate::execute::Mode;
-use crate::kernel::{DataStats, Kernel};
+pub use crate::labs::cpu::CpuBlock;
+pub use crate::labs::hybrid::HybridBlock;
+pub use crate::labs::tradeoff::TradeoffBlock;
+pub use crate::labs::wrong::{Role, WrongBlock};
+
+use crate::config::{Settings, Target};
 use crate::meter::MainThreadSummary;
-use crate::models::{little_in_flight, AmdahlEstimate};
+use crate::models::little_in_flight;
 use crate::params::Params;
 use crate::queueing::Prediction;
 use crate::resource_timing::{BrowserTiming, Ceiling, ResumeDelay};
-use crate::span::{LaneUsage, Span};
+use crate::span::Span;
 use crate::stats::Summary;
-use crate::verdict::Verdict;
 
 /// Version of the export format; bump it when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -56,79 +58,6 @@ pub enum RunKind {
     Cpu,
     /// I/O and CPU work together.
     Hybrid,
-}
-
-/// Everything a CPU run recorded beyond its spans: proof it did all its work, and how it scaled.
-///
-/// Optional fields are written as `null` rather than left out, so every export has the same keys.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CpuBlock {
-    /// The combined checksum of every task, as 16 lowercase hex digits.
-    pub checksum: String,
-    /// Threads in the pool the run used.
-    pub pool_threads: u32,
-    /// The kernel of a CPU lab run.
-    #[serde(default)]
-    pub kernel: Option<Kernel>,
-    /// The kernel's size setting.
-    #[serde(default)]
-    pub size: Option<u32>,
-    /// What the work items are ("pixels", "values", "hashes").
-    #[serde(default)]
-    pub unit: Option<String>,
-    /// Work items done.
-    #[serde(default)]
-    pub items: Option<u64>,
-    /// How the tasks were spread over threads.
-    #[serde(default)]
-    pub mode: Option<Mode>,
-    /// Threads the run was allowed to use.
-    #[serde(default)]
-    pub threads: Option<u32>,
-    /// Wall time of the one-thread baseline over this run's.
-    #[serde(default)]
-    pub speedup: Option<f64>,
-    /// Speedup per thread.
-    #[serde(default)]
-    pub efficiency: Option<f64>,
-    /// The serial fraction the speedup implies (see [`crate::models::karp_flatt`]).
-    #[serde(default)]
-    pub karp_flatt: Option<f64>,
-    /// Busy and idle time of each lane.
-    #[serde(default)]
-    pub lanes: Vec<LaneUsage>,
-    /// Wall time of each repetition, in ms; the run reported is the median one.
-    #[serde(default)]
-    pub repetitions: Vec<f64>,
-    /// The data set's statistics, for the stats kernel.
-    #[serde(default)]
-    pub stats: Option<DataStats>,
-    /// The serial fraction fitted over a sweep's thread counts.
-    #[serde(default)]
-    pub amdahl: Option<AmdahlEstimate>,
-}
-
-impl CpuBlock {
-    /// A block with only the checksum and the pool size, as the start lab records.
-    pub fn basic(checksum: String, pool_threads: u32) -> CpuBlock {
-        CpuBlock {
-            checksum,
-            pool_threads,
-            kernel: None,
-            size: None,
-            unit: None,
-            items: None,
-            mode: None,
-            threads: None,
-            speedup: None,
-            efficiency: None,
-            karp_flatt: None,
-            lanes: Vec::new(),
-            repetitions: Vec::new(),
-            stats: None,
-            amdahl: None,
-        }
-    }
 }
 
 /// One run: what it was, its summary, the main thread's record and every span.
@@ -243,83 +172,6 @@ impl RunRecord {
             _ => None,
         }
     }
-}
-
-/// Everything a hybrid lab run recorded beyond its spans: the model, and how fetching and
-/// processing overlapped (see [`crate::hybrid`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HybridBlock {
-    /// How fetching and processing were combined.
-    pub strategy: Strategy,
-    /// The wall time the model predicts (see [`crate::hybrid::predict_ms`]).
-    pub model_ms: Option<f64>,
-    /// CPU time to process one item, as measured, in ms.
-    pub process_ms: f64,
-    /// Mean latency of the run's fetches, as measured, in ms (the configured latency is the
-    /// run's `latency_ms` parameter).
-    pub latency_ms: f64,
-    /// Worker threads that processed the items.
-    pub workers: u32,
-    /// Time at least one fetch was in flight (the union of the I/O spans).
-    pub fetch_ms: f64,
-    /// Time at least one item was being processed (the union of the CPU spans).
-    pub compute_ms: f64,
-    /// Time fetching and processing ran at once.
-    pub overlap_ms: f64,
-    /// Time the overlap saved: `fetch_ms + compute_ms −` the wall time.
-    pub saved_ms: f64,
-    /// The combined checksum of every item's processing, as 16 lowercase hex digits.
-    pub checksum: String,
-}
-
-/// Which wrong-tool case a run belongs to, which side of it, and the verdict on the wrong side.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WrongBlock {
-    /// The case demonstrated.
-    pub case: WrongCase,
-    /// The mistake, or its fix.
-    pub role: Role,
-    /// Whether the mistake really cost something; only on the "wrong" run.
-    pub verdict: Option<Verdict>,
-}
-
-/// Which side of a wrong-tool case a run shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The mistake.
-    Wrong,
-    /// Its fix.
-    Right,
-}
-
-named_choices!(Role {
-    Wrong => "wrong",
-    Right => "right",
-});
-
-/// How responsive the page stayed during a trade-off lab run.
-///
-/// The probe is the meter's heartbeat: a message a worker posts every 10 ms; its lateness is how
-/// long after it was sent it ran on the main thread.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TradeoffBlock {
-    /// Time between yields of a sliced main-thread run; absent for a run on workers.
-    pub slice_ms: Option<f64>,
-    /// The work ran on worker threads rather than the main thread.
-    pub on_workers: bool,
-    /// Median probe lateness, in ms.
-    pub probe_p50_ms: Option<f64>,
-    /// 99th-percentile probe lateness, in ms.
-    pub probe_p99_ms: Option<f64>,
-    /// Largest probe lateness, in ms.
-    pub probe_max_ms: Option<f64>,
-    /// Probes that ran.
-    pub probes: u32,
-    /// 99th-percentile frame interval, in ms.
-    pub frame_p99_ms: Option<f64>,
-    /// Work items done per second.
-    pub throughput_per_s: f64,
 }
 
 /// How an I/O run issued its requests.
@@ -607,6 +459,9 @@ impl Export {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{Strategy, WrongCase};
+    use crate::execute::Mode;
+    use crate::kernel::Kernel;
     use crate::meter::{Observations, Source, Stall};
     use crate::span::Lane;
     use crate::stats::summarize;
@@ -1122,18 +977,21 @@ mod tests {
         };
         let io = [(0.0, 60.0), (60.0, 120.0)];
         let cpu = [(60.0, 90.0), (120.0, 150.0)];
-        let (fetch_ms, compute_ms) = (crate::hybrid::busy_ms(&io), crate::hybrid::busy_ms(&cpu));
+        let (fetch_ms, compute_ms) = (
+            crate::labs::hybrid::busy_ms(&io),
+            crate::labs::hybrid::busy_ms(&cpu),
+        );
         let hybrid = RunRecord {
             detail: Some(Detail::Hybrid(HybridBlock {
                 strategy: Strategy::Pipelined,
-                model_ms: crate::hybrid::predict_ms(Strategy::Pipelined, 2, 1, 60.0, 30.0, 2),
+                model_ms: crate::labs::hybrid::predict_ms(Strategy::Pipelined, 2, 1, 60.0, 30.0, 2),
                 process_ms: 30.0,
                 latency_ms: 60.0,
                 workers: 2,
                 fetch_ms,
                 compute_ms,
-                overlap_ms: crate::hybrid::overlap_ms(&io, &cpu),
-                saved_ms: crate::hybrid::saved_ms(fetch_ms, compute_ms, 150.0),
+                overlap_ms: crate::labs::hybrid::overlap_ms(&io, &cpu),
+                saved_ms: crate::labs::hybrid::saved_ms(fetch_ms, compute_ms, 150.0),
                 checksum: "00000000deadbeef".to_owned(),
             })),
             ..run(RunKind::Hybrid, "pipelined")

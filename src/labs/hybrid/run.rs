@@ -1,8 +1,8 @@
 //! The hybrid pipeline: fetch asynchronously, process in parallel, three ways.
 
 use lab_core::config::{HybridSettings, Strategy, STRATEGIES};
-use lab_core::hybrid::{busy_ms, overlap_ms, predict_ms};
 use lab_core::kernel::Job;
+use lab_core::labs::hybrid::{busy_ms, overlap_ms, predict_ms};
 use lab_core::params::Params;
 use lab_core::schema::{Detail, HybridBlock, RunKind, RunRecord};
 use lab_core::span::Lane;

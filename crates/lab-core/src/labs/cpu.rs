@@ -1,16 +1,20 @@
 //! The CPU lab's settings: the kernel and its size, the tasks, the threads, the mode and the
 //! sweep.
 //!
-//! The lab's part of the settings (see [`crate::config`]): its fields with their ranges, its
-//! settings with their defaults, how it writes itself into a query and how a query is read.
+//! The lab's part of the core: its fields with their ranges, its settings with their defaults and
+//! their table (see [`crate::setting`]), how it writes itself into a query and how a query is
+//! read, and its results block (`CpuBlock`).
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::{choice, read, read_kernel_and_size, read_optional};
 use crate::execute::Mode;
 use crate::field::{FieldError, IntField};
+use crate::kernel::DataStats;
 use crate::kernel::Kernel;
+use crate::models::AmdahlEstimate;
 use crate::setting::{self, Setting};
+use crate::span::LaneUsage;
 
 /// What a CPU sweep varies from level to level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,4 +207,77 @@ pub(crate) fn parse_cpu<'a>(
         mode: mode?,
         sweep: sweep?,
     })
+}
+
+/// Everything a CPU run recorded beyond its spans: proof it did all its work, and how it scaled.
+///
+/// Optional fields are written as `null` rather than left out, so every export has the same keys.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CpuBlock {
+    /// The combined checksum of every task, as 16 lowercase hex digits.
+    pub checksum: String,
+    /// Threads in the pool the run used.
+    pub pool_threads: u32,
+    /// The kernel of a CPU lab run.
+    #[serde(default)]
+    pub kernel: Option<Kernel>,
+    /// The kernel's size setting.
+    #[serde(default)]
+    pub size: Option<u32>,
+    /// What the work items are ("pixels", "values", "hashes").
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Work items done.
+    #[serde(default)]
+    pub items: Option<u64>,
+    /// How the tasks were spread over threads.
+    #[serde(default)]
+    pub mode: Option<Mode>,
+    /// Threads the run was allowed to use.
+    #[serde(default)]
+    pub threads: Option<u32>,
+    /// Wall time of the one-thread baseline over this run's.
+    #[serde(default)]
+    pub speedup: Option<f64>,
+    /// Speedup per thread.
+    #[serde(default)]
+    pub efficiency: Option<f64>,
+    /// The serial fraction the speedup implies (see [`crate::models::karp_flatt`]).
+    #[serde(default)]
+    pub karp_flatt: Option<f64>,
+    /// Busy and idle time of each lane.
+    #[serde(default)]
+    pub lanes: Vec<LaneUsage>,
+    /// Wall time of each repetition, in ms; the run reported is the median one.
+    #[serde(default)]
+    pub repetitions: Vec<f64>,
+    /// The data set's statistics, for the stats kernel.
+    #[serde(default)]
+    pub stats: Option<DataStats>,
+    /// The serial fraction fitted over a sweep's thread counts.
+    #[serde(default)]
+    pub amdahl: Option<AmdahlEstimate>,
+}
+
+impl CpuBlock {
+    /// A block with only the checksum and the pool size, as the start lab records.
+    pub fn basic(checksum: String, pool_threads: u32) -> CpuBlock {
+        CpuBlock {
+            checksum,
+            pool_threads,
+            kernel: None,
+            size: None,
+            unit: None,
+            items: None,
+            mode: None,
+            threads: None,
+            speedup: None,
+            efficiency: None,
+            karp_flatt: None,
+            lanes: Vec::new(),
+            repetitions: Vec::new(),
+            stats: None,
+            amdahl: None,
+        }
+    }
 }

@@ -1,8 +1,9 @@
 //! The I/O lab's settings: the target, the loop (closed or open), the simulated server's
 //! service time, capacity, payload and errors, and the sweep.
 //!
-//! The lab's part of the settings (see [`crate::config`]): its fields with their ranges, its
-//! settings with their defaults, how it writes itself into a query and how a query is read.
+//! The lab's part of the core: its fields with their ranges, its settings with their defaults and
+//! their table (see [`crate::setting`]), how it writes itself into a query and how a query is
+//! read.
 
 use serde::{Deserialize, Serialize};
 

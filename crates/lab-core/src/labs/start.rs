@@ -1,7 +1,8 @@
 //! The quick comparison's settings: fetches in flight, CPU tasks and their rounds.
 //!
-//! The lab's part of the settings (see [`crate::config`]): its fields with their ranges, its
-//! settings with their defaults, how it writes itself into a query and how a query is read.
+//! The lab's part of the core: its fields with their ranges, its settings with their defaults and
+//! their table (see [`crate::setting`]), how it writes itself into a query and how a query is
+//! read.
 
 use serde::{Deserialize, Serialize};
 

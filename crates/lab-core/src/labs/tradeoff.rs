@@ -1,7 +1,8 @@
 //! The trade-off lab's settings: the kernel and its size, the slice and the sweep.
 //!
-//! The lab's part of the settings (see [`crate::config`]): its fields with their ranges, its
-//! settings with their defaults, how it writes itself into a query and how a query is read.
+//! The lab's part of the core: its fields with their ranges, its settings with their defaults and
+//! their table (see [`crate::setting`]), how it writes itself into a query and how a query is
+//! read, and its results block (`TradeoffBlock`).
 
 use serde::{Deserialize, Serialize};
 
@@ -145,4 +146,28 @@ pub(crate) fn parse_tradeoff<'a>(
         slice_ms: slice_ms?,
         sweep: sweep?,
     })
+}
+
+/// How responsive the page stayed during a trade-off lab run.
+///
+/// The probe is the meter's heartbeat: a message a worker posts every 10 ms; its lateness is how
+/// long after it was sent it ran on the main thread.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TradeoffBlock {
+    /// Time between yields of a sliced main-thread run; absent for a run on workers.
+    pub slice_ms: Option<f64>,
+    /// The work ran on worker threads rather than the main thread.
+    pub on_workers: bool,
+    /// Median probe lateness, in ms.
+    pub probe_p50_ms: Option<f64>,
+    /// 99th-percentile probe lateness, in ms.
+    pub probe_p99_ms: Option<f64>,
+    /// Largest probe lateness, in ms.
+    pub probe_max_ms: Option<f64>,
+    /// Probes that ran.
+    pub probes: u32,
+    /// 99th-percentile frame interval, in ms.
+    pub frame_p99_ms: Option<f64>,
+    /// Work items done per second.
+    pub throughput_per_s: f64,
 }

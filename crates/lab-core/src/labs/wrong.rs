@@ -1,13 +1,15 @@
 //! The wrong-tool lab's settings: which case to demonstrate.
 //!
-//! The lab's part of the settings (see [`crate::config`]): its fields with their ranges, its
-//! settings with their defaults, how it writes itself into a query and how a query is read.
+//! The lab's part of the core: its fields with their ranges, its settings with their defaults and
+//! their table (see [`crate::setting`]), how it writes itself into a query and how a query is
+//! read, and its results block (`WrongBlock`, `Role`).
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::{choice, read};
 use crate::field::FieldError;
 use crate::setting::Setting;
+use crate::verdict::Verdict;
 
 /// A mistake the wrong-tool lab demonstrates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -111,3 +113,29 @@ pub(crate) fn parse_wrong<'a>(
     );
     Some(WrongSettings { case: case? })
 }
+
+/// Which wrong-tool case a run belongs to, which side of it, and the verdict on the wrong side.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WrongBlock {
+    /// The case demonstrated.
+    pub case: WrongCase,
+    /// The mistake, or its fix.
+    pub role: Role,
+    /// Whether the mistake really cost something; only on the "wrong" run.
+    pub verdict: Option<Verdict>,
+}
+
+/// Which side of a wrong-tool case a run shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The mistake.
+    Wrong,
+    /// Its fix.
+    Right,
+}
+
+named_choices!(Role {
+    Wrong => "wrong",
+    Right => "right",
+});
