@@ -232,6 +232,56 @@ export class LabPage {
     });
   }
 
+  /**
+   * What is wrong with the text of every chart, timeline and meter on the page: a label outside
+   * its SVG's box, or two labels of one SVG overlapping (by more than a pixel each way), with the
+   * texts named.
+   */
+  async chartTextProblems() {
+    return this.page.evaluate(() => {
+      const problems = [];
+      for (const svg of document.querySelectorAll('figure svg[viewBox]')) {
+        const box = svg.getBoundingClientRect();
+        const chart = svg.closest('figure').dataset.testid ?? 'a chart';
+        const texts = [...svg.querySelectorAll('text')]
+          .filter((t) => t.textContent.trim() !== '')
+          .map((t) => ({ text: t.textContent.trim(), r: t.getBoundingClientRect() }));
+        for (const { text, r } of texts) {
+          if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+            problems.push(`${chart}: "${text}" leaves the chart`);
+          }
+        }
+        for (let i = 0; i < texts.length; i++) {
+          for (let j = i + 1; j < texts.length; j++) {
+            const [a, b] = [texts[i].r, texts[j].r];
+            const wide = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const high = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (wide > 1 && high > 1) problems.push(`${chart}: "${texts[i].text}" overlaps "${texts[j].text}"`);
+          }
+        }
+      }
+      return problems;
+    });
+  }
+
+  /**
+   * How many texts the page's charts (`figure.chart`: not the timelines or the live meter) draw,
+   * and the smallest one's font size in CSS pixels as drawn.
+   */
+  async chartTextSizes() {
+    return this.page.evaluate(() => {
+      let [count, smallest] = [0, Infinity];
+      for (const svg of document.querySelectorAll('figure.chart svg')) {
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        for (const t of svg.querySelectorAll('text')) {
+          count += 1;
+          smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
+        }
+      }
+      return { count, smallest };
+    });
+  }
+
   /** Responses the test provokes on purpose (404s from the static server) do not fail it. */
   allowFailedResponses(pattern) {
     this.allowed.push(pattern);

@@ -1,18 +1,7 @@
 //! Axes for the SVG charts: nice ticks from the core's scales, labels with units.
 
-use lab_core::scale::{format_tick, LinearScale};
+use lab_core::scale::{tick_label, LinearScale};
 use leptos::prelude::*;
-
-/// A tick label, in thousands or millions when the numbers get long.
-fn tick_label(value: f64, step: f64) -> String {
-    if step >= 1e6 {
-        format!("{}M", format_tick(value / 1e6, step / 1e6))
-    } else if step >= 1e3 && value.abs() >= 1e4 {
-        format!("{}k", format_tick(value / 1e3, step / 1e3))
-    } else {
-        format_tick(value, step)
-    }
-}
 
 fn step(ticks: &[f64]) -> f64 {
     match ticks {
@@ -34,11 +23,11 @@ pub fn x_axis(x: LinearScale, y: f64, top: f64, label: &'static str) -> impl Int
                     let px = x.map(t);
                     view! {
                         <line class="grid" x1=px x2=px y1=top y2=y />
-                        <text x=px y=y + 14.0 text-anchor="middle">{tick_label(t, step)}</text>
+                        <text x=px y=y + 17.0 text-anchor="middle">{tick_label(t, step)}</text>
                     }
                 })
                 .collect_view()}
-            <text class="axis-label" x=(left + right) / 2.0 y=y + 30.0 text-anchor="middle">{label}</text>
+            <text class="axis-label" x=(left + right) / 2.0 y=y + 33.0 text-anchor="middle">{label}</text>
         </g>
     }
 }

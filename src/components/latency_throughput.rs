@@ -1,6 +1,7 @@
 //! Latency against throughput: the measured levels as points (p50 solid, p99 dashed), the
 //! queueing model as a line behind them, and the knee marked.
 
+use lab_core::labels::{self, Rect};
 use lab_core::queueing::{knee, Prediction};
 use lab_core::scale::LinearScale;
 use lab_core::schema::RunRecord;
@@ -14,6 +15,8 @@ const LEFT: f64 = 62.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 44.0;
+/// The size of a level's label, in the chart's units (as `.point-label` in the stylesheet).
+const POINT_FONT: f64 = 11.5;
 
 /// One measured level.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,10 +102,47 @@ pub fn LatencyThroughput(
             <text class="knee-label" x=px - 4.0 y=TOP + 10.0 text-anchor="end">{format!("knee: {}", p.label)}</text>
         }
     });
+    // Each level's label beside its median, where it collides with no other label and stays
+    // inside the plot; the knee's and the ceiling's labels are in the way too.
+    let plot = Rect {
+        left: LEFT,
+        top: TOP,
+        right: WIDTH - RIGHT,
+        bottom: HEIGHT - BOTTOM,
+    };
+    let mut obstacles = Vec::new();
+    if let Some(p) = knee_at.and_then(|i| points.get(i)) {
+        let text = format!("knee: {}", p.label);
+        let right = x.map(p.throughput) - 4.0;
+        obstacles.push(Rect {
+            left: right - labels::text_width(&text, 10.0),
+            top: TOP,
+            right,
+            bottom: TOP + 13.0,
+        });
+    }
+    if let Some(limit) = limit {
+        let right = x.map(limit) - 4.0;
+        obstacles.push(Rect {
+            left: right - labels::text_width("ceiling", 11.0),
+            top: TOP + 14.0,
+            right,
+            bottom: TOP + 28.0,
+        });
+    }
+    let anchors: Vec<(f64, f64, &str)> = points
+        .iter()
+        .map(|p| (x.map(p.throughput), y.map(p.p50), p.label.as_str()))
+        .collect();
+    let placed = labels::place(&anchors, POINT_FONT, plot, &obstacles);
     let dots = points
         .iter()
-        .map(|p| {
+        .zip(placed)
+        .map(|(p, at)| {
             let (px, y50, y99) = (x.map(p.throughput), y.map(p.p50), y.map(p.p99));
+            let label = at.map(|at| view! {
+                <text class="point-label" x=at.x y=at.y text-anchor=at.anchor.svg()>{p.label.clone()}</text>
+            });
             view! {
                 <g class="level" data-label=p.label.clone()>
                     <circle class="p50" cx=px cy=y50 r="4">
@@ -111,7 +151,7 @@ pub fn LatencyThroughput(
                     <circle class="p99" cx=px cy=y99 r="3.5">
                         <title>{format!("{}: {:.1}/s, p99 {:.1} ms", p.label, p.throughput, p.p99)}</title>
                     </circle>
-                    <text class="point-label" x=px + 6.0 y=y50 + 12.0>{p.label.clone()}</text>
+                    {label}
                 </g>
             }
         })

@@ -1,6 +1,7 @@
 //! Speedup against the thread count: the ideal line, Amdahl's law fitted to the measured
 //! points (only from three or more thread counts), and the points themselves.
 
+use lab_core::labels::{self, Rect};
 use lab_core::models::{amdahl_speedup, AmdahlEstimate};
 use lab_core::scale::LinearScale;
 use leptos::prelude::*;
@@ -13,6 +14,8 @@ const LEFT: f64 = 58.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 44.0;
+/// The size of a point's label, in the chart's units (as `.point-label` in the stylesheet).
+const POINT_FONT: f64 = 11.5;
 
 /// One measured level: its thread count, its median speedup, and the range its repetitions give.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -74,9 +77,34 @@ pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -
         _ => ("Measure at least two thread counts for a speedup.".to_owned(), None),
     };
     let has_ranges = points.iter().any(|p| p.range.is_some());
+    // Each point's label beside it, where it collides with no other label and stays in the plot.
+    let texts: Vec<String> = points
+        .iter()
+        .map(|p| {
+            format!(
+                "{:.2}× ({:.0}%)",
+                p.speedup,
+                p.speedup / f64::from(p.threads) * 100.0
+            )
+        })
+        .collect();
+    let anchors: Vec<(f64, f64, &str)> = points
+        .iter()
+        .zip(&texts)
+        .map(|(p, text)| (x.map(f64::from(p.threads)), y.map(p.speedup), text.as_str()))
+        .collect();
+    let plot = Rect {
+        left: LEFT,
+        top: TOP,
+        right: WIDTH - RIGHT,
+        bottom: HEIGHT - BOTTOM,
+    };
+    let placed = labels::place(&anchors, POINT_FONT, plot, &[]);
     let dots = points
         .iter()
-        .map(|&SpeedupPoint { threads: t, speedup: s, range }| {
+        .zip(texts)
+        .zip(placed)
+        .map(|((&SpeedupPoint { threads: t, speedup: s, range }, text), at)| {
             let efficiency = s / f64::from(t) * 100.0;
             let px = x.map(f64::from(t));
             let bar = range.map(|(lo, hi)| {
@@ -95,9 +123,9 @@ pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -
                     <circle class="p50" cx=px cy=y.map(s) r="4.5">
                         <title>{format!("T = {t}: speedup {s:.2}×, efficiency {efficiency:.0}%{spread}")}</title>
                     </circle>
-                    <text class="point-label" x=px + 8.0 y=y.map(s) + 4.0 text-anchor="start">
-                        {format!("{s:.2}× ({efficiency:.0}%)")}
-                    </text>
+                    {at.map(|at| view! {
+                        <text class="point-label" x=at.x y=at.y text-anchor=at.anchor.svg()>{text}</text>
+                    })}
                 </g>
             }
         })

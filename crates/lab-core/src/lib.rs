@@ -66,6 +66,7 @@ pub mod execute;
 pub mod field;
 pub mod format;
 pub mod kernel;
+pub mod labels;
 pub mod labs;
 pub mod meter;
 pub mod models;

@@ -125,6 +125,20 @@ pub fn format_tick(value: f64, step: f64) -> String {
     without_negative_zero(format!("{value:.decimals$}"))
 }
 
+/// A tick label, in thousands (`k`) or millions (`M`) when the numbers get long; zero is plain
+/// "0", never "0M".
+pub fn tick_label(value: f64, step: f64) -> String {
+    if value == 0.0 {
+        "0".to_owned()
+    } else if step >= 1e6 {
+        format!("{}M", format_tick(value / 1e6, step / 1e6))
+    } else if step >= 1e3 && value.abs() >= 1e4 {
+        format!("{}k", format_tick(value / 1e3, step / 1e3))
+    } else {
+        format_tick(value, step)
+    }
+}
+
 fn usable_domain((d0, d1): (f64, f64)) -> (f64, f64) {
     if !(d0.is_finite() && d1.is_finite()) {
         (0.0, 1.0)
@@ -177,6 +191,15 @@ fn from_steps(i: f64, step: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tick_labels_shorten_long_numbers_and_start_at_a_plain_zero() {
+        assert_eq!(tick_label(0.0, 2e6), "0");
+        assert_eq!(tick_label(4e6, 2e6), "4M");
+        assert_eq!(tick_label(20_000.0, 5_000.0), "20k");
+        assert_eq!(tick_label(2_500.0, 500.0), "2500");
+        assert_eq!(tick_label(0.5, 0.25), "0.50");
+    }
 
     #[test]
     fn map_is_linear_and_may_be_reversed() {
