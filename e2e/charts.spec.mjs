@@ -6,6 +6,7 @@ import { test, expect } from './lab-page.mjs';
 
 const RUNS = {
   'the I/O sweep': 'lab=io&n=20&c=8&latency_ms=30&capacity=2&sweep=c',
+  'an I/O run': 'lab=io&n=20&c=4&latency_ms=10',
   'the CPU thread sweep': 'lab=cpu&kernel=sha256&size=600&mode=lanes&sweep=threads',
   'the CPU task sweep': 'lab=cpu&kernel=stats&size=200000&tasks=4096&sweep=tasks',
   'the trade-off sweep': 'lab=tradeoff&sweep=slice_ms&size=2000',

@@ -46,3 +46,28 @@ test('an autorun link skips the guided start', async ({ lab }) => {
   await expect(lab.guide).toHaveCount(0);
   await lab.waitForState('done');
 });
+
+test('every term links to its glossary entry, and every entry is linked from a lab', async ({ lab }) => {
+  const linked = new Set();
+  let entries = [];
+  for (const query of [
+    'lab=io&n=20&c=4&latency_ms=10',
+    'lab=io&n=20&rate=50&latency_ms=10',
+    'lab=cpu&kernel=sha256&size=600&mode=lanes&sweep=threads',
+  ]) {
+    await lab.open(ISOLATED, `?${query}&autorun=1`);
+    await lab.waitForState('done');
+    const found = await lab.glossaryLinks();
+    entries = found.entries;
+    for (const link of found.links) {
+      expect(link.resolves, `"${link.text}" links to term-${link.term}`).toBe(true);
+      linked.add(link.term);
+    }
+  }
+  expect(entries.length).toBeGreaterThanOrEqual(18);
+  for (const entry of entries) expect(entry.meaning.length, entry.id).toBeGreaterThan(60);
+  expect([...linked].sort()).toEqual(entries.map((e) => e.id).sort());
+  // Following a link shows its entry.
+  await lab.page.locator('a.term[data-term=speedup]').first().click();
+  await expect(lab.page.locator('#term-speedup')).toBeInViewport();
+});

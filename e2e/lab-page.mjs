@@ -282,6 +282,21 @@ export class LabPage {
     });
   }
 
+  /** The glossary's entries, by id, and every term link on the page with whether it resolves. */
+  async glossaryLinks() {
+    return this.page.evaluate(() => {
+      const entries = [...document.querySelectorAll('[data-testid=glossary] .glossary-entry')].map((e) => ({
+        id: e.id.replace(/^term-/, ''),
+        meaning: e.querySelector('dd')?.textContent.trim() ?? '',
+      }));
+      const links = [...document.querySelectorAll('a.term')].map((a) => {
+        const target = document.getElementById(a.getAttribute('href').slice(1));
+        return { term: a.dataset.term, text: a.textContent, resolves: Boolean(target?.closest('[data-testid=glossary]')) };
+      });
+      return { entries, links };
+    });
+  }
+
   /** Responses the test provokes on purpose (404s from the static server) do not fail it. */
   allowFailedResponses(pattern) {
     this.allowed.push(pattern);

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::components::config_errors::ConfigErrors;
 use crate::components::environment_panel::EnvironmentPanel;
 use crate::components::export_button::ExportButton;
+use crate::components::glossary::Glossary;
 use crate::components::live_meter::LiveMeter;
 use crate::components::run_status::RunStatusBar;
 use crate::labs::cpu::page::CpuLabPage;
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
             }}
         </main>
         <footer class="footer">
+            <Glossary />
             <p>
                 "Every bar is a measured span on one clock ("<code>"performance.timeOrigin + now()"</code>
                 "), drawn from the same data the export holds."

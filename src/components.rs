@@ -8,6 +8,7 @@ pub mod config_errors;
 pub mod cpu_results;
 pub mod environment_panel;
 pub mod export_button;
+pub mod glossary;
 pub mod histogram;
 pub mod image_canvas;
 pub mod io_results;

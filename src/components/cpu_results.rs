@@ -7,6 +7,7 @@ use lab_core::schema::{CpuBlock, RunRecord};
 use lab_core::stats::{Spread, BUSY_SPREAD};
 use leptos::prelude::*;
 
+use super::glossary::term;
 use super::latency_throughput::{LatencyThroughput, Point};
 use super::speedup_chart::{SpeedupChart, SpeedupPoint};
 use super::summary::Summary;
@@ -238,9 +239,9 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
                         <th scope="col">"job latency (median)"</th>
                         <th scope="col">"repetitions"</th>
                         <th scope="col">"throughput"</th>
-                        <th scope="col">"speedup"</th>
-                        <th scope="col">"efficiency"</th>
-                        <th scope="col" title="Karp-Flatt: the experimentally determined serial fraction">"Karp-Flatt"</th>
+                        <th scope="col">{term("speedup", "speedup")}</th>
+                        <th scope="col">{term("efficiency", "efficiency")}</th>
+                        <th scope="col">{term("karp-flatt", "Karp-Flatt")}</th>
                         <th scope="col">"checksum"</th>
                     </tr>
                 </thead>
@@ -250,7 +251,8 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
                 "After one warm-up job, each level runs three times; the median is reported, and the "
                 "speedup chart's bars span the three. Speedup and "
                 "efficiency are against the first level, measured in this page. Karp-Flatt is the serial "
-                "fraction each level implies; if it grows with T, overhead is growing, not the serial part."
+                "fraction each level implies by "{term("amdahl", "Amdahl's law")}"; if it grows with T, "
+                "overhead is growing, not the serial part."
             </p>
             {last.map(|record| view! {
                 <h3>{format!("Timeline of the last level ({})", record.label)}</h3>

@@ -4,6 +4,7 @@ use lab_core::format;
 use lab_core::schema::BuildKind;
 use leptos::prelude::*;
 
+use super::glossary::term;
 use crate::runtime::environment::BUILD;
 use crate::state::{LabState, PoolStatus, SimStatus};
 
@@ -65,7 +66,7 @@ pub fn EnvironmentPanel() -> impl IntoView {
         <div class="environment" data-testid="environment">
             <dl class="env-strip">
                 <div class="env-item" data-testid="env-isolated" data-value=move || isolated().to_string()>
-                    <dt>"Cross-origin isolated"</dt>
+                    <dt>{term("cross-origin-isolated", "Cross-origin isolated")}</dt>
                     <dd class:good=isolated class:bad=move || !isolated()>
                         {move || if isolated() { "yes" } else { "no" }}
                     </dd>
@@ -88,7 +89,7 @@ pub fn EnvironmentPanel() -> impl IntoView {
                     <dd>{pool_text}</dd>
                 </div>
                 <div class="env-item" data-testid="env-sim" data-state=sim_state>
-                    <dt>"Simulated server"</dt>
+                    <dt>"Simulated server ("{term("service-worker", "service worker")}")"</dt>
                     <dd>{sim_text}</dd>
                 </div>
                 <div

@@ -1,5 +1,6 @@
 //! A latency histogram with the p50 and p99 marked.
 
+use lab_core::labels::{self, Rect};
 use lab_core::scale::LinearScale;
 use lab_core::stats::{histogram, LatencyMs};
 use leptos::prelude::*;
@@ -12,6 +13,8 @@ const LEFT: f64 = 58.0;
 const RIGHT: f64 = 14.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 42.0;
+/// The size of a mark's label, in the chart's units (as `.mark-label` in the stylesheet).
+const MARK_FONT: f64 = 11.5;
 
 /// How the request latencies spread.
 #[component]
@@ -41,21 +44,31 @@ pub fn Histogram(samples: Vec<f64>, latency: Option<LatencyMs>) -> impl IntoView
         })
         .collect_view();
     let marks = latency.map(|l| {
-        [
-            ("p50", l.p50, "mark p50", "end", -3.0),
-            ("p99", l.p99, "mark p99", "start", 3.0),
-        ]
-        .into_iter()
-        .map(|(name, value, class, anchor, nudge)| {
-            let px = x.map(value);
-            view! {
-                <line class=class x1=px x2=px y1=TOP y2=base />
-                <text class="mark-label" x=px + nudge y=TOP + 10.0 text-anchor=anchor>
-                    {format!("{name} {value:.1} ms")}
-                </text>
-            }
-        })
-        .collect_view()
+        // The p99's label first, then the p50's, each beside its line where it collides with
+        // neither the other nor the chart's edge.
+        let marks = [("p99", l.p99, "mark p99"), ("p50", l.p50, "mark p50")];
+        let texts = marks.map(|(name, value, _)| format!("{name} {value:.1} ms"));
+        let anchors: Vec<(f64, f64, &str)> = marks
+            .iter()
+            .zip(&texts)
+            .map(|(&(_, value, _), text)| (x.map(value), TOP, text.as_str()))
+            .collect();
+        let plot = Rect { left: LEFT, top: 0.0, right: WIDTH - RIGHT, bottom: base };
+        let placed = labels::place(&anchors, MARK_FONT, plot, &[]);
+        marks
+            .into_iter()
+            .zip(texts)
+            .zip(placed)
+            .map(|(((_, value, class), text), at)| {
+                let px = x.map(value);
+                view! {
+                    <line class=class x1=px x2=px y1=TOP y2=base />
+                    {at.map(|at| view! {
+                        <text class="mark-label" x=at.x y=at.y text-anchor=at.anchor.svg()>{text}</text>
+                    })}
+                }
+            })
+            .collect_view()
     });
     view! {
         <figure class="chart" data-testid="io-histogram">

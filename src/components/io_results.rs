@@ -7,6 +7,7 @@ use lab_core::queueing::{knee, predict_io, unbroken_growth, Prediction, KNEE_TOL
 use lab_core::schema::{ErrorKind, IoBlock, LittleReference, LoopKind, RunRecord};
 use leptos::prelude::*;
 
+use super::glossary::term;
 use super::histogram::Histogram;
 use super::latency_throughput::{LatencyThroughput, Point};
 use super::summary::Summary;
@@ -46,7 +47,7 @@ fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView
         };
         view! {
             <p class="check" data-testid="little-check" data-predicted=l.predicted_in_flight.to_string() data-reference=l.reference.to_string()>
-                <strong>"Little's law: "</strong>
+                <strong>{term("littles-law", "Little's law")}": "</strong>
                 {format!(
                     "throughput × mean latency = {:.2}/s × {} = {:.2} in flight; {reference} is {:.2} ({:.0}% apart).",
                     l.throughput_per_s,
@@ -79,14 +80,21 @@ fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView
     });
     let model = io.model.map(|m| {
         let loop_name = match io.loop_kind {
-            LoopKind::Closed => "mean value analysis of the closed loop",
-            LoopKind::Open => "the M/M/K queue",
+            LoopKind::Closed => view! {
+                {term("mva", "Mean value analysis")}" of the "{term("closed-loop", "closed loop")}
+            }
+            .into_any(),
+            LoopKind::Open => view! {
+                "The "{term("mmk", "M/M/K queue")}" of the "{term("open-loop", "open loop")}
+            }
+            .into_any(),
         };
         view! {
             <p class="check" data-testid="model-prediction" data-throughput=m.throughput_per_s.to_string() data-latency=m.latency_ms.to_string()>
                 <strong>"Model: "</strong>
+                {loop_name}
                 {format!(
-                    "{loop_name} predicts {} at a mean latency of {}; measured {} and {}.",
+                    " predicts {} at a mean latency of {}; measured {} and {}.",
                     format::rate(m.throughput_per_s),
                     ms(m.latency_ms),
                     format::rate(record.summary.throughput_per_s),
@@ -100,8 +108,8 @@ fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView
             (Some(p50), Some(p99), Some(r50), Some(r99)) => format!(
                 "after the browser had a response's last byte (Resource Timing's responseEnd), its \
                  body reached the page's code {} later (p50; p99 {}), and the Rust code awaiting it \
-                 resumed {} later (p50; p99 {}): the event loop's delay, since each wake of a Rust \
-                 future is a task of its own. {} of {} requests had a browser entry.",
+                 resumed {} later (p50; p99 {}): the event loop's delay, the page's other work \
+                 queued before it. {} of {} requests had a browser entry.",
                 ms(p50),
                 ms(p99),
                 ms(r50),

@@ -4,6 +4,7 @@
 use lab_core::meter::LONG_TASK_MS;
 use leptos::prelude::*;
 
+use super::glossary::term;
 use crate::runtime::meter::{meter, LIVE_FRAMES};
 
 const WIDTH: f64 = 240.0;
@@ -53,7 +54,7 @@ pub fn LiveMeter() -> impl IntoView {
                 <path class="frame long" d=move || bars(true) />
             </svg>
             <figcaption>
-                "Main thread: worst frame of the last half second "
+                {term("main-thread", "Main thread")}": worst "{term("frame", "frame")}" of the last half second "
                 <strong>{move || format!("{:.0} ms", latest())}</strong>
                 " (16.7 ms is smooth; red = frozen > 50 ms)"
             </figcaption>

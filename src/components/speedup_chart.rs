@@ -7,6 +7,7 @@ use lab_core::scale::LinearScale;
 use leptos::prelude::*;
 
 use super::axes::{x_axis, y_axis};
+use super::glossary::term;
 
 const WIDTH: f64 = 560.0;
 const HEIGHT: f64 = 300.0;
@@ -144,7 +145,7 @@ pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -
                 <span class="key p50">"measured (median of 3)"</span>
                 {has_ranges.then(|| view! { <span class="key error-bar">"fastest to slowest repetition"</span> })}
                 <span class="key ideal">"ideal: T×"</span>
-                {fitted.then(|| view! { <span class="key model">"Amdahl's law, fitted"</span> })}
+                {fitted.then(|| view! { <span class="key model">{term("amdahl", "Amdahl's law")}", fitted"</span> })}
             </div>
         </figure>
     }

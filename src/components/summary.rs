@@ -6,10 +6,14 @@ use lab_core::meter::Tone;
 use lab_core::schema::RunRecord;
 use leptos::prelude::*;
 
+use super::glossary::term;
+
 /// One number: its label, the rounded text, the exact value and a one-line meaning.
 struct Metric {
     key: &'static str,
     label: &'static str,
+    /// The glossary entry the label links to, if it is a term.
+    term: Option<&'static str>,
     text: String,
     value: Option<f64>,
     meaning: &'static str,
@@ -28,6 +32,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         Metric {
             key: "wall_ms",
             label: "Wall time",
+            term: Some("latency"),
             text: ms(s.wall_ms),
             value: Some(s.wall_ms),
             meaning: "from submitting the batch to its last result, on the main thread",
@@ -35,6 +40,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         Metric {
             key: "completed",
             label: "Completed",
+            term: None,
             text: format::count(s.completed),
             value: Some(f64::from(s.completed)),
             meaning: "requests or tasks that finished without error",
@@ -42,6 +48,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         Metric {
             key: "errors",
             label: "Errors",
+            term: None,
             text: format::count(s.errors),
             value: Some(f64::from(s.errors)),
             meaning: "requests or tasks that failed",
@@ -49,6 +56,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         Metric {
             key: "throughput_per_s",
             label: "Throughput",
+            term: Some("throughput"),
             text: format::rate_of(s.throughput_per_s, &unit),
             value: Some(s.throughput_per_s),
             meaning: "work done per second of wall time (requests, or the kernel's unit)",
@@ -83,6 +91,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
                 .map(|(key, label, value, meaning)| Metric {
                     key,
                     label,
+                    term: (key != "latency_max" && key != "latency_mean").then_some("percentile"),
                     text: ms(value),
                     value: Some(value),
                     meaning,
@@ -92,6 +101,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
     metrics.push(Metric {
         key: "mean_in_flight",
         label: "Mean in flight",
+        term: Some("in-flight"),
         text: format!("{:.2}", s.mean_in_flight),
         value: Some(s.mean_in_flight),
         meaning: "how many were running at once, averaged over the wall time",
@@ -100,6 +110,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
     metrics.push(Metric {
         key: "blocks",
         label: "Blocks",
+        term: Some("main-thread"),
         text: format::count(main.blocks),
         value: Some(f64::from(main.blocks)),
         meaning: "times the main thread was held over 50 ms, by any of its sources",
@@ -108,6 +119,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         Some(count) => Metric {
             key: "long_tasks",
             label: "Long tasks",
+            term: Some("long-task"),
             text: format::count(count),
             value: Some(f64::from(count)),
             meaning: "tasks over 50 ms that the browser itself reported",
@@ -115,6 +127,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         None => Metric {
             key: "long_tasks",
             label: "Long tasks",
+            term: Some("long-task"),
             text: "not reported".to_owned(),
             value: None,
             meaning: "this browser does not report long tasks; blocks come from the heartbeat and \
@@ -125,6 +138,7 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         metrics.push(Metric {
             key: "frame_p99_ms",
             label: "Frame p99",
+            term: Some("frame"),
             text: ms(p99),
             value: Some(p99),
             meaning: "99 in 100 frames were drawn at least this often (16.7 ms is smooth)",
@@ -143,7 +157,12 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
                 .map(|m| {
                     view! {
                         <div class="metric" data-metric=m.key data-value=m.value.map(|v| v.to_string()) title=m.meaning>
-                            <dt>{m.label}</dt>
+                            <dt>
+                                {match m.term {
+                                    Some(id) => term(id, m.label).into_any(),
+                                    None => m.label.into_any(),
+                                }}
+                            </dt>
                             <dd>{m.text}</dd>
                         </div>
                     }

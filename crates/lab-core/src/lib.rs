@@ -65,6 +65,7 @@ pub mod config;
 pub mod execute;
 pub mod field;
 pub mod format;
+pub mod glossary;
 pub mod kernel;
 pub mod labels;
 pub mod labs;
