@@ -3,7 +3,7 @@
 import { test as base, expect } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { clickAndAwaitRun } from './in-page.mjs';
+import { chartTextProblems, clickAndAwaitRun } from './in-page.mjs';
 
 export class LabPage {
   constructor(page) {
@@ -238,30 +238,7 @@ export class LabPage {
    * texts named.
    */
   async chartTextProblems() {
-    return this.page.evaluate(() => {
-      const problems = [];
-      for (const svg of document.querySelectorAll('figure svg[viewBox]')) {
-        const box = svg.getBoundingClientRect();
-        const chart = svg.closest('figure').dataset.testid ?? 'a chart';
-        const texts = [...svg.querySelectorAll('text')]
-          .filter((t) => t.textContent.trim() !== '')
-          .map((t) => ({ text: t.textContent.trim(), r: t.getBoundingClientRect() }));
-        for (const { text, r } of texts) {
-          if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
-            problems.push(`${chart}: "${text}" leaves the chart`);
-          }
-        }
-        for (let i = 0; i < texts.length; i++) {
-          for (let j = i + 1; j < texts.length; j++) {
-            const [a, b] = [texts[i].r, texts[j].r];
-            const wide = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-            const high = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-            if (wide > 1 && high > 1) problems.push(`${chart}: "${texts[i].text}" overlaps "${texts[j].text}"`);
-          }
-        }
-      }
-      return problems;
-    });
+    return this.page.evaluate(chartTextProblems);
   }
 
   /**

@@ -2,6 +2,7 @@
 // heartbeat and the frames), and free runs are still called free.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chartTextProblems } from '../in-page.mjs';
 import { assertMainThreadFree, assertVerdictMatches, openLab, startFirefox } from './firefox.mjs';
 
 let firefox;
@@ -109,4 +110,13 @@ test('a run during which the page was hidden is flagged, and its throttled gaps 
   assert.equal(verdict.tone, 'warn');
   assert.match(verdict.text, /hidden for .* browsers throttle timers/);
   await lab.close();
+});
+
+test("no chart's or timeline's text leaves its SVG or lies on another, in Firefox's own metrics", async () => {
+  for (const query of ['lab=io&n=20&c=8&latency_ms=30&capacity=2&sweep=c', 'lab=io&n=20&c=4&latency_ms=10']) {
+    const { lab } = await run(query);
+    assert.ok((await lab.page.evaluate(() => document.querySelectorAll('figure svg text').length)) > 10);
+    assert.deepEqual(await lab.page.evaluate(chartTextProblems), [], query);
+    await lab.close();
+  }
 });

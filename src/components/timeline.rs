@@ -1,6 +1,7 @@
 //! The timeline: one lane per request in flight or per worker, the main thread's frames on
 //! top, all on the run's one clock. Idle is empty space.
 
+use lab_core::labels;
 use lab_core::scale::{format_tick, LinearScale};
 use lab_core::schema::RunRecord;
 use lab_core::span::{coalesce, lanes, Lane};
@@ -150,10 +151,17 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
         .into_iter()
         .map(|t| {
             let px = x.map(t);
+            let text = format_tick(t, step);
+            // The last tick sits at the right edge: its label ends there rather than spilling over.
+            let anchor = if px + labels::text_width(&text, 10.0) / 2.0 > WIDTH {
+                "end"
+            } else {
+                "middle"
+            };
             view! {
                 <g class="tick">
                     <line x1=px x2=px y1=TOP y2=axis_y />
-                    <text x=px y=axis_y + 14.0 text-anchor="middle">{format_tick(t, step)}</text>
+                    <text x=px y=axis_y + 14.0 text-anchor=anchor>{text}</text>
                 </g>
             }
         })
