@@ -36,3 +36,14 @@ for (const [name, query] of Object.entries({
     expect(await lab.chartTextProblems()).toEqual([]);
   });
 }
+
+test("a timeline's legend lists only the kinds of span it draws", async ({ lab }) => {
+  await lab.open(ISOLATED, '?lab=io&n=20&c=4&latency_ms=10&autorun=1');
+  await lab.waitForState('done');
+  await expect(lab.timelineLegend).toContainText('request in flight');
+  await expect(lab.timelineLegend).not.toContainText('task on a worker');
+  await lab.open(ISOLATED, '?lab=cpu&kernel=sha256&size=600&tasks=8&autorun=1');
+  await lab.waitForState('done');
+  await expect(lab.timelineLegend).toContainText('task on a worker');
+  await expect(lab.timelineLegend).not.toContainText('request in flight');
+});

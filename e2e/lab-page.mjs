@@ -47,6 +47,7 @@ export class LabPage {
     // The I/O lab.
     this.ioHistogram = id('io-histogram');
     this.timeline = id('timeline');
+    this.timelineLegend = this.timeline.locator('.legend');
     this.latencySplit = id('latency-split');
     this.littleCheck = id('little-check');
     this.errorKinds = id('error-kinds');

@@ -23,6 +23,9 @@ const MAX_BARS: usize = 400;
 pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> impl IntoView {
     let main = &record.main_thread;
     let lanes = lanes(&record.spans);
+    // The legend lists only what is drawn.
+    let has_io = lanes.iter().any(|lane| matches!(lane, Lane::Io(_)));
+    let has_workers = lanes.iter().any(|lane| matches!(lane, Lane::Worker(_)));
     let end = record.spans.iter().map(|s| s.end_ms).fold(
         record.summary.wall_ms.max(domain_ms.unwrap_or(0.0)),
         f64::max,
@@ -185,8 +188,8 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
                 <span class="key main">"main thread: a tick per frame drawn"</span>
                 {has_blocks.then(|| view! { <span class="key blocked">"main thread blocked over 50 ms"</span> })}
                 {has_stalls.then(|| view! { <span class="key frame-stall">"no frame drawn, main thread free"</span> })}
-                <span class="key io">"request in flight"</span>
-                <span class="key worker">"task on a worker"</span>
+                {has_io.then(|| view! { <span class="key io">"request in flight"</span> })}
+                {has_workers.then(|| view! { <span class="key worker">"task on a worker"</span> })}
             </figcaption>
         </figure>
     }
