@@ -1,6 +1,6 @@
-// Charts a newcomer can read: after a run of each lab, no chart's text leaves its chart or lies on
-// another's (measured with the browser's own boxes), and no chart's is drawn under 11 px at 1280 px.
-// The timelines' and the live meter's text is still smaller.
+// Charts a newcomer can read: after a run of each lab, no chart's or timeline's text leaves its
+// chart or lies on another's (measured with the browser's own boxes), and none is drawn under
+// 11 px at 1280 px.
 import { ISOLATED } from '../playwright.config.mjs';
 import { test, expect } from './lab-page.mjs';
 
@@ -34,6 +34,8 @@ for (const [name, query] of Object.entries({
     await lab.waitForState('done');
     expect(await lab.page.locator('figure.timeline svg text').count()).toBeGreaterThan(5);
     expect(await lab.chartTextProblems()).toEqual([]);
+    const { smallest } = await lab.chartTextSizes();
+    expect(smallest).toBeGreaterThanOrEqual(11);
   });
 }
 

@@ -20,6 +20,12 @@ for (const [query, identifiers] of Object.entries(labs)) {
     const rust = (await lab.rustCode.allTextContents()).join('\n');
     for (const identifier of identifiers) expect(rust).toContain(identifier);
     expect(rust).not.toContain('// snippet:');
+    // The shape first: the C# comes before the Rust, and what the panel shows of the Rust is a
+    // few lines; a longer function is folded behind "show the whole function".
+    const blocks = await lab.rustBlocks();
+    expect(blocks.some((b) => b.shown)).toBe(true);
+    for (const block of blocks.filter((b) => b.shown)) expect(block.lines).toBeLessThanOrEqual(20);
+    expect(await lab.csharpComesFirst()).toBe(true);
     await expect(lab.csharpCode).toContainText(/await|Parallel/);
     for (const lesson of await lab.lessons.allTextContents()) {
       expect(lesson.trim().length).toBeGreaterThan(40);
@@ -35,8 +41,11 @@ test('a first visit gets a guided start that runs and says what to look at', asy
   await lab.waitForPool();
   await lab.guideGo.click();
   await lab.waitForState('done');
-  await expect(guide).toContainText('Look at the two timelines', { timeout: 60_000 });
-  expect((await lab.exportJson()).runs.map((r) => r.kind)).toEqual(['io', 'cpu']);
+  await expect(guide).toContainText('Look at the timelines', { timeout: 60_000 });
+  // The guide words its lesson from this run's numbers.
+  const [one, all] = (await lab.exportJson()).runs.map((r) => r.summary.wall_ms);
+  await expect(guide).toContainText(`${(one / all).toFixed(1)}×`);
+  expect((await lab.exportJson()).runs.map((r) => r.kind)).toEqual(['io', 'io', 'cpu', 'cpu']);
   await lab.open(ISOLATED);
   await expect(lab.guide).toHaveCount(0);
 });

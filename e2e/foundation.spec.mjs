@@ -22,14 +22,24 @@ test('a page with no query has exactly one status and one export, idle', async (
   await expect(lab.configError).toHaveCount(0);
 });
 
-test('the async batch keeps 20 requests in flight on one thread', async ({ lab }) => {
-  await lab.open(ISOLATED);
+test('the async batch keeps 20 requests in flight on one thread, after the same fetches one at a time', async ({ lab }) => {
+  await lab.open(ISOLATED, '?latency_ms=40');
   await lab.waitForReady();
   await lab.runIo();
   const results = await lab.exportJson();
-  expect(results.runs).toHaveLength(1);
-  const [run] = results.runs;
+  expect(results.runs.map((r) => r.label)).toEqual(['20 fetches, one at a time', '20 fetches, all at once']);
+  const [one, run] = results.runs;
+  // The baseline: one request in flight at a time, each at least the simulated wait.
+  expect(one.kind).toBe('io');
+  expect(one.params).toMatchObject({ n: 20, concurrency: 1, target: 'sim', latency_ms: 40 });
+  expect(one.spans).toHaveLength(20);
+  expect(maxConcurrent(one.spans)).toBe(1);
+  expect(one.summary.latency_ms.p50).toBeGreaterThanOrEqual(40);
+  expect(one.summary.wall_ms).toBeGreaterThanOrEqual(20 * 40);
+  // All at once: the waits overlap, so the whole batch takes a few waits, not twenty.
   expect(run.kind).toBe('io');
+  expect(run.params).toMatchObject({ concurrency: 20, target: 'sim', latency_ms: 40 });
+  expect(run.summary.wall_ms).toBeLessThan(one.summary.wall_ms / 3);
   expect(run.spans).toHaveLength(20);
   expect(run.spans.every((s) => s.ok)).toBe(true);
   expect(run.spans.every((s) => /^io-\d+$/.test(s.lane))).toBe(true);
@@ -41,14 +51,23 @@ test('the async batch keeps 20 requests in flight on one thread', async ({ lab }
   expect(run.params.n).toBe(20);
 });
 
-test('the parallel batch uses every worker and leaves the main thread free', async ({ lab, page }) => {
+test('the parallel batch uses every worker and leaves the main thread free, after the same job froze it', async ({ lab, page }) => {
   // Three times the default work, so a page that stopped drawing could not hide in a short run.
   await lab.open(ISOLATED, '?tasks=64&size=60000');
   await lab.waitForReady();
   await lab.runCpu();
   const results = await lab.exportJson();
-  const [run] = results.runs;
+  const [onMain, run] = results.runs;
+  // The baseline: every task on the main thread, which the meter sees blocked for about the
+  // whole job, and the same checksum.
+  expect(onMain.kind).toBe('cpu');
+  expect(onMain.params).toMatchObject({ mode: 'main', threads: 1, tasks: 64 });
+  expect(onMain.spans.every((s) => s.lane === 'main')).toBe(true);
+  expect(onMain.main_thread.blocks).toBeGreaterThanOrEqual(1);
+  expect(onMain.main_thread.blocked_ms).toBeGreaterThan(0.5 * onMain.summary.wall_ms);
+  expect(onMain.cpu.checksum).toBe(expectedChecksum(64, 60000));
   expect(run.kind).toBe('cpu');
+  expect(run.params).toMatchObject({ mode: 'rayon' });
   expect(run.spans).toHaveLength(64);
   const lanes = new Set(run.spans.map((s) => s.lane));
   expect([...lanes].every((lane) => /^worker-\d+$/.test(lane))).toBe(true);
@@ -77,8 +96,9 @@ test('autorun runs both batches and the export agrees with the page', async ({ l
   expect(env.hardware_threads).toBe(await page.evaluate(() => navigator.hardwareConcurrency));
   expect(env.pool_threads).toBe(env.hardware_threads);
   expect(env.user_agent).toBe(await page.evaluate(() => navigator.userAgent));
-  expect(results.runs.map((r) => r.kind)).toEqual(['io', 'cpu']);
-  for (const run of results.runs) {
+  expect(results.runs.map((r) => r.kind)).toEqual(['io', 'io', 'cpu', 'cpu']);
+  // Each card's numbers are its second run's (the first is the baseline beside it).
+  for (const run of [results.runs[1], results.runs[3]]) {
     const batch = run.kind;
     for (const key of ['wall_ms', 'completed', 'errors', 'throughput_per_s', 'mean_in_flight']) {
       expect(await lab.metric(`batch-${batch}`, key), `${batch} ${key}`).toBe(run.summary[key]);
@@ -94,6 +114,15 @@ test('autorun runs both batches and the export agrees with the page', async ({ l
     expectMainThreadFree(run.main_thread, run.summary.wall_ms);
     expect(run.summary.latency_ms.p50).toBeLessThanOrEqual(run.summary.latency_ms.p99);
   }
+  // The lesson states the ratios of the exported wall times, to the decimal it prints.
+  const [one, all, onMain, onWorkers] = results.runs.map((r) => r.summary.wall_ms);
+  await expect(lab.lesson).toContainText(`${(one / all).toFixed(1)}× faster by overlapping the waits`);
+  const speedup = onMain / onWorkers;
+  await expect(lab.lesson).toContainText(speedup >= 1.1 ? `${speedup.toFixed(1)}× faster` : `no faster here (${speedup.toFixed(1)}×)`);
+  await expect(lab.lesson).toContainText('Both → a pipeline');
+  // All four timelines share one time axis: the same last tick on each.
+  expect(new Set(await lab.startTimelineLastTicks())).toHaveProperty('size', 1);
+  expect(await lab.startTimelineLastTicks()).toHaveLength(4);
 });
 
 test('invalid settings name each field and its range, and nothing runs', async ({ lab, page }) => {
@@ -116,5 +145,5 @@ test('invalid settings name each field and its range, and nothing runs', async (
   await expect(lab.configError).toHaveCount(0);
   await expect(page).toHaveURL(/n=5/);
   await lab.runIo();
-  expect((await lab.exportJson()).runs[0].spans).toHaveLength(5);
+  expect((await lab.exportJson()).runs[1].spans).toHaveLength(5);
 });

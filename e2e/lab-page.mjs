@@ -42,6 +42,7 @@ export class LabPage {
     // The start page.
     this.guide = id('guided-start');
     this.guideGo = id('guided-go');
+    this.lesson = id('lesson');
     this.checksum = id('checksum');
 
     // The I/O lab.
@@ -75,6 +76,7 @@ export class LabPage {
     // The wrong-tool lab.
     this.verdict = id('verdict');
     this.caseLesson = id('case-lesson');
+    this.p50Paradox = id('p50-paradox');
 
     // The overview.
     this.overview = id('overview');
@@ -85,6 +87,29 @@ export class LabPage {
   /** One of the start page's two batches: `io` or `cpu`. */
   batch(kind) {
     return this.page.getByTestId(`batch-${kind}`);
+  }
+
+  /** The code panel's Rust blocks in page order: their line count and whether they are shown. */
+  async rustBlocks() {
+    return this.rustCode.evaluateAll((pres) => pres.map((pre) => ({ lines: pre.textContent.split('\n').length, shown: pre.checkVisibility() })));
+  }
+
+  /** Whether the code panel's C# comes before its first Rust block in the page. */
+  async csharpComesFirst() {
+    const rust = this.rustCode.first();
+    return this.csharpCode.evaluate((cs, first) => Boolean(cs.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING), await rust.elementHandle());
+  }
+
+  /** The text alternative of every chart drawn as an image (`svg[role=img]`), in page order. */
+  async chartDescriptions() {
+    return this.page.locator('svg[role=img]').evaluateAll((svgs) => svgs.map((s) => s.getAttribute('aria-label') ?? ''));
+  }
+
+  /** The last tick label of each timeline in the start page's batches, in page order. */
+  async startTimelineLastTicks() {
+    return this.page
+      .locator('.batches .timeline')
+      .evaluateAll((figures) => figures.map((f) => [...f.querySelectorAll('.tick text')].at(-1)?.textContent));
   }
 
   /** The result block of one of the start page's batches. */
@@ -249,7 +274,7 @@ export class LabPage {
   async chartTextSizes() {
     return this.page.evaluate(() => {
       let [count, smallest] = [0, Infinity];
-      for (const svg of document.querySelectorAll('figure.chart svg')) {
+      for (const svg of document.querySelectorAll('figure.chart svg, figure.timeline svg')) {
         const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
         for (const t of svg.querySelectorAll('text')) {
           count += 1;

@@ -23,6 +23,6 @@ test('without the two headers the page explains the fix and keeps async working'
   const results = await lab.exportJson();
   expect(results.environment.cross_origin_isolated).toBe(false);
   expect(results.environment.pool_threads).toBe(0);
-  expect(results.runs.map((r) => r.kind)).toEqual(['io']);
-  expect(results.runs[0].summary.completed).toBe(20);
+  expect(results.runs.map((r) => r.kind)).toEqual(['io', 'io']);
+  expect(results.runs.map((r) => r.summary.completed)).toEqual([20, 20]);
 });

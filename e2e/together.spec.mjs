@@ -103,6 +103,17 @@ for (const [name, check] of Object.entries(cases)) {
     await expect(shown).toHaveAttribute('data-wrong-tool', 'true');
     await expect(shown).toContainText(verdict.text);
     await expect(lab.caseLesson).not.toBeEmpty();
+    // The I/O cases work the p50 paradox through with their own numbers: it is claimed only
+    // when the wrong way's median request was at least 5 % faster and its run still longer.
+    if (name === 'await-in-loop' || name === 'blocking-io') {
+      const [wp, rp] = [wrong, right].map((r) => r.summary.latency_ms.p50);
+      const claimed = wp <= 0.95 * rp && wrong.summary.wall_ms > right.summary.wall_ms;
+      await expect(lab.p50Paradox).toContainText(claimed ? 'The p50 paradox, measured' : "Latency is not the run's length");
+      const ratio = (wrong.summary.wall_ms / right.summary.wall_ms).toFixed(1);
+      await expect(lab.p50Paradox).toContainText(`${ratio}×`);
+    } else {
+      await expect(lab.p50Paradox).toHaveCount(0);
+    }
   });
 }
 

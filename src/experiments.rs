@@ -4,7 +4,6 @@
 pub mod cpu_batch;
 pub mod cpu_job;
 pub mod hybrid;
-pub mod io_batch;
 pub mod io_run;
 pub mod tradeoff;
 

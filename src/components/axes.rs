@@ -1,6 +1,10 @@
 //! Axes for the SVG charts: nice ticks from the core's scales, labels with units.
 
+use lab_core::labels;
 use lab_core::scale::{tick_label, LinearScale};
+
+/// The size of a tick label, in the chart's units (as `.chart svg` in the stylesheet).
+const TICK_FONT: f64 = 11.5;
 use leptos::prelude::*;
 
 fn step(ticks: &[f64]) -> f64 {
@@ -10,8 +14,9 @@ fn step(ticks: &[f64]) -> f64 {
     }
 }
 
-/// A horizontal axis at `y` with grid lines up to `top` and a centred `label`.
-pub fn x_axis(x: LinearScale, y: f64, top: f64, label: &'static str) -> impl IntoView {
+/// A horizontal axis at `y` with grid lines up to `top` and a centred `label`, in a chart
+/// `width` wide: a tick label that would cross the chart's right edge ends at its tick instead.
+pub fn x_axis(x: LinearScale, y: f64, top: f64, width: f64, label: &'static str) -> impl IntoView {
     let ticks = x.ticks(6);
     let step = step(&ticks);
     let (left, right) = x.range();
@@ -21,9 +26,15 @@ pub fn x_axis(x: LinearScale, y: f64, top: f64, label: &'static str) -> impl Int
                 .into_iter()
                 .map(|t| {
                     let px = x.map(t);
+                    let text = tick_label(t, step);
+                    let anchor = if px + labels::text_width(&text, TICK_FONT) / 2.0 > width {
+                        "end"
+                    } else {
+                        "middle"
+                    };
                     view! {
                         <line class="grid" x1=px x2=px y1=top y2=y />
-                        <text x=px y=y + 17.0 text-anchor="middle">{tick_label(t, step)}</text>
+                        <text x=px y=y + 17.0 text-anchor=anchor>{text}</text>
                     }
                 })
                 .collect_view()}

@@ -34,25 +34,38 @@ impl Batch {
     }
 }
 
-/// One batch: explanation, Run button (`run` starts the batch), results.
+/// The time axis every timeline of the quick comparison shares: the longest of its runs.
+fn shared_axis_ms(runs: &[RunRecord]) -> f64 {
+    runs.iter()
+        .flat_map(|r| r.spans.iter().map(|s| s.end_ms).chain([r.summary.wall_ms]))
+        .fold(0.0, f64::max)
+}
+
+/// One batch: explanation, Run button (`run` starts the batch), and its two runs: the
+/// baseline, then the run the lesson is about.
 #[component]
 pub fn BatchCard(batch: Batch, run: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let state = expect_context::<LabState>();
-    let record = Memo::new(move |_| {
-        state
-            .runs()
-            .with(|runs| runs.iter().find(|r| r.kind == batch.kind()).cloned())
+    let records = Memo::new(move |_| {
+        state.runs().with(|runs| {
+            runs.iter()
+                .filter(|r| r.kind == batch.kind())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
+    let axis_ms = Memo::new(move |_| state.runs().with(|runs| shared_axis_ms(runs)));
     let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     let unavailable = move || batch == Batch::Cpu && !state.parallel_ready();
     let (title, lesson, button) = match batch {
         Batch::Io => (
             "Timing: many fetches, one thread",
             view! {
-                "The main thread starts every request, then awaits them together: "
+                "First the fetches go one at a time, each awaited before the next starts. Then the "
+                "main thread starts every request and awaits them together: "
                 <code>"JsFuture::from(fetch_body(..)).await"</code>
                 " (the browser's fetch and its body, in one promise). Like a cook who puts every dish in the oven and takes orders while they bake, "
-                "the thread is free while the network works. The requests overlap in time."
+                "the thread is free while the server works. The waits overlap in time."
             }
             .into_any(),
             "Run async batch",
@@ -60,7 +73,9 @@ pub fn BatchCard(batch: Batch, run: impl Fn() + Copy + Send + Sync + 'static) ->
         Batch::Cpu => (
             "Teamwork: one job, every core",
             view! {
-                "The job goes to the worker pool with "<code>"rayon::spawn"</code>", its tasks spread by "
+                "First the job runs on the main thread, as a page that never heard of workers would: "
+                "the page freezes until it ends. Then it goes to the worker pool with "
+                <code>"rayon::spawn"</code>", its tasks spread by "
                 <code>"par_iter"</code>" with work stealing, and the result comes back through a oneshot "
                 "the main thread awaits. Several cooks chop at once; the one taking orders keeps taking them."
             }
@@ -86,17 +101,45 @@ pub fn BatchCard(batch: Batch, run: impl Fn() + Copy + Send + Sync + 'static) ->
                     "Parallel runs need the worker pool, which is not available here (see above)."
                 </p>
             </Show>
-            {move || match record.get() {
-                None => view! { <p class="empty">"Not run yet."</p> }.into_any(),
-                Some(record) => view! { <Result record=record resolution_ms=resolution() /> }.into_any(),
+            {move || {
+                let records = records.get();
+                let axis_ms = axis_ms.get();
+                match records.as_slice() {
+                    [] => view! { <p class="empty">"Not run yet."</p> }.into_any(),
+                    [.., featured] => {
+                        let baseline = (records.len() > 1).then(|| records[0].clone());
+                        view! {
+                            {baseline.map(|record| view! { <Baseline record=record axis_ms=axis_ms /> })}
+                            <Result record=featured.clone() resolution_ms=resolution() axis_ms=axis_ms />
+                        }
+                        .into_any()
+                    }
+                }
             }}
         </article>
     }
 }
 
+/// The baseline a batch compares itself with: its time and its timeline, on the shared axis.
+#[component]
+fn Baseline(record: RunRecord, axis_ms: f64) -> impl IntoView {
+    let kind = if record.cpu().is_some() { "cpu" } else { "io" };
+    view! {
+        <div class="baseline" data-testid="baseline" data-kind=kind>
+            <h3>
+                {format!("Baseline: {} · ", record.label)}
+                <span data-testid="baseline-wall-ms" data-value=record.summary.wall_ms.to_string()>
+                    {format!("{:.0} ms", record.summary.wall_ms)}
+                </span>
+            </h3>
+            <Timeline record=record domain_ms=axis_ms />
+        </div>
+    }
+}
+
 /// A finished run: what it was, its numbers and its timeline.
 #[component]
-fn Result(record: RunRecord, resolution_ms: f64) -> impl IntoView {
+fn Result(record: RunRecord, resolution_ms: f64, axis_ms: f64) -> impl IntoView {
     let workers = lanes(&record.spans)
         .into_iter()
         .filter(|l| matches!(l, Lane::Worker(_)))
@@ -105,20 +148,18 @@ fn Result(record: RunRecord, resolution_ms: f64) -> impl IntoView {
     let kind = if record.cpu().is_some() { "cpu" } else { "io" };
     let detail = match record.cpu() {
         Some(cpu) => format!(
-            "{} · {workers} worker lanes used, at most {overlap} tasks at once · checksum {}",
-            record.label, cpu.checksum
+            "{workers} worker lanes used, at most {overlap} tasks at once · checksum {}",
+            cpu.checksum
         ),
-        None => format!(
-            "{} · at most {overlap} requests in flight at once",
-            record.label
-        ),
+        None => format!("at most {overlap} requests in flight at once"),
     };
     view! {
         <div class="result" data-testid="result" data-kind=kind>
+            <h3>{format!("{} · {:.0} ms", record.label, record.summary.wall_ms)}</h3>
             <p class="result-label" data-testid="result-detail">{detail}</p>
             {record.cpu().map(|cpu| view! { <span hidden data-testid="checksum">{cpu.checksum.clone()}</span> })}
             <Summary record=record.clone() resolution_ms=resolution_ms />
-            <Timeline record=record />
+            <Timeline record=record domain_ms=axis_ms />
         </div>
     }
 }

@@ -48,7 +48,8 @@ pub struct Snippet {
     pub name: &'static str,
 }
 
-/// The Rust beside its C# shape.
+/// The shape first: the C# the idea is usually taught with, then the few lines of Rust that carry
+/// it (a snippet's nested `NAME-shape` marker), with the whole function folded away beneath.
 #[component]
 pub fn CodePanel(
     title: &'static str,
@@ -58,15 +59,30 @@ pub fn CodePanel(
     let blocks = snippets
         .into_iter()
         .map(|snippet| {
-            let code = SOURCES
+            let source = SOURCES
                 .iter()
                 .find(|(file, _)| *file == snippet.file)
-                .and_then(|(_, source)| extract(source, snippet.name))
-                .unwrap_or_default();
+                .map_or("", |(_, source)| source);
+            let whole = extract(source, snippet.name).unwrap_or_default();
+            let shape = extract(source, &format!("{}-shape", snippet.name));
+            let body = match shape {
+                Some(shape) => view! {
+                    <pre data-testid="rust-code" data-part="shape" tabindex="0"><code>{shape}</code></pre>
+                    <details class="whole">
+                        <summary>"show the whole function"</summary>
+                        <pre data-testid="rust-code" data-part="whole" tabindex="0"><code>{whole}</code></pre>
+                    </details>
+                }
+                .into_any(),
+                None => view! {
+                    <pre data-testid="rust-code" data-part="whole" tabindex="0"><code>{whole}</code></pre>
+                }
+                .into_any(),
+            };
             view! {
                 <figure class="code">
                     <figcaption><code>{format!("{} · {}", snippet.file, snippet.name)}</code></figcaption>
-                    <pre data-testid="rust-code"><code>{code}</code></pre>
+                    {body}
                 </figure>
             }
         })
@@ -74,16 +90,10 @@ pub fn CodePanel(
     view! {
         <details class="card code-panel" data-testid="code-panel" open>
             <summary>{title}</summary>
-            <div class="code-columns">
-                <div>
-                    <p class="code-lang">"The Rust that ran"</p>
-                    {blocks}
-                </div>
-                <div>
-                    <p class="code-lang">"The same shape in C#"</p>
-                    <pre data-testid="csharp-code"><code>{csharp}</code></pre>
-                </div>
-            </div>
+            <p class="code-lang">"The shape, in C#"</p>
+            <pre data-testid="csharp-code" tabindex="0"><code>{csharp}</code></pre>
+            <p class="code-lang">"The lines of Rust that carry it, as they ran here"</p>
+            {blocks}
         </details>
     }
 }

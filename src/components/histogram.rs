@@ -28,8 +28,18 @@ pub fn Histogram(samples: Vec<f64>, latency: Option<LatencyMs>) -> impl IntoView
     )
     .nice(6);
     let most = bins.iter().map(|b| b.count).max().unwrap_or(1);
-    let y = LinearScale::new((0.0, f64::from(most)), (HEIGHT - BOTTOM, TOP)).nice(4);
+    // Counts are whole: an axis of at least 4 takes whole steps, never "0.5 requests".
+    let y = LinearScale::new((0.0, f64::from(most.max(4))), (HEIGHT - BOTTOM, TOP)).nice(4);
     let base = HEIGHT - BOTTOM;
+    // What the chart shows, for a reader who cannot see it.
+    let description = format!(
+        "Histogram of {} request latencies, from {lo:.0} to {hi:.0} ms; the tallest bar holds {most}{}",
+        samples.len(),
+        latency.map_or(String::new(), |l| format!(
+            "; p50 {:.0} ms, p99 {:.0} ms",
+            l.p50, l.p99
+        ))
+    );
     let bars = bins
         .iter()
         .filter(|b| b.count > 0)
@@ -73,9 +83,9 @@ pub fn Histogram(samples: Vec<f64>, latency: Option<LatencyMs>) -> impl IntoView
     view! {
         <figure class="chart" data-testid="io-histogram">
             <figcaption class="chart-title">"How long requests took"</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Histogram of request latencies">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=description>
                 {y_axis(y, LEFT, WIDTH - RIGHT, "requests")}
-                {x_axis(x, base, TOP, "latency (ms)")}
+                {x_axis(x, base, TOP, WIDTH, "latency (ms)")}
                 {bars}
                 {marks}
             </svg>

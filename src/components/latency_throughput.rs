@@ -70,6 +70,8 @@ pub fn LatencyThroughput(
     #[prop(default = None)]
     limit: Option<f64>,
 ) -> impl IntoView {
+    // What the chart shows, for a reader who cannot see it.
+    let description = format!("{y_label} against {x_label}: {caption}");
     let has_model = !model.is_empty();
     let max_x = points
         .iter()
@@ -160,9 +162,9 @@ pub fn LatencyThroughput(
     view! {
         <figure class="chart" data-testid=test_id data-knee=knee_label>
             <figcaption class="chart-title">{caption}</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Latency against throughput">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=description>
                 {y_axis(y, LEFT, WIDTH - RIGHT, y_label)}
-                {x_axis(x, HEIGHT - BOTTOM, TOP, x_label)}
+                {x_axis(x, HEIGHT - BOTTOM, TOP, WIDTH, x_label)}
                 <path class="model" d=model_path />
                 <path class="p99-line" d=p99_path />
                 <path class="p50-line" d=p50_path />

@@ -32,6 +32,15 @@ pub struct SpeedupPoint {
 /// The chart, from the measured points and the Amdahl estimate over them.
 #[component]
 pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -> impl IntoView {
+    // What the chart shows, for a reader who cannot see it.
+    let description = format!(
+        "Speedup against threads: {}",
+        points
+            .iter()
+            .map(|p| format!("{:.2}× on {}", p.speedup, p.threads))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let max_t = points.iter().map(|p| p.threads).max().unwrap_or(1).max(2);
     let top_t = f64::from(max_t) + 0.5;
     let max_s = points
@@ -134,9 +143,9 @@ pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -
     view! {
         <figure class="chart" data-testid="speedup-chart">
             <figcaption class="chart-title">{caption}</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Speedup against threads">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=description>
                 {y_axis(y, LEFT, WIDTH - RIGHT, "speedup (×, against T = 1)")}
-                {x_axis(x, HEIGHT - BOTTOM, TOP, "threads (T)")}
+                {x_axis(x, HEIGHT - BOTTOM, TOP, WIDTH, "threads (T)")}
                 <path class="ideal" d=ideal />
                 {curve.map(|d| view! { <path class="model" d=d /> })}
                 {dots}

@@ -7,14 +7,17 @@ use lab_core::schema::RunRecord;
 use lab_core::span::{coalesce, lanes, Lane};
 use leptos::prelude::*;
 
-const WIDTH: f64 = 720.0;
-const LEFT: f64 = 74.0;
+// Sized so that a timeline drawn in half of a 1280 px page still shows its text at 11 px or more.
+const WIDTH: f64 = 600.0;
+const LEFT: f64 = 78.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 8.0;
 const MAIN_ROW: f64 = 18.0;
-const ROW: f64 = 11.0;
+const ROW: f64 = 13.0;
 const GAP: f64 = 2.0;
-const AXIS: f64 = 34.0;
+const AXIS: f64 = 38.0;
+/// The size of a tick label, in the timeline's units (as `.timeline svg` in the stylesheet).
+const TICK_FONT: f64 = 12.0;
 /// Above this many spans, spans closer than a pixel are drawn as one bar.
 const MAX_BARS: usize = 400;
 
@@ -26,12 +29,22 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
     // The legend lists only what is drawn.
     let has_io = lanes.iter().any(|lane| matches!(lane, Lane::Io(_)));
     let has_workers = lanes.iter().any(|lane| matches!(lane, Lane::Worker(_)));
+    let has_main_tasks = lanes.contains(&Lane::Main);
     let end = record.spans.iter().map(|s| s.end_ms).fold(
         record.summary.wall_ms.max(domain_ms.unwrap_or(0.0)),
         f64::max,
     );
     let x = LinearScale::new((0.0, end.max(1.0)), (LEFT, WIDTH - RIGHT)).nice(6);
     let (_, domain_end) = x.domain();
+    // What the timeline shows, for a reader who cannot see it.
+    let description = format!(
+        "Timeline of {}: {} spans on {} lanes over {:.0} ms. {}",
+        record.label,
+        record.spans.len(),
+        lanes.len(),
+        record.summary.wall_ms,
+        main.verdict().text
+    );
     let lane_top = |index: usize| TOP + MAIN_ROW + GAP * 2.0 + index as f64 * (ROW + GAP);
     let height = lane_top(lanes.len()) + AXIS;
     let axis_y = lane_top(lanes.len()) + 2.0;
@@ -156,7 +169,7 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
             let px = x.map(t);
             let text = format_tick(t, step);
             // The last tick sits at the right edge: its label ends there rather than spilling over.
-            let anchor = if px + labels::text_width(&text, 10.0) / 2.0 > WIDTH {
+            let anchor = if px + labels::text_width(&text, TICK_FONT) / 2.0 > WIDTH {
                 "end"
             } else {
                 "middle"
@@ -164,14 +177,14 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
             view! {
                 <g class="tick">
                     <line x1=px x2=px y1=TOP y2=axis_y />
-                    <text x=px y=axis_y + 14.0 text-anchor=anchor>{text}</text>
+                    <text x=px y=axis_y + 15.0 text-anchor=anchor>{text}</text>
                 </g>
             }
         })
         .collect_view();
     view! {
         <figure class="timeline" data-testid="timeline">
-            <svg viewBox=format!("0 0 {WIDTH} {height:.0}") role="img" aria-label="Timeline of the run">
+            <svg viewBox=format!("0 0 {WIDTH} {height:.0}") role="img" aria-label=description>
                 <g class="grid">{ticks}</g>
                 <text class="lane-label" x=LEFT - 6.0 y=TOP + MAIN_ROW - 5.0 text-anchor="end">"main"</text>
                 <rect class="main-lane" x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=MAIN_ROW />
@@ -190,6 +203,7 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
                 {has_stalls.then(|| view! { <span class="key frame-stall">"no frame drawn, main thread free"</span> })}
                 {has_io.then(|| view! { <span class="key io">"request in flight"</span> })}
                 {has_workers.then(|| view! { <span class="key worker">"task on a worker"</span> })}
+                {has_main_tasks.then(|| view! { <span class="key main-task">"task on the main thread"</span> })}
             </figcaption>
         </figure>
     }

@@ -1,5 +1,7 @@
 //! A CPU batch on the worker pool: `par_iter` over the tasks inside one job sent with
 //! `rayon::spawn`, awaited through a oneshot. The main thread only waits on the event loop.
+//! Its baseline, [`run_on_main`], is the same tasks run in order on the main thread, which
+//! blocks the page on purpose.
 
 use lab_core::kernel;
 use lab_core::span::{Lane, Span};
@@ -79,6 +81,36 @@ pub async fn run(
         wall_ms,
         checksum,
     })
+}
+
+/// Runs the same `tasks` chains in order on the main thread: the page can neither draw nor
+/// answer a click until they end. Spans go on lane `main`.
+pub fn run_on_main(tasks: u32, rounds: u32, progress: &Progress) -> CpuBatch {
+    let start_ms = clock::now_ms();
+    let done: Vec<(Span, u64)> = (0..tasks)
+        .map(|task| {
+            let began = clock::now_ms();
+            let checksum = kernel::task_checksum(task, rounds);
+            let ended = clock::now_ms();
+            progress.tick();
+            let span = Span {
+                id: task,
+                lane: Lane::Main,
+                start_ms: began - start_ms,
+                end_ms: ended - start_ms,
+                ok: true,
+            };
+            (span, checksum)
+        })
+        .collect();
+    let wall_ms = clock::now_ms() - start_ms;
+    let checksum = kernel::combine_checksums(done.iter().map(|(s, checksum)| (s.id, *checksum)));
+    CpuBatch {
+        spans: done.into_iter().map(|(span, _)| span).collect(),
+        start_ms,
+        wall_ms,
+        checksum,
+    }
 }
 
 /// A short unmeasured job on every worker, so the first measured tasks do not pay for the

@@ -19,6 +19,10 @@ use super::{Cancel, Progress};
 use crate::runtime::fetch::{self, FetchError};
 use crate::runtime::{clock, event_loop, microtask, resource_timing, sim_server};
 
+/// One of the app's own static files, for runs that measure the network stack without a
+/// simulated wait.
+pub const STATIC_FILE: &str = "static/payload-16k.txt";
+
 /// How requests are issued.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pattern {

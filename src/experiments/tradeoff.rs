@@ -33,6 +33,7 @@ pub async fn run_sliced(
     let start_ms = clock::now_ms();
     let mut spans = Vec::new();
     let mut results: Vec<TaskResult> = Vec::with_capacity(job.tasks as usize);
+    // snippet: sliced-shape
     while results.len() < job.tasks as usize {
         if cancel.is_cancelled() {
             return Err(CpuError::Cancelled);
@@ -51,6 +52,7 @@ pub async fn run_sliced(
         });
         results.extend(slice.done.map_err(CpuError::Kernel)?);
     }
+    // end snippet
     let wall_ms = clock::now_ms() - start_ms;
     let result = kernel::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
     Ok(SlicedRun {

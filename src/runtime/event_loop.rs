@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 /// not (see [`super::meter`]). `None` if the page cannot post tasks.
 // snippet: next-task
 pub async fn in_next_task<T: 'static>(work: impl FnOnce() -> T + 'static) -> Option<T> {
+    // snippet: next-task-shape
     let (sender, receiver) = oneshot::channel();
     let poster = Poster::new()?;
     let keep = poster.clone();
@@ -21,6 +22,7 @@ pub async fn in_next_task<T: 'static>(work: impl FnOnce() -> T + 'static) -> Opt
     });
     poster.post(&task)?;
     receiver.await.ok()
+    // end snippet
 }
 
 /// How a task is posted: `scheduler.postTask()` where the browser has it, otherwise a

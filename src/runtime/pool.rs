@@ -85,6 +85,7 @@ where
     F: FnOnce() -> T + Send + 'static,
 {
     let lost_already = LOST.with(|lost| lost.borrow().is_some());
+    // snippet: submit-shape
     let (sender, receiver) = oneshot::channel();
     if !lost_already {
         rayon::spawn(move || {
@@ -92,6 +93,7 @@ where
             let _ = sender.send(job());
         });
     }
+    // end snippet
     let (lost_sender, lost) = oneshot::channel();
     WAITING.with(|waiting| {
         let mut waiting = waiting.borrow_mut();

@@ -203,6 +203,7 @@ impl Settings {
         match &self.lab {
             LabSettings::Start(start) => {
                 pairs.push((FETCHES.name, start.n.to_string()));
+                pairs.push((START_LATENCY.name, start.latency_ms.to_string()));
                 pairs.push((TASKS.name, start.tasks.to_string()));
                 pairs.push((SIZE.name, start.size.to_string()));
             }
@@ -659,6 +660,7 @@ mod tests {
         let defaults = Settings {
             lab: LabSettings::Start(StartSettings {
                 n: 20,
+                latency_ms: 50.0,
                 tasks: 64,
                 size: 20_000,
             }),
@@ -675,12 +677,14 @@ mod tests {
 
     #[test]
     fn query_sets_every_start_field() {
-        let settings = parse_query("?lab=start&n=5&tasks=8&size=100&autorun=true").unwrap();
+        let settings =
+            parse_query("?lab=start&n=5&latency_ms=12.5&tasks=8&size=100&autorun=true").unwrap();
         assert_eq!(
             settings,
             Settings {
                 lab: LabSettings::Start(StartSettings {
                     n: 5,
+                    latency_ms: 12.5,
                     tasks: 8,
                     size: 100
                 }),
@@ -1441,6 +1445,7 @@ mod tests {
         let start = Settings {
             lab: LabSettings::Start(StartSettings {
                 n: 200,
+                latency_ms: 0.5,
                 tasks: 1,
                 size: 1_000_000,
             }),
@@ -1448,10 +1453,13 @@ mod tests {
         };
         assert_eq!(
             start.to_query(),
-            "lab=start&n=200&tasks=1&size=1000000&autorun=1"
+            "lab=start&n=200&latency_ms=0.5&tasks=1&size=1000000&autorun=1"
         );
         let defaults = Settings::default();
-        assert_eq!(defaults.to_query(), "lab=start&n=20&tasks=64&size=20000");
+        assert_eq!(
+            defaults.to_query(),
+            "lab=start&n=20&latency_ms=50&tasks=64&size=20000"
+        );
 
         let io_defaults = Settings {
             lab: LabSettings::Io(IoSettings::default()),
@@ -1498,7 +1506,7 @@ mod tests {
         let start = Settings::default();
         assert_eq!(
             serde_json::to_string(&start).unwrap(),
-            r#"{"lab":"start","n":20,"tasks":64,"size":20000,"autorun":false}"#
+            r#"{"lab":"start","n":20,"latency_ms":50.0,"tasks":64,"size":20000,"autorun":false}"#
         );
         let io = Settings {
             lab: LabSettings::Io(IoSettings::default()),

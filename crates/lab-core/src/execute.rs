@@ -69,12 +69,14 @@ pub fn lanes<R: Send>(tasks: u32, lanes: u32, run: impl Fn(u32) -> R + Sync) -> 
         for _ in 0..lanes.max(1).min(tasks) {
             scope.spawn(|_| {
                 let mut mine = Vec::new();
+                // snippet: lanes-shape
                 // A checked step rather than `fetch_add`, so the counter cannot wrap past `tasks`.
                 while let Ok(task) = next.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
                     (n < tasks).then_some(n + 1)
                 }) {
                     mine.push(run(task));
                 }
+                // end snippet
                 done.lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .append(&mut mine);

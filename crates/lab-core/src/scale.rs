@@ -130,7 +130,7 @@ pub fn format_tick(value: f64, step: f64) -> String {
 pub fn tick_label(value: f64, step: f64) -> String {
     if value == 0.0 {
         "0".to_owned()
-    } else if step >= 1e6 {
+    } else if step >= 1e5 {
         format!("{}M", format_tick(value / 1e6, step / 1e6))
     } else if step >= 1e3 && value.abs() >= 1e4 {
         format!("{}k", format_tick(value / 1e3, step / 1e3))
@@ -196,6 +196,9 @@ mod tests {
     fn tick_labels_shorten_long_numbers_and_start_at_a_plain_zero() {
         assert_eq!(tick_label(0.0, 2e6), "0");
         assert_eq!(tick_label(4e6, 2e6), "4M");
+        // A step of 500k reads in millions, not as "4000k".
+        assert_eq!(tick_label(4e6, 5e5), "4.0M");
+        assert_eq!(tick_label(5e5, 5e5), "0.5M");
         assert_eq!(tick_label(20_000.0, 5_000.0), "20k");
         assert_eq!(tick_label(2_500.0, 500.0), "2500");
         assert_eq!(tick_label(0.5, 0.25), "0.50");

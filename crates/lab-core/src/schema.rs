@@ -535,7 +535,7 @@ mod tests {
         assert_eq!(json["schema"], 2);
         assert_eq!(
             json["config"],
-            json!({ "lab": "start", "n": 20, "tasks": 64, "size": 20000, "autorun": false })
+            json!({ "lab": "start", "n": 20, "latency_ms": 50.0, "tasks": 64, "size": 20000, "autorun": false })
         );
 
         let environment = &json["environment"];

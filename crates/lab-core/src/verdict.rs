@@ -200,9 +200,70 @@ fn ratio(a: f64, b: f64) -> Option<f64> {
     (a.is_finite() && a >= 0.0 && b.is_finite() && b > 0.0 && value.is_finite()).then_some(value)
 }
 
+/// A worked example of the p50 paradox, from an I/O case's two runs: a request's latency and the
+/// run's length are different measures. When the wrong way's median request was clearly faster
+/// (by 5 % or more) and its run still longer, the example says so; otherwise it says what these
+/// numbers show and when the paradox appears. `None` when the numbers are not usable.
+pub fn p50_paradox(
+    wrong_p50_ms: f64,
+    right_p50_ms: f64,
+    wrong_wall_ms: f64,
+    right_wall_ms: f64,
+) -> Option<String> {
+    let longer = ratio(wrong_wall_ms, right_wall_ms)?;
+    ratio(wrong_p50_ms, right_p50_ms)?;
+    let ms = |v: f64| format::ms(v, 1.0);
+    let (wp, rp, ww, rw) = (
+        ms(wrong_p50_ms),
+        ms(right_p50_ms),
+        ms(wrong_wall_ms),
+        ms(right_wall_ms),
+    );
+    let lesson = "A request's latency starts when the request does: the time it waited for its \
+                  turn to start is in no request's latency, only in the run's. Lower latency per \
+                  request is not more done per second.";
+    Some(if wrong_p50_ms <= 0.95 * right_p50_ms && longer > 1.0 {
+        format!(
+            "The p50 paradox, measured: the wrong way's median request took {wp} against {rp} \
+             the right way, so each of its requests finished sooner after it started (fewer were \
+             in flight at once). Yet its whole run took {ww} against {rw}, {longer:.1}× as long. \
+             {lesson}"
+        )
+    } else {
+        format!(
+            "Latency is not the run's length: the median request took {wp} the wrong way and \
+             {rp} the right way, while the runs took {ww} and {rw}, {longer:.1}× apart. Where \
+             the wrong way puts fewer requests in flight, its median can even be the lower one \
+             (the p50 paradox), and the run still take longer. {lesson}"
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_p50_paradox_is_claimed_only_where_the_numbers_show_it() {
+        let text = p50_paradox(50.0, 80.0, 1_000.0, 200.0).unwrap();
+        assert!(text.starts_with("The p50 paradox, measured"), "{text}");
+        assert!(text.contains("took 50 ms against 80 ms"), "{text}");
+        assert!(
+            text.contains("took 1.00 s against 200 ms, 5.0× as long"),
+            "{text}"
+        );
+        let same = p50_paradox(79.0, 80.0, 1_000.0, 200.0).unwrap();
+        assert!(
+            same.starts_with("Latency is not the run's length"),
+            "{same}"
+        );
+        assert!(
+            same.contains("took 79 ms the wrong way and 80 ms the right way"),
+            "{same}"
+        );
+        assert_eq!(p50_paradox(50.0, 80.0, 100.0, 0.0), None);
+        assert_eq!(p50_paradox(f64::NAN, 80.0, 100.0, 10.0), None);
+    }
 
     #[test]
     fn cpu_on_main_both_ways() {

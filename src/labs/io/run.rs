@@ -13,8 +13,7 @@ use lab_core::sim::arrival_schedule;
 use lab_core::{format, stats, sweep};
 use serde_json::Number;
 
-use crate::experiments::io_batch::STATIC_FILE;
-use crate::experiments::io_run::{self, IoPlan, IoRun, Pattern};
+use crate::experiments::io_run::{self, IoPlan, IoRun, Pattern, STATIC_FILE};
 use crate::experiments::Progress;
 use crate::runtime::clock;
 use crate::runtime::meter::meter;

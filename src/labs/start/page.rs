@@ -1,6 +1,7 @@
-//! The quick comparison: one async batch, one parallel batch, side by side.
+//! The quick comparison: one async batch and one parallel batch, each beside its baseline on one
+//! time axis, and the rules they prove, worded from what this browser measured.
 
-use lab_core::config::Lab;
+use lab_core::config::{self, Lab};
 use leptos::prelude::*;
 
 use crate::components::batch_card::{Batch, BatchCard};
@@ -8,7 +9,7 @@ use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::settings_form::SettingsForm;
 use crate::labs;
 use crate::runtime::history;
-use crate::state::{LabState, RunState};
+use crate::state::{LabState, RunState, SimStatus};
 
 const START_CSHARP: &str = "// Timing: many waits on one thread
 var bodies = await Task.WhenAll(urls.Select(u => http.GetStringAsync(u)));
@@ -49,6 +50,17 @@ pub fn StartPage() -> impl IntoView {
                 </button>
             </div>
         </section>
+        <MeasuredLesson />
+        <p class="axis-note">
+            "Every timeline below shares one time axis, so a longer bar is a longer time. "
+            {move || {
+                if state.environment().with(|e| e.sim == SimStatus::Ready) {
+                    "Each fetch waits at the simulated server (a service worker in this page) for the time set above."
+                } else {
+                    "The simulated server does not control this page, so the fetches read one of the app's own files, with no simulated wait."
+                }
+            }}
+        </p>
         <div class="batches">
             <BatchCard batch=Batch::Io run=move || run_batch(labs::start::run_io(state)) />
             <BatchCard batch=Batch::Cpu run=move || run_batch(labs::start::run_cpu(state)) />
@@ -62,6 +74,23 @@ pub fn StartPage() -> impl IntoView {
             ]
             csharp=START_CSHARP
         />
+    }
+}
+
+/// The rules the runs so far prove, each with the numbers this browser measured.
+#[component]
+fn MeasuredLesson() -> impl IntoView {
+    let state = expect_context::<LabState>();
+    let lessons = Memo::new(move |_| state.runs().with(|runs| config::lessons(runs)));
+    view! {
+        <Show when=move || !lessons.with(Vec::is_empty)>
+            <section class="card measured-lesson" data-testid="lesson">
+                <h2>"What this browser just measured"</h2>
+                <ul>
+                    {move || lessons.get().into_iter().map(|text| view! { <li>{text}</li> }).collect_view()}
+                </ul>
+            </section>
+        </Show>
     }
 }
 
@@ -82,7 +111,7 @@ fn GuidedStart() -> impl IntoView {
         history::remember_visit();
         show.set(false);
     };
-    let done = move || state.runs().with(|runs| runs.len() >= 2);
+    let done = move || state.runs().with(|runs| runs.len() >= 4);
     view! {
         <Show when=move || show.get()>
             <aside class="guide" data-testid="guided-start">
@@ -90,11 +119,12 @@ fn GuidedStart() -> impl IntoView {
                     if done() {
                         view! {
                             <p>
-                                <strong>"Look at the two timelines below. "</strong>
-                                "On the left, the teal bars overlap: twenty requests waited at once on one "
-                                "thread (timing). On the right, the blue bars fill every worker lane at once: "
-                                "one job shared by several cores (teamwork). In both, the main lane on top "
-                                "kept drawing frames: the page never froze."
+                                <strong>"Look at the timelines below, all on one time axis. "</strong>
+                                "On the left, the fetches one at a time, then all at once: the teal bars "
+                                "overlap, the waits shared one thread (timing). On the right, the job on the "
+                                "main thread, whose lane turns red while the page is frozen, then on every "
+                                "worker lane at once (teamwork). "
+                                {move || state.runs().with(|runs| config::lessons(runs).join(" "))}
                             </p>
                         }
                             .into_any()
@@ -102,8 +132,9 @@ fn GuidedStart() -> impl IntoView {
                         view! {
                             <p>
                                 <strong>"New here? "</strong>
-                                "One click runs a five-second demonstration: 20 fetches awaited together on "
-                                "the main thread, then 64 SHA-256 tasks across the web workers."
+                                "One click runs a five-second demonstration: 20 fetches one at a time and "
+                                "then all together, then 64 SHA-256 tasks on the main thread (the page "
+                                "freezes for about a second, on purpose) and then across the web workers."
                             </p>
                         }
                             .into_any()

@@ -1,18 +1,25 @@
-//! The quick comparison: a small async batch and a small parallel batch.
+//! The quick comparison: each batch runs its baseline first, on the same page, so the lesson
+//! compares two measured runs rather than one run and a claim.
+//! - The async batch: the same fetches one at a time, then all in flight at once.
+//! - The parallel batch: the same SHA-256 job on the main thread (the page freezes, on purpose),
+//!   then across the worker pool.
 
 use leptos::prelude::*;
 
-use lab_core::config::StartSettings;
-use lab_core::config::Target;
+use lab_core::config::{StartSettings, Target};
 use lab_core::execute::Mode;
 use lab_core::kernel::Kernel;
+use lab_core::meter::MainThreadSummary;
 use lab_core::params::Params;
 use lab_core::schema::{CpuBlock, Detail, RunKind, RunRecord};
-use lab_core::{format, kernel, stats};
+use lab_core::{kernel, stats};
 
-use crate::experiments::{cpu_batch, io_batch, Progress};
+use crate::experiments::cpu_batch::{self, CpuBatch};
+use crate::experiments::io_run::{self, IoPlan, IoRun, Pattern, STATIC_FILE};
+use crate::experiments::{Cancel, Progress};
+use crate::runtime::clock;
 use crate::runtime::meter::{meter, next_frame};
-use crate::state::{Environment, LabState, RunState, RunStatus};
+use crate::state::{Environment, LabState, RunState, RunStatus, SimStatus};
 
 fn settings(state: LabState) -> StartSettings {
     state
@@ -32,70 +39,156 @@ pub async fn run_all(state: LabState) {
     }
 }
 
-/// The async batch: `n` fetches of a static file, all in flight at once.
+/// Where the async batch's fetches go: the simulated server with the configured wait when it
+/// controls the page, or else the app's own file (no simulated wait).
+fn plan(start: &StartSettings, sim: bool, c: u32) -> IoPlan {
+    let (target, url) = if sim {
+        let run = format!("start-{:.0}-{c}", clock::now_ms());
+        let url = format!("io/req?run={run}&latency_ms={}", start.latency_ms);
+        (Target::Sim, url)
+    } else {
+        (Target::Static, STATIC_FILE.to_owned())
+    };
+    IoPlan {
+        target,
+        url,
+        n: start.n,
+        pattern: Pattern::Closed { c },
+        timeout_ms: 10_000,
+    }
+}
+
+/// One fetch run as a record: `c` requests in flight.
+fn io_record(run: IoRun, plan: &IoPlan, main_thread: MainThreadSummary) -> RunRecord {
+    let Pattern::Closed { c } = plan.pattern else {
+        unreachable!("the start lab runs closed loops only")
+    };
+    let n = plan.n;
+    let label = if c == 1 {
+        format!("{n} fetches, one at a time")
+    } else {
+        format!("{n} fetches, all at once")
+    };
+    let latency_ms = (plan.target == Target::Sim)
+        .then(|| plan.url.split("latency_ms=").nth(1)?.parse().ok())
+        .flatten();
+    let params = Params {
+        n: Some(n),
+        concurrency: Some(c),
+        target: Some(plan.target),
+        url: (plan.target == Target::Static).then(|| plan.url.clone()),
+        latency_ms,
+        ..Params::default()
+    };
+    RunRecord {
+        kind: RunKind::Io,
+        label,
+        params,
+        summary: stats::summarize(&run.spans, run.wall_ms),
+        main_thread,
+        spans: run.spans,
+        detail: None,
+    }
+}
+
+/// Why an I/O run failed, in the browser's words or by the kind of each failure.
+fn failures(run: &IoRun) -> Option<String> {
+    let failed = run.requests.iter().filter(|r| r.error.is_some()).count();
+    (failed > 0).then(|| {
+        let mut kinds: Vec<String> = run
+            .requests
+            .iter()
+            .filter_map(|r| r.error.map(|e| e.explain().to_owned()))
+            .chain(run.network_errors.iter().cloned())
+            .collect();
+        kinds.dedup();
+        format!("{failed} requests failed: {}", kinds.join("; "))
+    })
+}
+
+/// The async batch: the fetches one at a time, then all in flight at once.
 pub async fn run_io(state: LabState) -> RunState {
-    let n = settings(state).n;
+    let start = settings(state);
+    let n = start.n;
+    let sim = state
+        .environment()
+        .with_untracked(|e| e.sim == SimStatus::Ready);
     let progress = Progress::default();
-    let text = format!("Async batch: {n} fetches in flight on one thread");
-    let Some(cancel) = state.begin(text, n, &progress) else {
+    let text = format!("Async batch: {n} fetches one at a time, then all {n} at once");
+    let Some(cancel) = state.begin(text, 2 * n, &progress) else {
         return RunState::Idle;
     };
     // Unmeasured: the first requests after loading pay for code and connections starting up.
-    io_batch::run(2, io_batch::STATIC_FILE, &Progress::default(), &cancel).await;
-    let batch = io_batch::run(n, io_batch::STATIC_FILE, &progress, &cancel).await;
-    let main_thread = meter().close_record(batch.start_ms).await;
-    if cancel.is_cancelled() {
-        let text = format!(
-            "Cancelled: {} of {n} requests had finished.",
-            progress.done()
-        );
-        return state.abandon(RunState::Cancelled, text);
+    let warm = IoPlan {
+        n: 2,
+        ..plan(&start, sim, 2)
+    };
+    io_run::run(&warm, &Progress::default(), &Cancel::default()).await;
+    let mut records = Vec::new();
+    for c in [1, n] {
+        let plan = plan(&start, sim, c);
+        let run = io_run::run(&plan, &progress, &cancel).await;
+        let main_thread = meter().close_record(run.start_ms).await;
+        if cancel.is_cancelled() {
+            let text = format!(
+                "Cancelled: {} of {} requests had finished.",
+                progress.done(),
+                2 * n
+            );
+            return state.abandon(RunState::Cancelled, text);
+        }
+        if let Some(text) = failures(&run) {
+            return state.abandon(RunState::Error, text);
+        }
+        records.push(io_record(run, &plan, main_thread));
     }
-    let summary = stats::summarize(&batch.spans, batch.wall_ms);
-    let resolution = state
-        .environment()
-        .with_untracked(|e| e.timer_resolution_ms);
-    let (run_state, text) = if summary.errors == 0 {
-        (
-            RunState::Done,
-            format!(
-                "Done: {n} requests in {}, {:.1} at a time on average.",
-                format::ms(summary.wall_ms, resolution),
-                summary.mean_in_flight
-            ),
-        )
-    } else {
-        (
-            RunState::Error,
-            format!(
-                "{} of {n} requests failed: {}.",
-                summary.errors,
-                batch.errors.join("; ")
-            ),
-        )
-    };
-    let params = Params {
-        n: Some(n),
-        concurrency: Some(n),
-        target: Some(Target::Static),
-        url: Some(io_batch::STATIC_FILE.to_owned()),
-        ..Params::default()
-    };
-    let record = RunRecord {
-        kind: RunKind::Io,
-        label: format!("{n} concurrent fetches"),
-        params,
-        summary,
-        main_thread,
-        spans: batch.spans,
-        detail: None,
-    };
-    state.finish(RunStatus::new(run_state, text), vec![record])
+    let [one, all] = [&records[0], &records[1]].map(|r| r.summary.wall_ms);
+    let text = format!(
+        "Done: {n} fetches took {one:.0} ms one at a time and {all:.0} ms all at once ({:.1}×).",
+        one / all
+    );
+    state.finish(RunStatus::new(RunState::Done, text), records)
 }
 
-/// The parallel batch: `tasks` SHA-256 chains across the worker pool.
+/// One SHA-256 job as a record, on the main thread or across `threads` workers.
+fn cpu_record(
+    batch: CpuBatch,
+    start: &StartSettings,
+    mode: Mode,
+    threads: u32,
+    main_thread: MainThreadSummary,
+) -> RunRecord {
+    let tasks = start.tasks;
+    let label = match mode {
+        Mode::Main => format!("{tasks} SHA-256 tasks on the main thread"),
+        _ => format!("{tasks} SHA-256 tasks on {threads} workers"),
+    };
+    let params = Params {
+        kernel: Some(Kernel::Sha256),
+        size: Some(start.size),
+        tasks: Some(tasks),
+        mode: Some(mode.name().to_owned()),
+        threads: Some(threads),
+        ..Params::default()
+    };
+    RunRecord {
+        kind: RunKind::Cpu,
+        label,
+        params,
+        summary: stats::summarize(&batch.spans, batch.wall_ms),
+        main_thread,
+        spans: batch.spans,
+        detail: Some(Detail::Cpu(CpuBlock::basic(
+            kernel::format_checksum(batch.checksum),
+            threads,
+        ))),
+    }
+}
+
+/// The parallel batch: the SHA-256 job on the main thread, then across the worker pool.
 pub async fn run_cpu(state: LabState) -> RunState {
-    let StartSettings { tasks, size, .. } = settings(state);
+    let start = settings(state);
+    let tasks = start.tasks;
     let threads = state
         .environment()
         .with_untracked(Environment::pool_threads);
@@ -103,51 +196,42 @@ pub async fn run_cpu(state: LabState) -> RunState {
         return RunState::Idle;
     }
     let progress = Progress::default();
-    let text = format!("Parallel batch: {tasks} tasks on {threads} workers");
-    let Some(cancel) = state.begin(text, tasks, &progress) else {
+    let text = format!(
+        "Parallel batch: {tasks} tasks on the main thread (the page freezes until they end)"
+    );
+    let Some(cancel) = state.begin(text, 2 * tasks, &progress) else {
         return RunState::Idle;
     };
-    let batch = match cpu_batch::run(tasks, size, &progress, &cancel).await {
+    // Two frames, so the status says why the page is about to freeze before it does.
+    next_frame().await;
+    next_frame().await;
+    let on_main = cpu_batch::run_on_main(tasks, start.size, &progress);
+    let main_thread = meter().close_record(on_main.start_ms).await;
+    let on_main = cpu_record(on_main, &start, Mode::Main, 1, main_thread);
+    state.say(format!(
+        "Parallel batch: {tasks} tasks on {threads} workers"
+    ));
+    let on_workers = match cpu_batch::run(tasks, start.size, &progress, &cancel).await {
         Ok(batch) => batch,
-        Err(lost) => {
-            return state.abandon(RunState::Error, lost.to_string());
-        }
+        Err(lost) => return state.abandon(RunState::Error, lost.to_string()),
     };
-    let main_thread = meter().close_record(batch.start_ms).await;
+    let main_thread = meter().close_record(on_workers.start_ms).await;
     if cancel.is_cancelled() {
         let text = format!(
-            "Cancelled: {} of {tasks} tasks had finished.",
-            progress.done()
+            "Cancelled: {} of {} tasks had finished.",
+            progress.done(),
+            2 * tasks
         );
         return state.abandon(RunState::Cancelled, text);
     }
-    let summary = stats::summarize(&batch.spans, batch.wall_ms);
-    let resolution = state
-        .environment()
-        .with_untracked(|e| e.timer_resolution_ms);
+    let on_workers = cpu_record(on_workers, &start, Mode::Rayon, threads, main_thread);
+    let (main_ms, workers_ms) = (on_main.summary.wall_ms, on_workers.summary.wall_ms);
     let text = format!(
-        "Done: {tasks} tasks in {} on {threads} workers.",
-        format::ms(summary.wall_ms, resolution)
+        "Done: {tasks} tasks took {main_ms:.0} ms on the main thread and {workers_ms:.0} ms on {threads} workers ({:.1}×).",
+        main_ms / workers_ms
     );
-    let params = Params {
-        kernel: Some(Kernel::Sha256),
-        size: Some(size),
-        tasks: Some(tasks),
-        mode: Some(Mode::Rayon.name().to_owned()),
-        threads: Some(threads),
-        ..Params::default()
-    };
-    let record = RunRecord {
-        kind: RunKind::Cpu,
-        label: format!("{tasks} SHA-256 tasks on {threads} workers"),
-        params,
-        summary,
-        main_thread,
-        spans: batch.spans,
-        detail: Some(Detail::Cpu(CpuBlock::basic(
-            kernel::format_checksum(batch.checksum),
-            threads,
-        ))),
-    };
-    state.finish(RunStatus::new(RunState::Done, text), vec![record])
+    state.finish(
+        RunStatus::new(RunState::Done, text),
+        vec![on_main, on_workers],
+    )
 }

@@ -2,8 +2,8 @@
 //! one on the same work, and says what the numbers show.
 
 use lab_core::config::WrongCase;
-use lab_core::format;
 use lab_core::schema::{Role, RunRecord};
+use lab_core::{format, verdict};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -107,6 +107,24 @@ pub fn WrongLabPage() -> impl IntoView {
 #[component]
 fn WrongView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
     let verdict = records.iter().find_map(|r| r.wrong()?.verdict.clone());
+    // The paradox is about requests: shown for the two I/O cases.
+    let io_case = |r: &RunRecord| {
+        matches!(
+            r.params.case,
+            Some(WrongCase::AwaitInLoop | WrongCase::BlockingIo)
+        )
+    };
+    let paradox = match &records[..] {
+        [wrong, right] if io_case(wrong) => {
+            match (wrong.summary.latency_ms, right.summary.latency_ms) {
+                (Some(w), Some(r)) => {
+                    verdict::p50_paradox(w.p50, r.p50, wrong.summary.wall_ms, right.summary.wall_ms)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
     let domain = records
         .iter()
         .map(|r| r.summary.wall_ms)
@@ -139,6 +157,7 @@ fn WrongView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
                     </div>
                 }
             })}
+            {paradox.map(|text| view! { <p class="note worked-example" data-testid="p50-paradox">{text}</p> })}
             {sides}
         </div>
     }

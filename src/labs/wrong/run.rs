@@ -185,6 +185,7 @@ async fn right_side(case: WrongCase, workers: u32, cancel: &Cancel) -> Result<Si
 // snippet: async-on-main
 async fn async_on_main(job: Job) -> Side {
     let start_ms = clock::now_ms();
+    // snippet: async-on-main-shape
     let tasks = (0..job.tasks).map(|task| async move {
         let began = clock::now_ms();
         let _ = job.run_task(task);
@@ -197,6 +198,7 @@ async fn async_on_main(job: Job) -> Side {
         }
     });
     let spans = join_all(tasks).await;
+    // end snippet
     Side {
         label: "async fns awaited on the main thread",
         kind: RunKind::Cpu,
@@ -271,11 +273,13 @@ async fn blocking_workers() -> Result<Side, RunStatus> {
             .into_par_iter()
             .map(|id| {
                 let began = clock::now_ms();
+                // snippet: blocking-workers-shape
                 let (answer, wait) = mpsc::channel();
                 if requests.unbounded_send((id, answer)).is_ok() {
                     // The worker thread does nothing until the main thread answers.
                     let _ = wait.recv();
                 }
+                // end snippet
                 (
                     id,
                     rayon::current_thread_index().map_or(0, |i| i as u32),

@@ -1,13 +1,17 @@
-//! The quick comparison's settings: fetches in flight, CPU tasks and their rounds.
+//! The quick comparison: its settings (fetches and their simulated wait, CPU tasks and their
+//! rounds) and the lesson its four runs prove, worded from what they measured.
 //!
 //! The lab's part of the core: its fields with their ranges, its settings with their defaults and
 //! their table (see [`crate::setting`]), how it writes itself into a query and how a query is
-//! read.
+//! read, and [`WaitLesson`] and [`ComputeLesson`], the sentences the page prints.
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::read;
-use crate::field::{FieldError, IntField};
+use crate::config::{read, Target};
+use crate::field::{FieldError, FloatField, IntField};
+use crate::format;
+use crate::meter::Tone;
+use crate::schema::{RunKind, RunRecord};
 use crate::setting::Setting;
 
 /// Concurrent fetches per run of the start lab.
@@ -17,6 +21,15 @@ pub const FETCHES: IntField = IntField {
     max: 200,
     default: 20,
     unit: "requests",
+};
+
+/// The simulated server's wait for each fetch of the start lab.
+pub const START_LATENCY: FloatField = FloatField {
+    name: "latency_ms",
+    min: 0.0,
+    max: 500.0,
+    default: 50.0,
+    unit: "ms",
 };
 
 /// CPU tasks per parallel run.
@@ -38,21 +51,28 @@ pub const SIZE: IntField = IntField {
 };
 
 /// Every setting of the start lab, in form order.
-pub const START_SETTINGS: [Setting; 3] = [
+pub const START_SETTINGS: [Setting; 4] = [
     Setting::int(
         FETCHES,
         "Fetches",
-        "fetches in the async batch, all in flight at once",
+        "fetches in the async batch: first one at a time, then all in flight at once",
+    ),
+    Setting::float(
+        START_LATENCY,
+        "Wait per fetch",
+        "simulated server: how long each fetch waits for its answer",
     ),
     Setting::int(TASKS, "CPU tasks", "tasks in the parallel batch"),
     Setting::int(SIZE, "Rounds per task", "SHA-256 rounds per task"),
 ];
 
 /// Settings of the start lab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StartSettings {
     /// Concurrent fetches per I/O run (see [`FETCHES`]).
     pub n: u32,
+    /// The simulated server's wait per fetch, in ms (see [`START_LATENCY`]).
+    pub latency_ms: f64,
     /// CPU tasks per parallel run (see [`TASKS`]).
     pub tasks: u32,
     /// SHA-256 rounds per CPU task (see [`SIZE`]).
@@ -63,6 +83,7 @@ impl Default for StartSettings {
     fn default() -> Self {
         StartSettings {
             n: FETCHES.default,
+            latency_ms: START_LATENCY.default,
             tasks: TASKS.default,
             size: SIZE.default,
         }
@@ -80,5 +101,293 @@ pub(crate) fn parse_start<'a>(
             *target = value;
         }
     }
+    let latency = START_LATENCY;
+    if let Some(value) = read(
+        raw(latency.name),
+        latency.default,
+        |v| latency.parse(v),
+        errors,
+    ) {
+        start.latency_ms = value;
+    }
     start
+}
+
+/// What overlapping the waits gained: the same fetches one at a time, then all at once.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WaitLesson {
+    /// Fetches in each run.
+    pub fetches: u32,
+    /// The simulated wait per fetch, or `None` when the fetches went to a real file.
+    pub latency_ms: Option<f64>,
+    /// Wall time of the fetches awaited one after another.
+    pub one_at_a_time_ms: f64,
+    /// Wall time of the fetches all in flight together.
+    pub all_at_once_ms: f64,
+}
+
+/// Below this ratio a gain is too small to call one.
+const CLEAR_GAIN: f64 = 1.5;
+
+impl WaitLesson {
+    /// How many times faster all at once was than one at a time.
+    pub fn ratio(&self) -> f64 {
+        self.one_at_a_time_ms / self.all_at_once_ms
+    }
+
+    /// The rule, with the numbers this browser measured.
+    pub fn sentence(&self) -> String {
+        let (a, b) = (
+            format::ms(self.one_at_a_time_ms, 1.0),
+            format::ms(self.all_at_once_ms, 1.0),
+        );
+        let n = self.fetches;
+        let ratio = self.ratio();
+        let wait = match self.latency_ms {
+            Some(latency) => format!(" (each waits {latency} ms at the simulated server)"),
+            None => String::new(),
+        };
+        if ratio >= CLEAR_GAIN {
+            format!(
+                "Waiting → async. {n} fetches{wait} took {a} one at a time and {b} all at once: \
+                 {ratio:.1}× faster by overlapping the waits, on one thread."
+            )
+        } else {
+            format!(
+                "Waiting → async. {n} fetches{wait} took {a} one at a time and {b} all at once: \
+                 only {ratio:.1}× here, because each wait was too short to be worth overlapping."
+            )
+        }
+    }
+}
+
+/// What the workers gained: the same CPU job on the main thread, then on the worker pool.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ComputeLesson {
+    /// Tasks in the job.
+    pub tasks: u32,
+    /// Workers in the pool.
+    pub workers: u32,
+    /// The job's time on the main thread.
+    pub on_main_ms: f64,
+    /// The longest block of the main thread while the job ran there.
+    pub main_blocked_ms: f64,
+    /// The job's time on the workers.
+    pub on_workers_ms: f64,
+    /// Whether every source the browser offered saw the main thread free while the job ran on
+    /// the workers (its verdict is good).
+    pub page_stayed_free: bool,
+}
+
+impl ComputeLesson {
+    /// How many times faster the workers were than the main thread.
+    pub fn speedup(&self) -> f64 {
+        self.on_main_ms / self.on_workers_ms
+    }
+
+    /// The rule, with the numbers this browser measured.
+    pub fn sentence(&self) -> String {
+        let (a, b) = (
+            format::ms(self.on_main_ms, 1.0),
+            format::ms(self.on_workers_ms, 1.0),
+        );
+        let (tasks, workers, speedup) = (self.tasks, self.workers, self.speedup());
+        let froze = if self.main_blocked_ms > 0.0 {
+            format!(
+                ", freezing the page for {}",
+                format::ms(self.main_blocked_ms, 1.0)
+            )
+        } else {
+            String::new()
+        };
+        let page = if self.page_stayed_free {
+            "and the page never froze"
+        } else {
+            "though the page did not stay free then (see its verdict)"
+        };
+        let gain = if speedup >= 1.1 {
+            format!("{speedup:.1}× faster")
+        } else {
+            format!("no faster here ({speedup:.1}×)")
+        };
+        let noun = if workers == 1 { "worker" } else { "workers" };
+        format!(
+            "Computing → workers. The job ({tasks} tasks) took {a} on the main thread{froze}, \
+             and {b} on {workers} {noun}: {gain}, {page}."
+        )
+    }
+}
+
+/// The rules the quick comparison's runs prove, worded from their numbers: each batch's two
+/// runs in the order they ran (baseline first), then the third rule once both batches ran.
+pub fn lessons(runs: &[RunRecord]) -> Vec<String> {
+    let of =
+        |kind: RunKind| -> Vec<&RunRecord> { runs.iter().filter(|r| r.kind == kind).collect() };
+    let wait = match of(RunKind::Io)[..] {
+        [one, all] => Some(WaitLesson {
+            fetches: all.params.n.unwrap_or(0),
+            latency_ms: (all.params.target == Some(Target::Sim))
+                .then_some(all.params.latency_ms)
+                .flatten(),
+            one_at_a_time_ms: one.summary.wall_ms,
+            all_at_once_ms: all.summary.wall_ms,
+        }),
+        _ => None,
+    };
+    let compute = match of(RunKind::Cpu)[..] {
+        [main, workers] => Some(ComputeLesson {
+            tasks: workers.params.tasks.unwrap_or(0),
+            workers: workers.params.threads.unwrap_or(0),
+            on_main_ms: main.summary.wall_ms,
+            main_blocked_ms: main
+                .main_thread
+                .block_spans
+                .iter()
+                .map(|b| b.duration_ms)
+                .fold(0.0, f64::max),
+            on_workers_ms: workers.summary.wall_ms,
+            page_stayed_free: workers.main_thread.verdict().tone == Tone::Good,
+        }),
+        _ => None,
+    };
+    let both = (wait.is_some() && compute.is_some()).then(|| BOTH_RULE.to_owned());
+    wait.map(|w| w.sentence())
+        .into_iter()
+        .chain(compute.map(|c| c.sentence()))
+        .chain(both)
+        .collect()
+}
+
+/// The third rule, which the hybrid lab measures.
+pub const BOTH_RULE: &str =
+    "Both → a pipeline: fetch with async, compute on the workers, and let the \
+                        two overlap (the hybrid lab measures it).";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meter::{MainThreadSummary, Source};
+    use crate::params::Params;
+    use crate::stats::summarize;
+
+    #[test]
+    fn the_wait_lesson_gives_the_measured_ratio() {
+        let lesson = WaitLesson {
+            fetches: 20,
+            latency_ms: Some(50.0),
+            one_at_a_time_ms: 1_090.0,
+            all_at_once_ms: 62.0,
+        };
+        assert_eq!(
+            lesson.sentence(),
+            "Waiting → async. 20 fetches (each waits 50 ms at the simulated server) took 1.09 s \
+             one at a time and 62 ms all at once: 17.6× faster by overlapping the waits, on one \
+             thread."
+        );
+        let short = WaitLesson {
+            latency_ms: None,
+            one_at_a_time_ms: 30.0,
+            all_at_once_ms: 25.0,
+            ..lesson
+        };
+        assert!(
+            short.sentence().contains("only 1.2× here"),
+            "{}",
+            short.sentence()
+        );
+    }
+
+    #[test]
+    fn the_compute_lesson_says_what_the_page_saw() {
+        let lesson = ComputeLesson {
+            tasks: 64,
+            workers: 2,
+            on_main_ms: 900.0,
+            main_blocked_ms: 880.0,
+            on_workers_ms: 480.0,
+            page_stayed_free: true,
+        };
+        assert_eq!(
+            lesson.sentence(),
+            "Computing → workers. The job (64 tasks) took 900 ms on the main thread, freezing the \
+             page for 880 ms, and 480 ms on 2 workers: 1.9× faster, and the page never froze."
+        );
+        let one = ComputeLesson {
+            workers: 1,
+            on_workers_ms: 890.0,
+            page_stayed_free: false,
+            ..lesson
+        };
+        let text = one.sentence();
+        assert!(
+            text.contains("on 1 worker: no faster here (1.0×)"),
+            "{text}"
+        );
+        assert!(text.contains("did not stay free"), "{text}");
+    }
+
+    #[test]
+    fn lessons_come_from_the_runs_in_the_order_they_ran() {
+        let run = |kind: RunKind, wall_ms: f64, params: Params| {
+            let mut summary = summarize(&[], wall_ms);
+            summary.wall_ms = wall_ms;
+            RunRecord {
+                kind,
+                label: String::new(),
+                params,
+                summary,
+                main_thread: MainThreadSummary {
+                    sources: vec![Source::Heartbeat],
+                    ..MainThreadSummary::default()
+                },
+                spans: Vec::new(),
+                detail: None,
+            }
+        };
+        let io = |c: u32, wall_ms: f64| {
+            let params = Params {
+                n: Some(20),
+                concurrency: Some(c),
+                target: Some(Target::Sim),
+                latency_ms: Some(50.0),
+                ..Params::default()
+            };
+            run(RunKind::Io, wall_ms, params)
+        };
+        let cpu = |threads: u32, wall_ms: f64| {
+            let params = Params {
+                tasks: Some(64),
+                threads: Some(threads),
+                ..Params::default()
+            };
+            run(RunKind::Cpu, wall_ms, params)
+        };
+        assert!(lessons(&[]).is_empty());
+        let only_io = lessons(&[io(1, 1_000.0), io(20, 100.0)]);
+        assert_eq!(only_io.len(), 1);
+        assert!(only_io[0].contains("10.0× faster"), "{}", only_io[0]);
+        let all = lessons(&[io(1, 1_000.0), io(20, 100.0), cpu(1, 900.0), cpu(2, 450.0)]);
+        assert_eq!(all.len(), 3);
+        assert!(
+            all[1].contains("450 ms on 2 workers: 2.0× faster, and the page never froze"),
+            "{}",
+            all[1]
+        );
+        assert_eq!(all[2], BOTH_RULE);
+    }
+
+    #[test]
+    fn the_latency_is_read_and_checked() {
+        let mut errors = Vec::new();
+        let query = |key: &str| (key == "latency_ms").then_some("20");
+        assert_eq!(parse_start(&query, &mut errors).latency_ms, 20.0);
+        let query = |key: &str| (key == "latency_ms").then_some("900");
+        parse_start(&query, &mut errors);
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].to_string().contains("latency_ms"),
+            "{}",
+            errors[0]
+        );
+    }
 }
