@@ -45,7 +45,7 @@ test('a first visit gets a guided start that runs and says what to look at', asy
   // The guide words its lesson from this run's numbers.
   const [one, all] = (await lab.exportJson()).runs.map((r) => r.summary.wall_ms);
   await expect(guide).toContainText(`${(one / all).toFixed(1)}×`);
-  expect((await lab.exportJson()).runs.map((r) => r.kind)).toEqual(['io', 'io', 'cpu', 'cpu']);
+  expect((await lab.exportJson()).runs.map((r) => r.kind)).toEqual(['io', 'io', 'cpu', 'cpu', 'cpu']);
   await lab.open(ISOLATED);
   await expect(lab.guide).toHaveCount(0);
 });

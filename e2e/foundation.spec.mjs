@@ -57,7 +57,7 @@ test('the parallel batch uses every worker and leaves the main thread free, afte
   await lab.waitForReady();
   await lab.runCpu();
   const results = await lab.exportJson();
-  const [onMain, run] = results.runs;
+  const [onMain, onOne, run] = results.runs;
   // The baseline: every task on the main thread, which the meter sees blocked for about the
   // whole job, and the same checksum.
   expect(onMain.kind).toBe('cpu');
@@ -66,6 +66,12 @@ test('the parallel batch uses every worker and leaves the main thread free, afte
   expect(onMain.main_thread.blocks).toBeGreaterThanOrEqual(1);
   expect(onMain.main_thread.blocked_ms).toBeGreaterThan(0.5 * onMain.summary.wall_ms);
   expect(onMain.cpu.checksum).toBe(expectedChecksum(64, 60000));
+  // On one worker, awaited: one worker lane, the page free, the same checksum.
+  expect(onOne.params).toMatchObject({ mode: 'worker', threads: 1 });
+  expect(new Set(onOne.spans.map((s) => s.lane)).size).toBe(1);
+  expect(onOne.spans[0].lane).toMatch(/^worker-\d+$/);
+  expectMainThreadFree(onOne.main_thread, onOne.summary.wall_ms);
+  expect(onOne.cpu.checksum).toBe(onMain.cpu.checksum);
   expect(run.kind).toBe('cpu');
   expect(run.params).toMatchObject({ mode: 'rayon' });
   expect(run.spans).toHaveLength(64);
@@ -96,9 +102,9 @@ test('autorun runs both batches and the export agrees with the page', async ({ l
   expect(env.hardware_threads).toBe(await page.evaluate(() => navigator.hardwareConcurrency));
   expect(env.pool_threads).toBe(env.hardware_threads);
   expect(env.user_agent).toBe(await page.evaluate(() => navigator.userAgent));
-  expect(results.runs.map((r) => r.kind)).toEqual(['io', 'io', 'cpu', 'cpu']);
-  // Each card's numbers are its second run's (the first is the baseline beside it).
-  for (const run of [results.runs[1], results.runs[3]]) {
+  expect(results.runs.map((r) => r.kind)).toEqual(['io', 'io', 'cpu', 'cpu', 'cpu']);
+  // Each card's numbers are its last run's (the others are the baselines beside it).
+  for (const run of [results.runs[1], results.runs[4]]) {
     const batch = run.kind;
     for (const key of ['wall_ms', 'completed', 'errors', 'throughput_per_s', 'mean_in_flight']) {
       expect(await lab.metric(`batch-${batch}`, key), `${batch} ${key}`).toBe(run.summary[key]);
@@ -115,14 +121,24 @@ test('autorun runs both batches and the export agrees with the page', async ({ l
     expect(run.summary.latency_ms.p50).toBeLessThanOrEqual(run.summary.latency_ms.p99);
   }
   // The lesson states the ratios of the exported wall times, to the decimal it prints.
-  const [one, all, onMain, onWorkers] = results.runs.map((r) => r.summary.wall_ms);
+  const [one, all, onMain, onOne, onWorkers] = results.runs.map((r) => r.summary.wall_ms);
   await expect(lab.lesson).toContainText(`${(one / all).toFixed(1)}× faster by overlapping the waits`);
   const speedup = onMain / onWorkers;
   await expect(lab.lesson).toContainText(speedup >= 1.1 ? `${speedup.toFixed(1)}× faster` : `no faster here (${speedup.toFixed(1)}×)`);
   await expect(lab.lesson).toContainText('Both → a pipeline');
-  // All four timelines share one time axis: the same last tick on each.
+  // All five timelines share one time axis: the same last tick on each.
   expect(new Set(await lab.startTimelineLastTicks())).toHaveProperty('size', 1);
-  expect(await lab.startTimelineLastTicks()).toHaveLength(4);
+  expect(await lab.startTimelineLastTicks()).toHaveLength(5);
+  // The slogan chart: one job three ways, its caption worded from the exported throughputs.
+  const perS = results.runs.slice(2).map((r) => r.summary.throughput_per_s);
+  const [workers, gain] = [env.pool_threads, perS[2] / perS[1]];
+  await expect(lab.sloganChart).toContainText(
+    gain >= 1.1
+      ? `Parallel got more done: on ${workers} workers, ${perS[2].toFixed(0)} tasks/s, ${gain.toFixed(1)}× one worker's`
+      : `Parallel gained little here: ${perS[2].toFixed(0)} tasks/s on ${workers} workers, ${gain.toFixed(1)}× one worker's`,
+  );
+  // Two or more workers finish the job sooner than one (a ratio near 2 on two cores: a wide margin).
+  if (env.pool_threads >= 2) expect(onOne).toBeGreaterThan(onWorkers);
 });
 
 test('invalid settings name each field and its range, and nothing runs', async ({ lab, page }) => {

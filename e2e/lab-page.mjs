@@ -43,6 +43,7 @@ export class LabPage {
     this.guide = id('guided-start');
     this.guideGo = id('guided-go');
     this.lesson = id('lesson');
+    this.sloganChart = id('slogan-chart');
     this.checksum = id('checksum');
 
     // The I/O lab.
@@ -87,6 +88,12 @@ export class LabPage {
   /** One of the start page's two batches: `io` or `cpu`. */
   batch(kind) {
     return this.page.getByTestId(`batch-${kind}`);
+  }
+
+  /** The wrong lab's side (`wrong` or `right`): its timeline's legend and its spans drawn as waits. */
+  sideTimeline(role) {
+    const timeline = this.page.locator(`[data-role=${role}]`).getByTestId('timeline');
+    return { legend: timeline.locator('figcaption'), waits: timeline.locator('rect.waiting'), tasks: timeline.locator('rect.worker:not(.waiting)') };
   }
 
   /** The code panel's Rust blocks in page order: their line count and whether they are shown. */

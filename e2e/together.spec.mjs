@@ -105,6 +105,14 @@ for (const [name, check] of Object.entries(cases)) {
     await expect(lab.caseLesson).not.toBeEmpty();
     // The I/O cases work the p50 paradox through with their own numbers: it is claimed only
     // when the wrong way's median request was at least 5 % faster and its run still longer.
+    if (name === 'blocking-io') {
+      // Its workers only wait: drawn hollow and named as waits, unlike tasks computing.
+      const wrongSide = lab.sideTimeline('wrong');
+      expect(await wrongSide.waits.count()).toBe(wrong.spans.filter((s) => s.lane.startsWith('worker-')).length);
+      expect(await wrongSide.tasks.count()).toBe(0);
+      await expect(wrongSide.legend).toContainText('worker blocked, waiting');
+      await expect(wrongSide.legend).not.toContainText('task on a worker');
+    }
     if (name === 'await-in-loop' || name === 'blocking-io') {
       const [wp, rp] = [wrong, right].map((r) => r.summary.latency_ms.p50);
       const claimed = wp <= 0.95 * rp && wrong.summary.wall_ms > right.summary.wall_ms;

@@ -17,6 +17,7 @@ pub mod latency_throughput;
 pub mod live_meter;
 pub mod run_status;
 pub mod settings_form;
+pub mod slogan_chart;
 pub mod speedup_chart;
 pub mod summary;
 pub mod timeline;

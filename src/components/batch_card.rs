@@ -41,8 +41,8 @@ fn shared_axis_ms(runs: &[RunRecord]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// One batch: explanation, Run button (`run` starts the batch), and its two runs: the
-/// baseline, then the run the lesson is about.
+/// One batch: explanation, Run button (`run` starts the batch), and its runs: the baselines,
+/// then the run the lesson is about.
 #[component]
 pub fn BatchCard(batch: Batch, run: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let state = expect_context::<LabState>();
@@ -74,7 +74,8 @@ pub fn BatchCard(batch: Batch, run: impl Fn() + Copy + Send + Sync + 'static) ->
             "Teamwork: one job, every core",
             view! {
                 "First the job runs on the main thread, as a page that never heard of workers would: "
-                "the page freezes until it ends. Then it goes to the worker pool with "
+                "the page freezes until it ends. Then it runs on one worker, awaited: the page keeps "
+                "answering, but the job is no faster. Then it goes to the worker pool with "
                 <code>"rayon::spawn"</code>", its tasks spread by "
                 <code>"par_iter"</code>" with work stealing, and the result comes back through a oneshot "
                 "the main thread awaits. Several cooks chop at once; the one taking orders keeps taking them."
@@ -106,10 +107,13 @@ pub fn BatchCard(batch: Batch, run: impl Fn() + Copy + Send + Sync + 'static) ->
                 let axis_ms = axis_ms.get();
                 match records.as_slice() {
                     [] => view! { <p class="empty">"Not run yet."</p> }.into_any(),
-                    [.., featured] => {
-                        let baseline = (records.len() > 1).then(|| records[0].clone());
+                    [baselines @ .., featured] => {
+                        let baselines = baselines
+                            .iter()
+                            .map(|record| view! { <Baseline record=record.clone() axis_ms=axis_ms /> })
+                            .collect_view();
                         view! {
-                            {baseline.map(|record| view! { <Baseline record=record axis_ms=axis_ms /> })}
+                            {baselines}
                             <Result record=featured.clone() resolution_ms=resolution() axis_ms=axis_ms />
                         }
                         .into_any()

@@ -21,9 +21,15 @@ const TICK_FONT: f64 = 12.0;
 /// Above this many spans, spans closer than a pixel are drawn as one bar.
 const MAX_BARS: usize = 400;
 
-/// A run drawn as spans on lanes; `domain_ms` puts several runs on one time axis.
+/// A run drawn as spans on lanes; `domain_ms` puts several runs on one time axis. With
+/// `workers_wait`, the workers' spans are time spent blocked waiting, not computing, and are
+/// drawn as such (hollow, dashed).
 #[component]
-pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> impl IntoView {
+pub fn Timeline(
+    record: RunRecord,
+    #[prop(optional)] domain_ms: Option<f64>,
+    #[prop(optional)] workers_wait: bool,
+) -> impl IntoView {
     let main = &record.main_thread;
     let lanes = lanes(&record.spans);
     // The legend lists only what is drawn.
@@ -103,7 +109,8 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
         .map(|(i, lane)| {
             view! {
                 <text class="lane-label" x=LEFT - 6.0 y=lane_top(i) + ROW - 2.0 text-anchor="end">
-                    {lane.to_string()}
+                    // The top row is the main thread's frames; its tasks get a lane of their own.
+                    {if *lane == Lane::Main { "on main".to_owned() } else { lane.to_string() }}
                 </text>
             }
         })
@@ -123,6 +130,7 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
             let class = match span.lane {
                 Lane::Main => "span main",
                 Lane::Io(_) => "span io",
+                Lane::Worker(_) if workers_wait => "span worker waiting",
                 Lane::Worker(_) => "span worker",
             };
             let shade = match span.lane {
@@ -202,7 +210,8 @@ pub fn Timeline(record: RunRecord, #[prop(optional)] domain_ms: Option<f64>) -> 
                 {has_blocks.then(|| view! { <span class="key blocked">"main thread blocked over 50 ms"</span> })}
                 {has_stalls.then(|| view! { <span class="key frame-stall">"no frame drawn, main thread free"</span> })}
                 {has_io.then(|| view! { <span class="key io">"request in flight"</span> })}
-                {has_workers.then(|| view! { <span class="key worker">"task on a worker"</span> })}
+                {(has_workers && !workers_wait).then(|| view! { <span class="key worker">"task on a worker"</span> })}
+                {(has_workers && workers_wait).then(|| view! { <span class="key waiting">"worker blocked, waiting (computing nothing)"</span> })}
                 {has_main_tasks.then(|| view! { <span class="key main-task">"task on the main thread"</span> })}
             </figcaption>
         </figure>

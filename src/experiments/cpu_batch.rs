@@ -1,7 +1,7 @@
 //! A CPU batch on the worker pool: `par_iter` over the tasks inside one job sent with
 //! `rayon::spawn`, awaited through a oneshot. The main thread only waits on the event loop.
-//! Its baseline, [`run_on_main`], is the same tasks run in order on the main thread, which
-//! blocks the page on purpose.
+//! Its baselines: [`run_on_main`], the same tasks in order on the main thread, which blocks the
+//! page on purpose, and [`Spread::OneWorker`], in order on one worker, awaited.
 
 use lab_core::kernel;
 use lab_core::span::{Lane, Span};
@@ -31,10 +31,20 @@ struct TaskDone {
     checksum: u64,
 }
 
-/// Runs `tasks` SHA-256 chains of `rounds` rounds across the pool.
+/// How many workers share a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spread {
+    /// Every task in order on one worker: off the main thread, but no faster.
+    OneWorker,
+    /// The tasks spread over the whole pool by `par_iter`.
+    AllWorkers,
+}
+
+/// Runs `tasks` SHA-256 chains of `rounds` rounds on the pool, spread as `spread` says.
 pub async fn run(
     tasks: u32,
     rounds: u32,
+    spread: Spread,
     progress: &Progress,
     cancel: &Cancel,
 ) -> Result<CpuBatch, pool::PoolLost> {
@@ -42,25 +52,26 @@ pub async fn run(
     let cancelled = cancel.flag();
     let start_ms = clock::now_ms();
     let done = pool::run(move || {
-        (0..tasks)
-            .into_par_iter()
-            .filter_map(|task| {
-                if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
-                    return None;
-                }
-                let began = clock::now_ms();
-                let checksum = kernel::task_checksum(task, rounds);
-                let ended = clock::now_ms();
-                progress.tick();
-                Some(TaskDone {
-                    task,
-                    worker: rayon::current_thread_index().map_or(0, |i| i as u32),
-                    began,
-                    ended,
-                    checksum,
-                })
+        let task = |task: u32| {
+            if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
+            let began = clock::now_ms();
+            let checksum = kernel::task_checksum(task, rounds);
+            let ended = clock::now_ms();
+            progress.tick();
+            Some(TaskDone {
+                task,
+                worker: rayon::current_thread_index().map_or(0, |i| i as u32),
+                began,
+                ended,
+                checksum,
             })
-            .collect::<Vec<_>>()
+        };
+        match spread {
+            Spread::OneWorker => (0..tasks).filter_map(task).collect::<Vec<_>>(),
+            Spread::AllWorkers => (0..tasks).into_par_iter().filter_map(task).collect(),
+        }
     })
     .await?;
     let wall_ms = clock::now_ms() - start_ms;

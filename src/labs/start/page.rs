@@ -1,12 +1,13 @@
 //! The quick comparison: one async batch and one parallel batch, each beside its baseline on one
 //! time axis, and the rules they prove, worded from what this browser measured.
 
-use lab_core::config::{self, Lab};
+use lab_core::config::{self, Lab, Slogan};
 use leptos::prelude::*;
 
 use crate::components::batch_card::{Batch, BatchCard};
 use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::settings_form::SettingsForm;
+use crate::components::slogan_chart::SloganChart;
 use crate::labs;
 use crate::runtime::history;
 use crate::state::{LabState, RunState, SimStatus};
@@ -82,6 +83,7 @@ pub fn StartPage() -> impl IntoView {
 fn MeasuredLesson() -> impl IntoView {
     let state = expect_context::<LabState>();
     let lessons = Memo::new(move |_| state.runs().with(|runs| config::lessons(runs)));
+    let slogan = Memo::new(move |_| state.runs().with(|runs| Slogan::of(runs)));
     view! {
         <Show when=move || !lessons.with(Vec::is_empty)>
             <section class="card measured-lesson" data-testid="lesson">
@@ -89,6 +91,7 @@ fn MeasuredLesson() -> impl IntoView {
                 <ul>
                     {move || lessons.get().into_iter().map(|text| view! { <li>{text}</li> }).collect_view()}
                 </ul>
+                {move || slogan.get().map(|slogan| view! { <SloganChart slogan=slogan /> })}
             </section>
         </Show>
     }

@@ -2,7 +2,7 @@
 //! compares two measured runs rather than one run and a claim.
 //! - The async batch: the same fetches one at a time, then all in flight at once.
 //! - The parallel batch: the same SHA-256 job on the main thread (the page freezes, on purpose),
-//!   then across the worker pool.
+//!   then on one worker, awaited (the page answers, no faster), then across the worker pool.
 
 use leptos::prelude::*;
 
@@ -14,7 +14,7 @@ use lab_core::params::Params;
 use lab_core::schema::{CpuBlock, Detail, RunKind, RunRecord};
 use lab_core::{kernel, stats};
 
-use crate::experiments::cpu_batch::{self, CpuBatch};
+use crate::experiments::cpu_batch::{self, CpuBatch, Spread};
 use crate::experiments::io_run::{self, IoPlan, IoRun, Pattern, STATIC_FILE};
 use crate::experiments::{Cancel, Progress};
 use crate::runtime::clock;
@@ -161,6 +161,7 @@ fn cpu_record(
     let tasks = start.tasks;
     let label = match mode {
         Mode::Main => format!("{tasks} SHA-256 tasks on the main thread"),
+        Mode::Worker => format!("{tasks} SHA-256 tasks on one worker"),
         _ => format!("{tasks} SHA-256 tasks on {threads} workers"),
     };
     let params = Params {
@@ -185,7 +186,8 @@ fn cpu_record(
     }
 }
 
-/// The parallel batch: the SHA-256 job on the main thread, then across the worker pool.
+/// The parallel batch: the SHA-256 job on the main thread, then on one worker, then across the
+/// worker pool.
 pub async fn run_cpu(state: LabState) -> RunState {
     let start = settings(state);
     let tasks = start.tasks;
@@ -199,7 +201,7 @@ pub async fn run_cpu(state: LabState) -> RunState {
     let text = format!(
         "Parallel batch: {tasks} tasks on the main thread (the page freezes until they end)"
     );
-    let Some(cancel) = state.begin(text, 2 * tasks, &progress) else {
+    let Some(cancel) = state.begin(text, 3 * tasks, &progress) else {
         return RunState::Idle;
     };
     // Two frames, so the status says why the page is about to freeze before it does.
@@ -207,31 +209,34 @@ pub async fn run_cpu(state: LabState) -> RunState {
     next_frame().await;
     let on_main = cpu_batch::run_on_main(tasks, start.size, &progress);
     let main_thread = meter().close_record(on_main.start_ms).await;
-    let on_main = cpu_record(on_main, &start, Mode::Main, 1, main_thread);
-    state.say(format!(
-        "Parallel batch: {tasks} tasks on {threads} workers"
-    ));
-    let on_workers = match cpu_batch::run(tasks, start.size, &progress, &cancel).await {
-        Ok(batch) => batch,
-        Err(lost) => return state.abandon(RunState::Error, lost.to_string()),
-    };
-    let main_thread = meter().close_record(on_workers.start_ms).await;
-    if cancel.is_cancelled() {
-        let text = format!(
-            "Cancelled: {} of {} tasks had finished.",
-            progress.done(),
-            2 * tasks
-        );
-        return state.abandon(RunState::Cancelled, text);
+    let mut records = vec![cpu_record(on_main, &start, Mode::Main, 1, main_thread)];
+    for (spread, mode, lanes) in [
+        (Spread::OneWorker, Mode::Worker, 1),
+        (Spread::AllWorkers, Mode::Rayon, threads),
+    ] {
+        let noun = if lanes == 1 { "worker" } else { "workers" };
+        state.say(format!("Parallel batch: {tasks} tasks on {lanes} {noun}"));
+        let batch = match cpu_batch::run(tasks, start.size, spread, &progress, &cancel).await {
+            Ok(batch) => batch,
+            Err(lost) => return state.abandon(RunState::Error, lost.to_string()),
+        };
+        let main_thread = meter().close_record(batch.start_ms).await;
+        if cancel.is_cancelled() {
+            let text = format!(
+                "Cancelled: {} of {} tasks had finished.",
+                progress.done(),
+                3 * tasks
+            );
+            return state.abandon(RunState::Cancelled, text);
+        }
+        records.push(cpu_record(batch, &start, mode, lanes, main_thread));
     }
-    let on_workers = cpu_record(on_workers, &start, Mode::Rayon, threads, main_thread);
-    let (main_ms, workers_ms) = (on_main.summary.wall_ms, on_workers.summary.wall_ms);
+    let wall = |i: usize| records[i].summary.wall_ms;
     let text = format!(
-        "Done: {tasks} tasks took {main_ms:.0} ms on the main thread and {workers_ms:.0} ms on {threads} workers ({:.1}×).",
-        main_ms / workers_ms
+        "Done: {tasks} tasks took {:.0} ms on the main thread, {:.0} ms on one worker and {:.0} ms on {threads} workers.",
+        wall(0),
+        wall(1),
+        wall(2)
     );
-    state.finish(
-        RunStatus::new(RunState::Done, text),
-        vec![on_main, on_workers],
-    )
+    state.finish(RunStatus::new(RunState::Done, text), records)
 }

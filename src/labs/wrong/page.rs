@@ -133,6 +133,9 @@ fn WrongView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
         .into_iter()
         .map(|record| {
             let role = record.wrong().map_or(Role::Right, |w| w.role);
+            // Blocking I/O's workers only wait on the main thread's fetches.
+            let workers_wait =
+                role == Role::Wrong && record.params.case == Some(WrongCase::BlockingIo);
             let side = match role {
                 Role::Wrong => "The wrong way",
                 Role::Right => "The right way",
@@ -141,7 +144,7 @@ fn WrongView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
                 <div class="side" data-role=role.name()>
                     <h3>{format!("{side}: {} ({})", record.label, format::ms(record.summary.wall_ms, resolution_ms))}</h3>
                     <Summary record=record.clone() resolution_ms=resolution_ms />
-                    <Timeline record=record domain_ms=domain />
+                    <Timeline record=record domain_ms=domain workers_wait=workers_wait />
                 </div>
             }
         })

@@ -235,7 +235,7 @@ pub fn lessons(runs: &[RunRecord]) -> Vec<String> {
         _ => None,
     };
     let compute = match of(RunKind::Cpu)[..] {
-        [main, workers] => Some(ComputeLesson {
+        [main, .., workers] => Some(ComputeLesson {
             tasks: workers.params.tasks.unwrap_or(0),
             workers: workers.params.threads.unwrap_or(0),
             on_main_ms: main.summary.wall_ms,
@@ -256,6 +256,108 @@ pub fn lessons(runs: &[RunRecord]) -> Vec<String> {
         .chain(compute.map(|c| c.sentence()))
         .chain(both)
         .collect()
+}
+
+/// One way of running the CPU job, by the slogan's two measures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SloganRow {
+    /// How it ran ("on the main thread").
+    pub name: String,
+    /// How long a click could have waited for the page: the main thread's longest stall (the
+    /// heartbeat's worst lateness, or the longest block if longer), in ms.
+    pub answer_ms: f64,
+    /// Tasks done per second.
+    pub per_s: f64,
+}
+
+/// "Async optimises latency, parallel optimises throughput", measured on one workload: the CPU
+/// job on the main thread, awaited on one worker, and on every worker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slogan {
+    /// On the main thread, on one worker, on every worker.
+    pub strategies: [SloganRow; 3],
+    /// Workers in the last strategy.
+    pub workers: u32,
+}
+
+impl Slogan {
+    /// The slogan of the quick comparison's three CPU runs; `None` until all three ran, or where
+    /// the browser gave no heartbeat to judge the page's answer by.
+    pub fn of(runs: &[RunRecord]) -> Option<Slogan> {
+        let cpu: Vec<&RunRecord> = runs.iter().filter(|r| r.kind == RunKind::Cpu).collect();
+        let [main, one, all] = cpu[..] else {
+            return None;
+        };
+        let strategy = |record: &RunRecord, name: String| -> Option<SloganRow> {
+            let longest_block = record
+                .main_thread
+                .block_spans
+                .iter()
+                .map(|b| b.duration_ms)
+                .fold(0.0, f64::max);
+            Some(SloganRow {
+                name,
+                answer_ms: record.main_thread.heartbeat_max_ms?.max(longest_block),
+                per_s: record.summary.throughput_per_s,
+            })
+        };
+        let workers = all.params.threads.unwrap_or(0);
+        Some(Slogan {
+            strategies: [
+                strategy(main, "on the main thread".to_owned())?,
+                strategy(one, "awaited on one worker".to_owned())?,
+                strategy(all, format!("awaited on {workers} workers"))?,
+            ],
+            workers,
+        })
+    }
+
+    /// The slogan, worded from what was measured: each half is claimed only where the numbers
+    /// show it.
+    pub fn sentence(&self) -> String {
+        let [main, one, all] = &self.strategies;
+        let ms = |v: f64| format::ms(v, 1.0);
+        let rate = |v: f64| format!("{v:.0} tasks/s");
+        let async_half = if one.answer_ms < main.answer_ms / 2.0 {
+            format!(
+                "Async kept the page answering: with the job on the main thread a click could \
+                 wait {}; awaited on one worker, {}",
+                ms(main.answer_ms),
+                ms(one.answer_ms)
+            )
+        } else {
+            format!(
+                "Awaiting the job on one worker did not leave the page answering sooner here ({} \
+                 against {} on the main thread)",
+                ms(one.answer_ms),
+                ms(main.answer_ms)
+            )
+        };
+        let pace = one.per_s / main.per_s;
+        let same = if (0.8..=1.25).contains(&pace) {
+            format!(
+                ", at about the same pace ({} and {})",
+                rate(main.per_s),
+                rate(one.per_s)
+            )
+        } else {
+            format!(", at {pace:.1}× the pace")
+        };
+        let gain = all.per_s / one.per_s;
+        let workers = self.workers;
+        let parallel_half = if gain >= 1.1 {
+            format!(
+                "Parallel got more done: on {workers} workers, {}, {gain:.1}× one worker's.",
+                rate(all.per_s)
+            )
+        } else {
+            format!(
+                "Parallel gained little here: {} on {workers} workers, {gain:.1}× one worker's.",
+                rate(all.per_s)
+            )
+        };
+        format!("{async_half}{same}. {parallel_half}")
+    }
 }
 
 /// The third rule, which the hybrid lab measures.
@@ -374,6 +476,45 @@ mod tests {
             all[1]
         );
         assert_eq!(all[2], BOTH_RULE);
+    }
+
+    #[test]
+    fn the_slogan_is_worded_from_the_three_cpu_runs() {
+        let slogan = Slogan {
+            strategies: [
+                SloganRow {
+                    name: "on the main thread".into(),
+                    answer_ms: 560.0,
+                    per_s: 110.0,
+                },
+                SloganRow {
+                    name: "awaited on one worker".into(),
+                    answer_ms: 9.0,
+                    per_s: 105.0,
+                },
+                SloganRow {
+                    name: "awaited on 2 workers".into(),
+                    answer_ms: 11.0,
+                    per_s: 200.0,
+                },
+            ],
+            workers: 2,
+        };
+        assert_eq!(
+            slogan.sentence(),
+            "Async kept the page answering: with the job on the main thread a click could wait \
+             560 ms; awaited on one worker, 9 ms, at about the same pace (110 tasks/s and 105 \
+             tasks/s). Parallel got more done: on 2 workers, 200 tasks/s, 1.9× one worker's."
+        );
+        let mut flat = slogan.clone();
+        flat.strategies[1].answer_ms = 400.0;
+        flat.strategies[2].per_s = 106.0;
+        let text = flat.sentence();
+        assert!(
+            text.starts_with("Awaiting the job on one worker did not"),
+            "{text}"
+        );
+        assert!(text.contains("Parallel gained little here"), "{text}");
     }
 
     #[test]
