@@ -85,7 +85,7 @@ pub fn Histogram(samples: Vec<f64>, latency: Option<LatencyMs>) -> impl IntoView
             <figcaption class="chart-title">"How long requests took"</figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=description>
                 {y_axis(y, LEFT, WIDTH - RIGHT, "requests")}
-                {x_axis(x, base, TOP, WIDTH, "latency (ms)")}
+                {x_axis(x, base, TOP, WIDTH, "request latency (ms)")}
                 {bars}
                 {marks}
             </svg>

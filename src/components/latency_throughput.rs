@@ -62,7 +62,7 @@ pub fn LatencyThroughput(
     points: Vec<Point>,
     model: Vec<Prediction>,
     caption: String,
-    #[prop(default = "latency (ms)")] y_label: &'static str,
+    #[prop(default = "request latency (ms)")] y_label: &'static str,
     #[prop(default = "throughput (requests per second)")] x_label: &'static str,
     #[prop(default = ("p50 (measured)", "p99 (measured)"))] legend: (&'static str, &'static str),
     #[prop(default = "io-curve")] test_id: &'static str,

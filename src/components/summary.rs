@@ -3,7 +3,7 @@
 
 use lab_core::format;
 use lab_core::meter::Tone;
-use lab_core::schema::RunRecord;
+use lab_core::schema::{RunKind, RunRecord};
 use leptos::prelude::*;
 
 use super::glossary::term;
@@ -63,27 +63,39 @@ pub fn Summary(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         },
     ];
     if let Some(latency) = s.latency_ms {
+        // Which latency the percentiles are of: a request's, a task's or an item's.
+        let [p50, p90, p99, max, mean] = match record.kind {
+            RunKind::Io => [
+                "request p50",
+                "request p90",
+                "request p99",
+                "request max",
+                "request mean",
+            ],
+            RunKind::Cpu => ["task p50", "task p90", "task p99", "task max", "task mean"],
+            RunKind::Hybrid => ["item p50", "item p90", "item p99", "item max", "item mean"],
+        };
         let percentiles = [
             (
                 "latency_p50",
-                "p50",
+                p50,
                 latency.p50,
                 "half took at most this long",
             ),
             (
                 "latency_p90",
-                "p90",
+                p90,
                 latency.p90,
                 "nine in ten took at most this long",
             ),
             (
                 "latency_p99",
-                "p99",
+                p99,
                 latency.p99,
                 "99 in 100 took at most this long",
             ),
-            ("latency_max", "max", latency.max, "the slowest one"),
-            ("latency_mean", "mean", latency.mean, "the average duration"),
+            ("latency_max", max, latency.max, "the slowest one"),
+            ("latency_mean", mean, latency.mean, "the average duration"),
         ];
         metrics.extend(
             percentiles

@@ -149,7 +149,7 @@ fn OverviewChart(points: Vec<OverviewPoint>) -> impl IntoView {
                         "throughput (per second: requests, or the kernel's work items)"
                     </text>
                     <text class="axis-label" x=16.0 y=(TOP + HEIGHT - BOTTOM) / 2.0 text-anchor="middle" transform=format!("rotate(-90 16 {:.1})", (TOP + HEIGHT - BOTTOM) / 2.0)>
-                        "latency (ms)"
+                        "latency (ms), as in the key"
                     </text>
                 </g>
                 {dots}
