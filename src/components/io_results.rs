@@ -256,8 +256,8 @@ pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView
                     <tr>
                         <th scope="col">"level"</th>
                         <th scope="col">"throughput"</th>
-                        <th scope="col">"p50"</th>
-                        <th scope="col">"p99"</th>
+                        <th scope="col">"request p50"</th>
+                        <th scope="col">"request p99"</th>
                         <th scope="col">"model (throughput · mean)"</th>
                         <th scope="col">"errors"</th>
                     </tr>

@@ -199,7 +199,7 @@ fn HybridComparison(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
                 <thead>
                     <tr>
                         <th scope="col">"strategy"</th>
-                        <th scope="col">"measured"</th>
+                        <th scope="col">"measured (whole run)"</th>
                         <th scope="col">"model"</th>
                         <th scope="col">"off by"</th>
                         <th scope="col" title="time during which fetches and processing both ran">"overlap"</th>

@@ -106,6 +106,15 @@ fn failures(run: &IoRun) -> Option<String> {
     })
 }
 
+/// Ends a cancelled batch, saying how much of it had finished.
+fn cancelled(state: LabState, progress: &Progress, total: u32, what: &str) -> RunState {
+    let text = format!(
+        "Cancelled: {} of {total} {what} had finished.",
+        progress.done()
+    );
+    state.abandon(RunState::Cancelled, text)
+}
+
 /// The async batch: the fetches one at a time, then all in flight at once.
 pub async fn run_io(state: LabState) -> RunState {
     let start = settings(state);
@@ -130,12 +139,7 @@ pub async fn run_io(state: LabState) -> RunState {
         let run = io_run::run(&plan, &progress, &cancel).await;
         let main_thread = meter().close_record(run.start_ms).await;
         if cancel.is_cancelled() {
-            let text = format!(
-                "Cancelled: {} of {} requests had finished.",
-                progress.done(),
-                2 * n
-            );
-            return state.abandon(RunState::Cancelled, text);
+            return cancelled(state, &progress, 2 * n, "requests");
         }
         if let Some(text) = failures(&run) {
             return state.abandon(RunState::Error, text);
@@ -222,12 +226,7 @@ pub async fn run_cpu(state: LabState) -> RunState {
         };
         let main_thread = meter().close_record(batch.start_ms).await;
         if cancel.is_cancelled() {
-            let text = format!(
-                "Cancelled: {} of {} tasks had finished.",
-                progress.done(),
-                3 * tasks
-            );
-            return state.abandon(RunState::Cancelled, text);
+            return cancelled(state, &progress, 3 * tasks, "tasks");
         }
         records.push(cpu_record(batch, &start, mode, lanes, main_thread));
     }
