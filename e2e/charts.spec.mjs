@@ -31,7 +31,7 @@ for (const [name, query] of Object.entries({
 })) {
   test(`${name}: no timeline text is clipped or overlaps another`, async ({ lab }) => {
     await lab.open(ISOLATED, `?${query}&autorun=1`);
-    await lab.waitForState('done');
+    await lab.waitForAutorun(query);
     expect(await lab.page.locator('figure.timeline svg text').count()).toBeGreaterThan(5);
     expect(await lab.chartTextProblems()).toEqual([]);
     const { smallest } = await lab.chartTextSizes();

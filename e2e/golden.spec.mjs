@@ -53,7 +53,7 @@ for (const [name, query] of Object.entries(CASES)) {
   test(`the ${name} export has the golden file's keys and types`, async ({ lab }) => {
     test.setTimeout(120_000);
     await lab.open(ISOLATED, `?${query}&autorun=1`);
-    await lab.waitForState('done');
+    await lab.waitForAutorun(query);
     const text = await lab.exportText();
     const fresh = JSON.parse(text);
     const file = new URL(`../tests/golden/${name}.json`, import.meta.url);

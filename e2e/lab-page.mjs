@@ -178,6 +178,15 @@ export class LabPage {
     await expect(this.status).toHaveAttribute('data-state', state, { timeout: 60_000 });
   }
 
+  /**
+   * Waits for an autorun to end. The quick comparison is done twice, after its async batch and
+   * after its parallel one: with `lab=start` this waits for the second (its slogan chart).
+   */
+  async waitForAutorun(query) {
+    if (/(^|&)lab=start(&|$)/.test(query)) await expect(this.sloganChart).toBeVisible({ timeout: 60_000 });
+    await this.waitForState('done');
+  }
+
   async runIo() {
     await this.runIoButton.click();
     await this.waitForState('done');

@@ -19,7 +19,7 @@ for (const [name, query] of Object.entries(LABS)) {
   test(`at 390 px the ${name} page has no sideways scroll and every tab in reach`, async ({ lab }) => {
     const autorun = name === 'overview' ? '' : '&autorun=1';
     await lab.open(ISOLATED, `?${query}${autorun}`);
-    if (autorun) await lab.waitForState('done');
+    if (autorun) await lab.waitForAutorun(query);
     const overflow = await lab.horizontalOverflow();
     expect(overflow.wide, 'elements past the right edge').toEqual([]);
     expect(overflow.scroll).toBeLessThanOrEqual(overflow.width);

@@ -37,7 +37,7 @@ pub fn RunStatusBar() -> impl IntoView {
             </p>
             <Show when=move || running.get()>
                 // A bar scaled on the compositor: moving it repaints nothing.
-                <span class="progress-track" role="progressbar" aria-valuemin="0" aria-valuemax="1" aria-valuenow=fraction>
+                <span class="progress-track" role="progressbar" aria-label="Progress of the run" aria-valuemin="0" aria-valuemax="1" aria-valuenow=fraction>
                     <span class="progress-fill" style=move || format!("transform: scaleX({:.4})", fraction())></span>
                 </span>
                 <button class="secondary" data-testid="cancel" on:click=move |_| state.cancel()>
