@@ -475,6 +475,14 @@ impl MainThreadSummary {
         }
     }
 
+    /// The longest block of the run, in ms; 0 when there was none.
+    pub fn longest_block_ms(&self) -> f64 {
+        self.block_spans
+            .iter()
+            .map(|b| b.duration_ms)
+            .fold(0.0, f64::max)
+    }
+
     /// The sources of [`Source`] this browser did not offer, in words.
     pub fn missing_sources(&self) -> Vec<&'static str> {
         [

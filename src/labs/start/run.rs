@@ -59,7 +59,12 @@ fn plan(start: &StartSettings, sim: bool, c: u32) -> IoPlan {
 }
 
 /// One fetch run as a record: `c` requests in flight.
-fn io_record(run: IoRun, plan: &IoPlan, main_thread: MainThreadSummary) -> RunRecord {
+fn io_record(
+    latency_ms: Option<f64>,
+    run: IoRun,
+    plan: &IoPlan,
+    main_thread: MainThreadSummary,
+) -> RunRecord {
     let Pattern::Closed { c } = plan.pattern else {
         unreachable!("the start lab runs closed loops only")
     };
@@ -69,9 +74,6 @@ fn io_record(run: IoRun, plan: &IoPlan, main_thread: MainThreadSummary) -> RunRe
     } else {
         format!("{n} fetches, all at once")
     };
-    let latency_ms = (plan.target == Target::Sim)
-        .then(|| plan.url.split("latency_ms=").nth(1)?.parse().ok())
-        .flatten();
     let params = Params {
         n: Some(n),
         concurrency: Some(c),
@@ -101,6 +103,7 @@ fn failures(run: &IoRun) -> Option<String> {
             .filter_map(|r| r.error.map(|e| e.explain().to_owned()))
             .chain(run.network_errors.iter().cloned())
             .collect();
+        kinds.sort();
         kinds.dedup();
         format!("{failed} requests failed: {}", kinds.join("; "))
     })
@@ -144,7 +147,12 @@ pub async fn run_io(state: LabState) -> RunState {
         if let Some(text) = failures(&run) {
             return state.abandon(RunState::Error, text);
         }
-        records.push(io_record(run, &plan, main_thread));
+        records.push(io_record(
+            sim.then_some(start.latency_ms),
+            run,
+            &plan,
+            main_thread,
+        ));
     }
     let [one, all] = [&records[0], &records[1]].map(|r| r.summary.wall_ms);
     let text = format!(

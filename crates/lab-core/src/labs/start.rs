@@ -239,12 +239,7 @@ pub fn lessons(runs: &[RunRecord]) -> Vec<String> {
             tasks: workers.params.tasks.unwrap_or(0),
             workers: workers.params.threads.unwrap_or(0),
             on_main_ms: main.summary.wall_ms,
-            main_blocked_ms: main
-                .main_thread
-                .block_spans
-                .iter()
-                .map(|b| b.duration_ms)
-                .fold(0.0, f64::max),
+            main_blocked_ms: main.main_thread.longest_block_ms(),
             on_workers_ms: workers.summary.wall_ms,
             page_stayed_free: workers.main_thread.verdict().tone == Tone::Good,
         }),
@@ -289,12 +284,7 @@ impl Slogan {
             return None;
         };
         let strategy = |record: &RunRecord, name: String| -> Option<SloganRow> {
-            let longest_block = record
-                .main_thread
-                .block_spans
-                .iter()
-                .map(|b| b.duration_ms)
-                .fold(0.0, f64::max);
+            let longest_block = record.main_thread.longest_block_ms();
             Some(SloganRow {
                 name,
                 answer_ms: record.main_thread.heartbeat_max_ms?.max(longest_block),
