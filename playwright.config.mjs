@@ -16,7 +16,8 @@ export default defineConfig({
   expect: { timeout: 30_000 },
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // The HTML report (playwright-report/) keeps the screenshots the screen-size specs attach.
+  reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     browserName: 'chromium',
     acceptDownloads: true,

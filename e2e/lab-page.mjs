@@ -284,6 +284,20 @@ export class LabPage {
   }
 
   /**
+   * Every chart's scroll box: how wide it is, how wide its drawing is, and whether the hint that
+   * it scrolls is shown.
+   */
+  async chartScrollBoxes() {
+    return this.page.evaluate(() =>
+      [...document.querySelectorAll('.chart-scroll')].map((box) => ({
+        client: box.clientWidth,
+        scroll: box.scrollWidth,
+        hint: !!box.nextElementSibling?.classList.contains('scroll-hint') && box.nextElementSibling.checkVisibility(),
+      })),
+    );
+  }
+
+  /**
    * How many texts the page's charts (`figure.chart`: not the timelines or the live meter) draw,
    * and the smallest one's font size in CSS pixels as drawn.
    */

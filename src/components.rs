@@ -3,6 +3,7 @@
 
 pub mod axes;
 pub mod batch_card;
+pub mod chart_scroll;
 pub mod code_panel;
 pub mod config_errors;
 pub mod cpu_results;

@@ -6,6 +6,7 @@ use lab_core::stats::{histogram, LatencyMs};
 use leptos::prelude::*;
 
 use super::axes::{x_axis, y_axis};
+use super::chart_scroll::ChartScroll;
 
 const WIDTH: f64 = 560.0;
 const HEIGHT: f64 = 220.0;
@@ -83,12 +84,14 @@ pub fn Histogram(samples: Vec<f64>, latency: Option<LatencyMs>) -> impl IntoView
     view! {
         <figure class="chart" data-testid="io-histogram">
             <figcaption class="chart-title">"How long requests took"</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=description>
-                {y_axis(y, LEFT, WIDTH - RIGHT, "requests")}
-                {x_axis(x, base, TOP, WIDTH, "request latency (ms)")}
-                {bars}
-                {marks}
-            </svg>
+            <ChartScroll width=WIDTH>
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=description>
+                    {y_axis(y, LEFT, WIDTH - RIGHT, "requests")}
+                    {x_axis(x, base, TOP, WIDTH, "request latency (ms)")}
+                    {bars}
+                    {marks}
+                </svg>
+            </ChartScroll>
         </figure>
     }
 }

@@ -8,6 +8,7 @@ use lab_core::schema::RunRecord;
 use leptos::prelude::*;
 
 use super::axes::{x_axis, y_axis};
+use super::chart_scroll::ChartScroll;
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 320.0;
@@ -162,22 +163,24 @@ pub fn LatencyThroughput(
     view! {
         <figure class="chart" data-testid=test_id data-knee=knee_label>
             <figcaption class="chart-title">{caption}</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=description>
-                {y_axis(y, LEFT, WIDTH - RIGHT, y_label)}
-                {x_axis(x, HEIGHT - BOTTOM, TOP, WIDTH, x_label)}
-                <path class="model" d=model_path />
-                <path class="p99-line" d=p99_path />
-                <path class="p50-line" d=p50_path />
-                {knee_mark}
-                {limit.map(|limit| {
-                    let px = x.map(limit);
-                    view! {
-                        <line class="limit" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM />
-                        <text class="limit-label" x=px - 4.0 y=TOP + 24.0 text-anchor="end">"ceiling"</text>
-                    }
-                })}
-                {dots}
-            </svg>
+            <ChartScroll width=WIDTH>
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=description>
+                    {y_axis(y, LEFT, WIDTH - RIGHT, y_label)}
+                    {x_axis(x, HEIGHT - BOTTOM, TOP, WIDTH, x_label)}
+                    <path class="model" d=model_path />
+                    <path class="p99-line" d=p99_path />
+                    <path class="p50-line" d=p50_path />
+                    {knee_mark}
+                    {limit.map(|limit| {
+                        let px = x.map(limit);
+                        view! {
+                            <line class="limit" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM />
+                            <text class="limit-label" x=px - 4.0 y=TOP + 24.0 text-anchor="end">"ceiling"</text>
+                        }
+                    })}
+                    {dots}
+                </svg>
+            </ChartScroll>
             <div class="legend">
                 <span class="key p50">{legend.0}</span>
                 <span class="key p99">{legend.1}</span>

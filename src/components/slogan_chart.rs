@@ -8,6 +8,7 @@ use lab_core::scale::LinearScale;
 use leptos::prelude::*;
 
 use super::axes::x_axis;
+use super::chart_scroll::ChartScroll;
 
 const WIDTH: f64 = 640.0;
 const LABELS: f64 = 150.0;
@@ -63,11 +64,13 @@ pub fn SloganChart(slogan: Slogan) -> impl IntoView {
     view! {
         <figure class="chart slogan" data-testid="slogan-chart">
             <figcaption class="chart-title">{slogan.sentence()}</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {height:.0}") role="img" aria-label=description>
-                {x_axis(answer, base, TOP, WIDTH, "a click could wait (ms): latency")}
-                {x_axis(rate, base, TOP, WIDTH, "tasks per second: throughput")}
-                {rows}
-            </svg>
+            <ChartScroll width=WIDTH>
+                <svg viewBox=format!("0 0 {WIDTH} {height:.0}") role="img" aria-label=description>
+                    {x_axis(answer, base, TOP, WIDTH, "a click could wait (ms): latency")}
+                    {x_axis(rate, base, TOP, WIDTH, "tasks per second: throughput")}
+                    {rows}
+                </svg>
+            </ChartScroll>
             <figcaption class="legend">
                 <span class="key answer">"lower is better: how long the page could not answer"</span>
                 <span class="key rate">"higher is better: work done per second"</span>

@@ -7,6 +7,7 @@ use lab_core::scale::LinearScale;
 use leptos::prelude::*;
 
 use super::axes::{x_axis, y_axis};
+use super::chart_scroll::ChartScroll;
 use super::glossary::term;
 
 const WIDTH: f64 = 560.0;
@@ -143,13 +144,15 @@ pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -
     view! {
         <figure class="chart" data-testid="speedup-chart">
             <figcaption class="chart-title">{caption}</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=description>
-                {y_axis(y, LEFT, WIDTH - RIGHT, "speedup (×, against T = 1)")}
-                {x_axis(x, HEIGHT - BOTTOM, TOP, WIDTH, "threads (T)")}
-                <path class="ideal" d=ideal />
-                {curve.map(|d| view! { <path class="model" d=d /> })}
-                {dots}
-            </svg>
+            <ChartScroll width=WIDTH>
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=description>
+                    {y_axis(y, LEFT, WIDTH - RIGHT, "speedup (×, against T = 1)")}
+                    {x_axis(x, HEIGHT - BOTTOM, TOP, WIDTH, "threads (T)")}
+                    <path class="ideal" d=ideal />
+                    {curve.map(|d| view! { <path class="model" d=d /> })}
+                    {dots}
+                </svg>
+            </ChartScroll>
             <div class="legend">
                 <span class="key p50">"measured (median of 3)"</span>
                 {has_ranges.then(|| view! { <span class="key error-bar">"fastest to slowest repetition"</span> })}

@@ -7,6 +7,8 @@ use lab_core::schema::RunRecord;
 use lab_core::span::{coalesce, lanes, Lane};
 use leptos::prelude::*;
 
+use super::chart_scroll::ChartScroll;
+
 // Sized so that a timeline drawn in half of a 1280 px page still shows its text at 11 px or more.
 const WIDTH: f64 = 600.0;
 const LEFT: f64 = 78.0;
@@ -192,19 +194,21 @@ pub fn Timeline(
         .collect_view();
     view! {
         <figure class="timeline" data-testid="timeline">
-            <svg viewBox=format!("0 0 {WIDTH} {height:.0}") role="img" aria-label=description>
-                <g class="grid">{ticks}</g>
-                <text class="lane-label" x=LEFT - 6.0 y=TOP + MAIN_ROW - 5.0 text-anchor="end">"main"</text>
-                <rect class="main-lane" x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=MAIN_ROW />
-                {frames}
-                {blocks}
-                {stalls}
-                {lane_labels}
-                {bars}
-                <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=height - 4.0 text-anchor="middle">
-                    "time since the run was submitted (ms)"
-                </text>
-            </svg>
+            <ChartScroll width=WIDTH>
+                <svg viewBox=format!("0 0 {WIDTH} {height:.0}") role="img" aria-label=description>
+                    <g class="grid">{ticks}</g>
+                    <text class="lane-label" x=LEFT - 6.0 y=TOP + MAIN_ROW - 5.0 text-anchor="end">"main"</text>
+                    <rect class="main-lane" x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=MAIN_ROW />
+                    {frames}
+                    {blocks}
+                    {stalls}
+                    {lane_labels}
+                    {bars}
+                    <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=height - 4.0 text-anchor="middle">
+                        "time since the run was submitted (ms)"
+                    </text>
+                </svg>
+            </ChartScroll>
             <figcaption class="legend">
                 <span class="key main">"main thread: a tick per frame drawn"</span>
                 {has_blocks.then(|| view! { <span class="key blocked">"main thread blocked over 50 ms"</span> })}

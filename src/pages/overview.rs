@@ -7,6 +7,7 @@ use lab_core::scale::LinearScale;
 use lab_core::schema::RunKind;
 use leptos::prelude::*;
 
+use crate::components::chart_scroll::ChartScroll;
 use crate::runtime::history;
 
 const WIDTH: f64 = 720.0;
@@ -141,19 +142,21 @@ fn OverviewChart(points: Vec<OverviewPoint>) -> impl IntoView {
     view! {
         <figure class="chart" data-testid="overview-chart" data-points=points.len().to_string()>
             <figcaption class="chart-title">"Latency against throughput, every run (log scales)"</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Every run: latency against throughput">
-                <g class="axis">
-                    {grid_x}
-                    {grid_y}
-                    <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=HEIGHT - 8.0 text-anchor="middle">
-                        "throughput (per second: requests, or the kernel's work items)"
-                    </text>
-                    <text class="axis-label" x=16.0 y=(TOP + HEIGHT - BOTTOM) / 2.0 text-anchor="middle" transform=format!("rotate(-90 16 {:.1})", (TOP + HEIGHT - BOTTOM) / 2.0)>
-                        "latency (ms), as in the key"
-                    </text>
-                </g>
-                {dots}
-            </svg>
+            <ChartScroll width=WIDTH>
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Every run: latency against throughput">
+                    <g class="axis">
+                        {grid_x}
+                        {grid_y}
+                        <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=HEIGHT - 8.0 text-anchor="middle">
+                            "throughput (per second: requests, or the kernel's work items)"
+                        </text>
+                        <text class="axis-label" x=16.0 y=(TOP + HEIGHT - BOTTOM) / 2.0 text-anchor="middle" transform=format!("rotate(-90 16 {:.1})", (TOP + HEIGHT - BOTTOM) / 2.0)>
+                            "latency (ms), as in the key"
+                        </text>
+                    </g>
+                    {dots}
+                </svg>
+            </ChartScroll>
             <div class="legend">
                 <span class="key io">"I/O: requests/s, median request latency"</span>
                 <span class="key worker">"CPU: work items/s, job latency"</span>
