@@ -3,7 +3,7 @@
 
 use lab_core::config::IoSweep;
 use lab_core::format;
-use lab_core::queueing::{knee, predict_io, unbroken_growth, Prediction, KNEE_TOLERANCE};
+use lab_core::labs::io::queueing::{knee, predict_io, unbroken_growth, Prediction, KNEE_TOLERANCE};
 use lab_core::schema::{ErrorKind, IoBlock, LittleReference, LoopKind, RunRecord};
 use leptos::prelude::*;
 

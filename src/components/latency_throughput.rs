@@ -2,7 +2,7 @@
 //! queueing model as a line behind them, and the knee marked.
 
 use lab_core::labels::{self, Rect};
-use lab_core::queueing::{knee, Prediction};
+use lab_core::labs::io::queueing::{knee, Prediction};
 use lab_core::scale::LinearScale;
 use lab_core::schema::RunRecord;
 use leptos::prelude::*;

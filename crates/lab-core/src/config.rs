@@ -15,8 +15,7 @@ use crate::kernel::Kernel;
 use crate::setting::{self, Setting};
 
 /// Which lab page to show.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lab {
     /// The quick side-by-side comparison of async fetches and parallel work.
     #[default]
@@ -506,14 +505,21 @@ mod tests {
     }
 
     #[test]
-    fn choice_names_match_serde() {
-        fn check<T: Serialize + Copy>(all: &[T], name: fn(T) -> &'static str) {
+    fn choice_names_are_the_serde_names() {
+        // `named_choices!` writes each name once; serde writes and reads that name.
+        fn check<T>(all: &[T], name: fn(T) -> &'static str)
+        where
+            T: Serialize + serde::de::DeserializeOwned + Copy + PartialEq + std::fmt::Debug,
+        {
             for &item in all {
-                assert_eq!(
-                    serde_json::to_string(&item).unwrap(),
-                    format!("\"{}\"", name(item))
-                );
+                let json = serde_json::to_string(&item).unwrap();
+                assert_eq!(json, format!("\"{}\"", name(item)));
+                assert_eq!(serde_json::from_str::<T>(&json).unwrap(), item);
             }
+            let unknown = serde_json::from_str::<T>("\"nope\"")
+                .unwrap_err()
+                .to_string();
+            assert!(unknown.contains(name(all[0])), "{unknown}");
         }
         check(&Lab::ALL, Lab::name);
         check(&Target::ALL, Target::name);
@@ -524,6 +530,11 @@ mod tests {
         check(&Strategy::ALL, Strategy::name);
         check(&WrongCase::ALL, WrongCase::name);
         check(&TradeoffSweep::ALL, TradeoffSweep::name);
+        // The settings' own tag (serde's `rename_all`) spells each lab as `Lab` does.
+        for lab in Lab::ALL {
+            let json = serde_json::to_value(Settings::defaults(lab)).unwrap();
+            assert_eq!(json["lab"], lab.name());
+        }
         assert_eq!(
             STRATEGIES,
             [Strategy::Sequential, Strategy::Phased, Strategy::Pipelined]

@@ -15,15 +15,15 @@
 //!    everything out as JSON.
 //! 5. **I/O lab.** [`sim`] is the simulated server the service worker mirrors (seeded draws,
 //!    service times, a FIFO queue); [`sweep`] picks the levels of load and summarises each level's
-//!    steady state; [`queueing`] predicts throughput and latency (MVA for a closed loop, M/M/K for
-//!    an open one); [`schema::IoBlock`] records every request.
+//!    steady state; [`labs::io::queueing`] predicts throughput and latency (MVA for a closed loop, M/M/K for
+//!    an open one); [`labs::io::IoBlock`] records every request.
 //! 6. **CPU lab.** [`kernel`] splits a real kernel (Mandelbrot, blur, statistics, SHA-256) into
 //!    tasks whose combined checksum depends only on the kernel and its size (one file a kernel,
 //!    one row of [`kernel::KERNELS`] each); [`execute`] spreads
 //!    the tasks over threads (in order, over T lanes, or over the whole rayon pool);
 //!    [`span::lane_usage`] and [`models::speedup`] say how well the threads were used.
 //! 7. **Together.** [`hybrid`] predicts the three ways of fetching items then processing them
-//!    and measures how much the two overlapped ([`schema::HybridBlock`]); [`verdict`] decides,
+//!    and measures how much the two overlapped ([`schema::HybridBlock`]); [`verdict`](crate::labs::wrong::verdict) decides,
 //!    from measured numbers against a stated threshold, whether a wrong-tool case really was the
 //!    wrong tool ([`schema::WrongBlock`]); [`sweep::slice_levels`] sets the trade-off lab's
 //!    levels between yielding often and finishing fast ([`schema::TradeoffBlock`]); [`snippet`]
@@ -36,7 +36,9 @@
 
 #![deny(missing_docs)]
 
-/// Gives a unit-only enum its URL names: `ALL`, `NAMES`, `name()` and `from_name()`.
+/// Gives a unit-only enum its names, written once for the URL, the menus and the exported JSON:
+/// `ALL`, `NAMES`, `name()` and `from_name()`, and serde's `Serialize` and `Deserialize` (as the
+/// name, a string; an unknown name is an error that lists the known ones).
 macro_rules! named_choices {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
@@ -58,6 +60,20 @@ macro_rules! named_choices {
                 $ty::ALL.into_iter().find(|choice| choice.name() == name)
             }
         }
+
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<$ty, D::Error> {
+                let name = String::deserialize(deserializer)?;
+                $ty::from_name(&name)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&name, &$ty::NAMES))
+            }
+        }
     };
 }
 
@@ -73,7 +89,6 @@ pub mod meter;
 pub mod models;
 pub mod overview;
 pub mod params;
-pub mod queueing;
 pub mod resource_timing;
 pub mod scale;
 pub mod schema;
@@ -83,4 +98,3 @@ pub mod snippet;
 pub mod span;
 pub mod stats;
 pub mod sweep;
-pub mod verdict;

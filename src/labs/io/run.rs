@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use lab_core::config::{IoSettings, IoSweep, Target};
+use lab_core::labs::io::queueing::{self, predict_io};
 use lab_core::meter::MainThreadSummary;
 use lab_core::params::Params;
-use lab_core::queueing::{self, predict_io};
 use lab_core::resource_timing::{self, Ceiling, Times};
 use lab_core::schema::{self, Detail, IoBlock, LittleLaw, LoopKind, RunKind, RunRecord};
 use lab_core::sim::arrival_schedule;

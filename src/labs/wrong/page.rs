@@ -2,8 +2,9 @@
 //! one on the same work, and says what the numbers show.
 
 use lab_core::config::WrongCase;
+use lab_core::format;
+use lab_core::labs::wrong::verdict;
 use lab_core::schema::{Role, RunRecord};
-use lab_core::{format, verdict};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

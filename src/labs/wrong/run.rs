@@ -10,12 +10,12 @@ use futures::StreamExt;
 use lab_core::config::{Target, WrongCase};
 use lab_core::execute::Mode;
 use lab_core::kernel::{Job, Kernel};
+use lab_core::labs::wrong::verdict::{self, Verdict};
 use lab_core::meter::MainThreadSummary;
 use lab_core::params::Params;
 use lab_core::schema::{Detail, Role, RunKind, RunRecord, WrongBlock};
 use lab_core::span::{max_concurrent, Lane, Span};
 use lab_core::stats;
-use lab_core::verdict::{self, Verdict};
 use leptos::prelude::*;
 use rayon::prelude::*;
 

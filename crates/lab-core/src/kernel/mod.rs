@@ -38,8 +38,7 @@ pub const MAX_TASKS: u32 = 65_536;
 pub(crate) const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// Which kind of work the CPU lab runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kernel {
     /// Renders the Mandelbrot set; rows through the set cost far more than rows outside it.
     Mandelbrot,

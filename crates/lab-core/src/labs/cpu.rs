@@ -17,8 +17,7 @@ use crate::setting::{self, Setting};
 use crate::span::LaneUsage;
 
 /// What a CPU sweep varies from level to level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CpuSweep {
     /// Threads, from 1 up to `threads` (or the whole pool).
     Threads,

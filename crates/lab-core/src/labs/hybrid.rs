@@ -13,8 +13,7 @@ use crate::kernel::Kernel;
 use crate::setting::{self, Setting};
 
 /// How the hybrid lab combines fetching items with processing them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Strategy {
     /// One item at a time: fetch it, process it, then the next.
     Sequential,

@@ -3,7 +3,16 @@
 //!
 //! The lab's part of the core: its fields with their ranges, its settings with their defaults and
 //! their table (see [`crate::setting`]), how it writes itself into a query and how a query is
-//! read.
+//! read; its results block ([`results`], re-exported here) and its queueing models
+//! ([`queueing`]).
+
+pub mod queueing;
+pub mod results;
+
+pub use results::{
+    split, ErrorKind, IoBlock, LatencySplit, LittleLaw, LittleReference, LoopKind, RequestRecord,
+    ServerStats,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -12,8 +21,7 @@ use crate::field::{echo, FieldError, FloatField, IntField};
 use crate::setting::{self, Setting};
 
 /// What the I/O lab's requests go to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Target {
     /// The simulated server in the page's service worker.
     #[default]
@@ -31,8 +39,7 @@ named_choices!(Target {
 });
 
 /// How an open loop spaces its request arrivals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Arrivals {
     /// Evenly spaced, `1 / rate` apart.
     Uniform,
@@ -47,8 +54,7 @@ named_choices!(Arrivals {
 });
 
 /// The simulated server's service-time distribution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Dist {
     /// Always the mean.
     #[default]
@@ -58,7 +64,6 @@ pub enum Dist {
     /// Exponential with the given mean; the spread is ignored.
     Exp,
     /// Log-normal with the given mean and the spread as its standard deviation.
-    #[serde(rename = "lognormal")]
     LogNormal,
 }
 
@@ -70,8 +75,7 @@ named_choices!(Dist {
 });
 
 /// What an I/O sweep varies from level to level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IoSweep {
     /// Requests in flight, up to `c` (closed loop).
     C,

@@ -1,5 +1,5 @@
-//! Each lab's own part of the core, one module a lab: for now its settings (fields, defaults,
-//! query), read and written through [`crate::config`].
+//! Each lab's own part of the core, one module a lab: its settings (fields, defaults, query),
+//! read and written through [`crate::config`], and its results block, model and verdicts.
 
 pub mod cpu;
 pub mod hybrid;

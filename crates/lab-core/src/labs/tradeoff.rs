@@ -12,8 +12,7 @@ use crate::kernel::Kernel;
 use crate::setting::{self, Setting};
 
 /// What a trade-off sweep varies from level to level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TradeoffSweep {
     /// Time between yields of the sliced main-thread work (see [`crate::sweep::slice_levels`]).
     SliceMs,

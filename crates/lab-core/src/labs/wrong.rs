@@ -2,29 +2,28 @@
 //!
 //! The lab's part of the core: its fields with their ranges, its settings with their defaults and
 //! their table (see [`crate::setting`]), how it writes itself into a query and how a query is
-//! read, and its results block (`WrongBlock`, `Role`).
+//! read, its results block (`WrongBlock`, `Role`), and its verdicts ([`verdict`](crate::labs::wrong::verdict)): whether a run
+//! really used the wrong tool.
+
+pub mod verdict;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::{choice, read};
 use crate::field::FieldError;
 use crate::setting::Setting;
-use crate::verdict::Verdict;
+use verdict::Verdict;
 
 /// A mistake the wrong-tool lab demonstrates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WrongCase {
     /// CPU work wrapped in async code on the main thread.
-    #[serde(rename = "cpu-on-main")]
     CpuOnMain,
     /// Independent requests awaited one after another in a loop.
-    #[serde(rename = "await-in-loop")]
     AwaitInLoop,
     /// Requests made from worker threads that block while they wait.
-    #[serde(rename = "blocking-io")]
     BlockingIo,
     /// Parallel work cut into tasks too small to pay for their scheduling.
-    #[serde(rename = "tiny-tasks")]
     TinyTasks,
 }
 
@@ -126,8 +125,7 @@ pub struct WrongBlock {
 }
 
 /// Which side of a wrong-tool case a run shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     /// The mistake.
     Wrong,
