@@ -12,7 +12,8 @@ pub use crate::labs::{cpu::*, hybrid::*, io::*, start::*, tradeoff::*, wrong::*}
 
 use crate::field::echo;
 use crate::kernel::Kernel;
-use crate::setting::{self, Setting};
+use crate::setting::value::{choice, keep};
+use crate::setting::Setting;
 
 /// Which lab page to show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -200,18 +201,11 @@ impl Settings {
     pub fn to_query(&self) -> String {
         let mut pairs: Vec<(&str, String)> = vec![("lab", self.lab().name().to_owned())];
         match &self.lab {
-            LabSettings::Start(start) => {
-                pairs.push((FETCHES.name, start.n.to_string()));
-                pairs.push((START_LATENCY.name, start.latency_ms.to_string()));
-                pairs.push((TASKS.name, start.tasks.to_string()));
-                pairs.push((SIZE.name, start.size.to_string()));
-            }
+            LabSettings::Start(start) => start.push_pairs(&mut pairs),
             LabSettings::Io(io) => io.push_pairs(&mut pairs),
             LabSettings::Cpu(cpu) => cpu.push_pairs(&mut pairs),
             LabSettings::Hybrid(hybrid) => hybrid.push_pairs(&mut pairs),
-            LabSettings::Wrong(wrong) => {
-                pairs.push((WRONG_CASE.name, wrong.case.name().to_owned()))
-            }
+            LabSettings::Wrong(wrong) => wrong.push_pairs(&mut pairs),
             LabSettings::Tradeoff(tradeoff) => tradeoff.push_pairs(&mut pairs),
             LabSettings::Overview(OverviewSettings {}) => {}
         }
@@ -264,12 +258,14 @@ pub fn parse_query(query: &str) -> Result<Settings, Vec<FieldError>> {
         }
     };
     let lab = match lab {
-        Some(Lab::Start) => Some(LabSettings::Start(parse_start(&raw, &mut errors))),
-        Some(Lab::Io) => parse_io(&raw, &mut errors).map(LabSettings::Io),
-        Some(Lab::Cpu) => parse_cpu(&raw, &mut errors).map(LabSettings::Cpu),
-        Some(Lab::Hybrid) => parse_hybrid(&raw, &mut errors).map(LabSettings::Hybrid),
-        Some(Lab::Wrong) => parse_wrong(&raw, &mut errors).map(LabSettings::Wrong),
-        Some(Lab::Tradeoff) => parse_tradeoff(&raw, &mut errors).map(LabSettings::Tradeoff),
+        Some(Lab::Start) => StartSettings::parse(&raw, &mut errors).map(LabSettings::Start),
+        Some(Lab::Io) => IoSettings::parse(&raw, &mut errors).map(LabSettings::Io),
+        Some(Lab::Cpu) => CpuSettings::parse(&raw, &mut errors).map(LabSettings::Cpu),
+        Some(Lab::Hybrid) => HybridSettings::parse(&raw, &mut errors).map(LabSettings::Hybrid),
+        Some(Lab::Wrong) => WrongSettings::parse(&raw, &mut errors).map(LabSettings::Wrong),
+        Some(Lab::Tradeoff) => {
+            TradeoffSettings::parse(&raw, &mut errors).map(LabSettings::Tradeoff)
+        }
         Some(Lab::Overview) => Some(LabSettings::Overview(OverviewSettings {})),
         None => None,
     };
@@ -288,163 +284,6 @@ pub fn parse_query(query: &str) -> Result<Settings, Vec<FieldError>> {
     match lab {
         Some(lab) if errors.is_empty() => Ok(Settings { lab, autorun }),
         _ => Err(errors),
-    }
-}
-
-/// Reads `kernel` (or `default_kernel`) and then `size` in that kernel's range, or
-/// `default_size(kernel)` when absent; the size is `None` when the kernel is not known.
-pub(crate) fn read_kernel_and_size<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    default_kernel: Kernel,
-    default_size: fn(Kernel) -> u32,
-    errors: &mut Vec<FieldError>,
-) -> (Option<Kernel>, Option<u32>) {
-    let kernel = read(
-        raw(setting::KERNEL),
-        default_kernel,
-        |v| choice(setting::KERNEL, &Kernel::ALL, Kernel::name, v),
-        errors,
-    );
-    let size = kernel.and_then(|kernel| read_size(raw, kernel, default_size(kernel), errors));
-    (kernel, size)
-}
-
-/// Reads `size` in `kernel`'s range (see [`Kernel::size_field`]), or `default` when absent.
-///
-/// The size's range depends on the kernel, so it can only be checked against a known one.
-pub(crate) fn read_size<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    kernel: Kernel,
-    default: u32,
-    errors: &mut Vec<FieldError>,
-) -> Option<u32> {
-    let field = kernel.size_field();
-    let parse = |v: &str| {
-        field.parse(v).map_err(|_| {
-            FieldError::new(
-                field.name,
-                format!(
-                    "{} must be a whole number from {} to {} {} for {}; got {}",
-                    field.name,
-                    field.min,
-                    field.max,
-                    field.unit,
-                    kernel.name(),
-                    echo(v)
-                ),
-            )
-        })
-    };
-    read(raw(field.name), default, parse, errors)
-}
-
-/// The parsed value, the default when absent, or `None` (with the error recorded) when rejected.
-pub(crate) fn read<T>(
-    raw: Option<&str>,
-    default: T,
-    parse: impl Fn(&str) -> Result<T, FieldError>,
-    errors: &mut Vec<FieldError>,
-) -> Option<T> {
-    match raw {
-        None => Some(default),
-        Some(raw) => keep(parse(raw), errors),
-    }
-}
-
-/// Like [`read`] for an optional setting, where absent or blank means `Some(None)`.
-pub(crate) fn read_optional<T>(
-    raw: Option<&str>,
-    parse: impl Fn(&str) -> Result<T, FieldError>,
-    errors: &mut Vec<FieldError>,
-) -> Option<Option<T>> {
-    match raw {
-        Some(raw) if !raw.trim().is_empty() => keep(parse(raw), errors).map(Some),
-        _ => Some(None),
-    }
-}
-
-/// The rule the I/O and hybrid labs share: `c` is at most `n`, and a `c` left out follows `n`
-/// down, so a small `n` alone never fails against the default `c`.
-pub(crate) fn c_within_n(
-    field: &IntField,
-    c: Option<u32>,
-    c_raw: Option<&str>,
-    n: Option<u32>,
-    errors: &mut Vec<FieldError>,
-) -> Option<u32> {
-    let (Some(c), Some(n)) = (c, n) else {
-        return c;
-    };
-    match c_raw {
-        None => Some(c.min(n)),
-        Some(raw) => {
-            if c > n {
-                errors.push(FieldError::new(
-                    field.name,
-                    format!(
-                        "{} must be a whole number from {} to n ({n}) {}; got {}",
-                        field.name,
-                        field.min,
-                        field.unit,
-                        echo(raw)
-                    ),
-                ));
-            }
-            Some(c)
-        }
-    }
-}
-
-pub(crate) fn keep<T>(result: Result<T, FieldError>, errors: &mut Vec<FieldError>) -> Option<T> {
-    result.map_err(|error| errors.push(error)).ok()
-}
-
-/// Parses one of `all` by name, or an error listing every name.
-pub(crate) fn choice<T: Copy>(
-    field: &str,
-    all: &[T],
-    name: fn(T) -> &'static str,
-    raw: &str,
-) -> Result<T, FieldError> {
-    let text = raw.trim();
-    all.iter()
-        .copied()
-        .find(|&item| name(item) == text)
-        .ok_or_else(|| {
-            let names: Vec<&str> = all.iter().map(|&item| name(item)).collect();
-            FieldError::new(
-                field,
-                format!(
-                    "{field} must be one of {}; got {}",
-                    names.join(", "),
-                    echo(raw)
-                ),
-            )
-        })
-}
-
-pub(crate) fn parse_url(raw: &str) -> Result<String, FieldError> {
-    let text = raw.trim();
-    if text.chars().count() > URL_MAX_CHARS {
-        return Err(FieldError::new(
-            "url",
-            format!(
-                "url must be at most {URL_MAX_CHARS} characters; got {}",
-                echo(raw)
-            ),
-        ));
-    }
-    let lower = text.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || text.starts_with('/') {
-        Ok(text.to_owned())
-    } else {
-        Err(FieldError::new(
-            "url",
-            format!(
-                "url must be an http(s) address or a path starting with /; got {}",
-                echo(raw)
-            ),
-        ))
     }
 }
 

@@ -22,7 +22,7 @@
 //!    one row of [`kernel::KERNELS`] each); [`execute`] spreads
 //!    the tasks over threads (in order, over T lanes, or over the whole rayon pool);
 //!    [`span::lane_usage`] and [`models::speedup`] say how well the threads were used.
-//! 7. **Together.** [`hybrid`] predicts the three ways of fetching items then processing them
+//! 7. **Together.** [`labs::hybrid`] predicts the three ways of fetching items then processing them
 //!    and measures how much the two overlapped ([`schema::HybridBlock`]); [`verdict`](crate::labs::wrong::verdict) decides,
 //!    from measured numbers against a stated threshold, whether a wrong-tool case really was the
 //!    wrong tool ([`schema::WrongBlock`]); [`sweep::slice_levels`] sets the trade-off lab's
@@ -39,8 +39,45 @@
 /// Gives a unit-only enum its names, written once for the URL, the menus and the exported JSON:
 /// `ALL`, `NAMES`, `name()` and `from_name()`, and serde's `Serialize` and `Deserialize` (as the
 /// name, a string; an unknown name is an error that lists the known ones).
+///
+/// A choice also gets its `setting::value::Value` impls, for itself and for `Option` of it (a
+/// choice that may be left out), read by the setting's names and default; a choice that reads
+/// itself its own way says `, read by hand` after its name (the kernel, which a size follows).
 macro_rules! named_choices {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        named_choices!($ty, read by hand { $($variant => $name),+ });
+
+        impl $crate::setting::value::Value for $ty {
+            fn read(
+                setting: &$crate::setting::Setting,
+                raw: Option<&str>,
+                _: &mut Option<$crate::kernel::Kernel>,
+                errors: &mut Vec<$crate::field::FieldError>,
+            ) -> Option<$ty> {
+                $crate::setting::value::read_named(setting, raw, &$ty::ALL, $ty::name, errors)
+            }
+
+            fn write(&self) -> Option<String> {
+                Some(self.name().to_owned())
+            }
+        }
+
+        impl $crate::setting::value::Value for Option<$ty> {
+            fn read(
+                setting: &$crate::setting::Setting,
+                raw: Option<&str>,
+                _: &mut Option<$crate::kernel::Kernel>,
+                errors: &mut Vec<$crate::field::FieldError>,
+            ) -> Option<Option<$ty>> {
+                $crate::setting::value::read_named_optional(setting, raw, &$ty::ALL, $ty::name, errors)
+            }
+
+            fn write(&self) -> Option<String> {
+                self.map(|choice| choice.name().to_owned())
+            }
+        }
+    };
+    ($ty:ident, read by hand { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
             /// Every choice, in menu order.
             pub const ALL: [$ty; [$($name),+].len()] = [$($ty::$variant),+];
@@ -72,6 +109,89 @@ macro_rules! named_choices {
                 let name = String::deserialize(deserializer)?;
                 $ty::from_name(&name)
                     .ok_or_else(|| serde::de::Error::unknown_variant(&name, &$ty::NAMES))
+            }
+        }
+    };
+}
+
+/// Defines a lab's settings once: each field of its settings struct, bound to the [`Setting`]
+/// that defines it (name, type of value, default, range, unit, help, rules in words). From that
+/// one list it makes
+/// - the table `$table` of the lab's settings in form order, which the page's form and the
+///   README's parameter table are built from;
+/// - the struct, with the derives and docs written at the call;
+/// - `parse`, which reads each field from a query in order (every bad one reports its error)
+///   and then applies `rules`, the lab's rules between fields, to the fields as read
+///   (`$fields`, each `None` where it failed);
+/// - `push_pairs`, which writes the fields back into a query in the same order;
+/// - `Default`: the settings a query with none of the lab's keys gives.
+///
+/// [`Setting`]: setting::Setting
+macro_rules! lab_settings {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident (table $table:ident, read as $fields:ident $(, rules $rules:path)?) {
+            $( $(#[$field_meta:meta])* $field:ident: $ty:ty = $setting:expr ),+ $(,)?
+        }
+    ) => {
+        /// Every setting of the lab, in form and query order.
+        pub const $table: [$crate::setting::Setting; [$(stringify!($field)),+].len()] =
+            [$($setting),+];
+
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$field_meta])* pub $field: $ty, )+
+        }
+
+        /// The lab's fields as read from a query, each `None` where it was rejected.
+        pub(crate) struct $fields {
+            $( pub(crate) $field: Option<$ty>, )+
+        }
+
+        impl $name {
+            /// Reads the lab's settings from a query's values (`raw` gives a key's value); `None`
+            /// when any field, or a rule between fields, failed. Every failure is in `errors`.
+            pub(crate) fn parse<'a>(
+                raw: &impl Fn(&str) -> Option<&'a str>,
+                errors: &mut Vec<$crate::field::FieldError>,
+            ) -> Option<$name> {
+                use $crate::setting::value::Value;
+                let before = errors.len();
+                let mut kernel = None;
+                // Read in order: a size is read in the range of the kernel read before it.
+                #[allow(unused_mut)]
+                let mut fields = $fields {
+                    $( $field: {
+                        const SETTING: $crate::setting::Setting = $setting;
+                        <$ty as Value>::read(&SETTING, raw(SETTING.name), &mut kernel, errors)
+                    }, )+
+                };
+                $( $rules(&mut fields, raw, errors); )?
+                if errors.len() > before {
+                    return None;
+                }
+                Some($name { $( $field: fields.$field?, )+ })
+            }
+
+            /// Writes the settings into query pairs, in the table's order; an absent optional
+            /// setting is left out.
+            pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
+                use $crate::setting::value::Value;
+                $( {
+                    const SETTING: $crate::setting::Setting = $setting;
+                    if let Some(text) = Value::write(&self.$field) {
+                        pairs.push((SETTING.name, text));
+                    }
+                } )+
+            }
+        }
+
+        impl Default for $name {
+            /// Every setting's default, as its definition gives it.
+            fn default() -> $name {
+                // A test reads every lab's defaults, so this never fails at run time.
+                $name::parse(&|_: &str| None, &mut Vec::new())
+                    .expect("the defaults of a lab's settings are valid")
             }
         }
     };

@@ -1,11 +1,15 @@
 //! Each setting defined once: its name, what it accepts, its default, its label and help, and
 //! the rules it shares with other fields, in words.
 //!
-//! A lab lists its settings in one table, in form order (for example [`crate::labs::io::SETTINGS`]).
-//! The parser reads each field through the [`IntField`] or [`FloatField`] the definition holds,
-//! and names choices by the definition's name; the page's form is built from the table; the
-//! README's parameter tables are rendered from it ([`Setting::readme_row`]) and a test keeps them
-//! equal (`crates/lab-core/tests/readme.rs`).
+//! A lab binds each field of its settings to its definition once, in its `lab_settings!` (for
+//! example in [`crate::labs::io`]), which makes the lab's table in form order
+//! ([`crate::labs::io::IO_SETTINGS`]), the struct, its `Default` and its query reading and
+//! writing (`value::Value`, through the [`IntField`], [`FloatField`] or choice the definition
+//! holds). The page's form is built from the table; the README's parameter tables are rendered
+//! from it ([`Setting::readme_row`]) and a test keeps them equal
+//! (`crates/lab-core/tests/readme.rs`).
+
+pub(crate) mod value;
 
 use crate::field::{FloatField, IntField};
 use crate::kernel::{Kernel, KERNELS};

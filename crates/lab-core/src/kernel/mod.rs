@@ -50,7 +50,7 @@ pub enum Kernel {
     Sha256,
 }
 
-named_choices!(Kernel {
+named_choices!(Kernel, read by hand {
     Mandelbrot => "mandelbrot",
     Blur => "blur",
     Stats => "stats",

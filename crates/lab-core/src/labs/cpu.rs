@@ -7,7 +7,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{choice, read, read_kernel_and_size, read_optional};
 use crate::execute::Mode;
 use crate::field::{FieldError, IntField};
 use crate::kernel::DataStats;
@@ -89,123 +88,49 @@ pub const CPU_SWEEP: Setting = Setting::optional_choice(
 .rule("`threads` needs `mode=lanes` or `rayon`")
 .hint("threads: T = 1 … threads; tasks: 1, 4, 16 … tasks");
 
-/// Every setting of the CPU lab, in form order.
-pub const CPU_SETTINGS: [Setting; 6] = [
-    CPU_KERNEL,
-    CPU_SIZE,
-    Setting::int(
-        CPU_TASKS,
-        "Tasks",
-        "tasks the job is cut into (the top level with `sweep=tasks`)",
-    ),
-    Setting::int(
-        CPU_THREADS,
-        "Threads (lanes)",
-        "`lanes` mode: at most this many workers busy (the top level with `sweep=threads`)",
-    )
-    .optional("the whole pool")
-    .rule("at most the pool size"),
-    CPU_MODE,
-    CPU_SWEEP,
-];
-
-/// Settings of the CPU lab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CpuSettings {
-    /// The work to run.
-    pub kernel: Kernel,
-    /// The amount of work, in the kernel's unit (see [`Kernel::size_field`]).
-    pub size: u32,
-    /// Tasks the work is split into (see [`CPU_TASKS`]).
-    pub tasks: u32,
-    /// Threads to use; absent for the whole pool (see [`CPU_THREADS`]).
-    pub threads: Option<u32>,
-    /// How the tasks are spread over threads.
-    pub mode: Mode,
-    /// What a sweep varies; absent for a single run.
-    pub sweep: Option<CpuSweep>,
-}
-
-impl Default for CpuSettings {
-    fn default() -> Self {
-        let kernel = Kernel::Mandelbrot;
-        CpuSettings {
-            kernel,
-            size: kernel.size_field().default,
-            tasks: CPU_TASKS.default,
-            threads: None,
-            mode: Mode::Rayon,
-            sweep: None,
-        }
+lab_settings! {
+    /// Settings of the CPU lab.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CpuSettings (table CPU_SETTINGS, read as CpuFields, rules cpu_rules) {
+        /// The work to run.
+        kernel: Kernel = CPU_KERNEL,
+        /// The amount of work, in the kernel's unit (see [`Kernel::size_field`]).
+        size: u32 = CPU_SIZE,
+        /// Tasks the work is split into (see [`CPU_TASKS`]).
+        tasks: u32 = Setting::int(
+            CPU_TASKS,
+            "Tasks",
+            "tasks the job is cut into (the top level with `sweep=tasks`)",
+        ),
+        /// Threads to use; absent for the whole pool (see [`CPU_THREADS`]).
+        threads: Option<u32> = Setting::int(
+            CPU_THREADS,
+            "Threads (lanes)",
+            "`lanes` mode: at most this many workers busy (the top level with `sweep=threads`)",
+        )
+        .optional("the whole pool")
+        .rule("at most the pool size"),
+        /// How the tasks are spread over threads.
+        mode: Mode = CPU_MODE,
+        /// What a sweep varies; absent for a single run.
+        sweep: Option<CpuSweep> = CPU_SWEEP,
     }
 }
 
-impl CpuSettings {
-    pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push((CPU_KERNEL.name, self.kernel.name().to_owned()));
-        pairs.push((CPU_SIZE.name, self.size.to_string()));
-        pairs.push((CPU_TASKS.name, self.tasks.to_string()));
-        if let Some(threads) = self.threads {
-            pairs.push((CPU_THREADS.name, threads.to_string()));
-        }
-        pairs.push((CPU_MODE.name, self.mode.name().to_owned()));
-        if let Some(sweep) = self.sweep {
-            pairs.push((CPU_SWEEP.name, sweep.name().to_owned()));
-        }
-    }
-}
-
-/// Reads the CPU lab's settings; `None` when any field (or rule between fields) failed.
-pub(crate) fn parse_cpu<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
+/// The CPU lab's rule between fields: a sweep over threads needs threads to vary.
+fn cpu_rules<'a>(
+    fields: &mut CpuFields,
+    _: &impl Fn(&str) -> Option<&'a str>,
     errors: &mut Vec<FieldError>,
-) -> Option<CpuSettings> {
-    let before = errors.len();
-    let defaults = CpuSettings::default();
-
-    let (kernel, size) = read_kernel_and_size(
-        raw,
-        defaults.kernel,
-        |kernel| kernel.size_field().default,
-        errors,
-    );
-    let tasks = read(
-        raw(CPU_TASKS.name),
-        CPU_TASKS.default,
-        |v| CPU_TASKS.parse(v),
-        errors,
-    );
-    let threads = read_optional(raw(CPU_THREADS.name), |v| CPU_THREADS.parse(v), errors);
-    let mode = read(
-        raw(CPU_MODE.name),
-        defaults.mode,
-        |v| choice(CPU_MODE.name, &Mode::ALL, Mode::name, v),
-        errors,
-    );
-    let sweep = read_optional(
-        raw(CPU_SWEEP.name),
-        |v| choice(CPU_SWEEP.name, &CpuSweep::ALL, CpuSweep::name, v),
-        errors,
-    );
-
-    if let (Some(Some(CpuSweep::Threads)), Some(Mode::Main | Mode::Worker)) = (sweep, mode) {
+) {
+    if let (Some(Some(CpuSweep::Threads)), Some(Mode::Main | Mode::Worker)) =
+        (fields.sweep, fields.mode)
+    {
         errors.push(FieldError::new(
             CPU_SWEEP.name,
             "sweep=threads needs mode lanes or rayon".to_owned(),
         ));
     }
-
-    if errors.len() > before {
-        return None;
-    }
-    Some(CpuSettings {
-        kernel: kernel?,
-        size: size?,
-        tasks: tasks?,
-        threads: threads?,
-        mode: mode?,
-        sweep: sweep?,
-    })
 }
 
 /// Everything a CPU run recorded beyond its spans: proof it did all its work, and how it scaled.

@@ -7,9 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{c_within_n, choice, clamp_size, read, read_kernel_and_size};
+use crate::config::clamp_size;
 use crate::field::{FieldError, FloatField, IntField};
 use crate::kernel::Kernel;
+use crate::setting::value::c_within_n;
 use crate::setting::{self, Setting};
 
 /// How the hybrid lab combines fetching items with processing them.
@@ -87,111 +88,43 @@ pub const HYBRID_SIZE: Setting = Setting::kernel_size(
 )
 .hint("the kernel's unit; default: about L/2 of work");
 
-/// Every setting of the hybrid lab, in form order.
-pub const HYBRID_SETTINGS: [Setting; 6] = [
-    HYBRID_STRATEGY,
-    Setting::int(HYBRID_N, "Items (n)", "items to fetch and process"),
-    Setting::int(HYBRID_C, "Fetches in flight (c)", "fetches in flight").rule("at most `n`"),
-    Setting::float(
-        HYBRID_LATENCY,
-        "Server latency (L)",
-        "the simulated server's latency L",
-    ),
-    HYBRID_KERNEL,
-    HYBRID_SIZE,
-];
-
 /// The per-item size of a hybrid run (see [`Spec::hybrid_size`](crate::kernel::Spec::hybrid_size)), clamped into the kernel's
 /// range.
 pub fn hybrid_default_size(kernel: Kernel) -> u32 {
     clamp_size(kernel, kernel.spec().hybrid_size)
 }
 
-/// Settings of the hybrid lab.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HybridSettings {
-    /// How fetching and processing are combined.
-    pub strategy: Strategy,
-    /// Items to fetch and process (see [`HYBRID_N`]).
-    pub n: u32,
-    /// Fetches in flight, at most `n` (see [`HYBRID_C`]).
-    pub c: u32,
-    /// Latency of each fetch, in ms (see [`HYBRID_LATENCY`]).
-    pub latency_ms: f64,
-    /// The work done on each item.
-    pub kernel: Kernel,
-    /// The work per item, in the kernel's unit (see [`hybrid_default_size`]).
-    pub size: u32,
-}
-
-impl Default for HybridSettings {
-    fn default() -> Self {
-        let kernel = Kernel::Sha256;
-        HybridSettings {
-            strategy: Strategy::All,
-            n: HYBRID_N.default,
-            c: HYBRID_C.default,
-            latency_ms: HYBRID_LATENCY.default,
-            kernel,
-            size: hybrid_default_size(kernel),
-        }
+lab_settings! {
+    /// Settings of the hybrid lab.
+    #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct HybridSettings (table HYBRID_SETTINGS, read as HybridFields, rules hybrid_rules) {
+        /// How fetching and processing are combined.
+        strategy: Strategy = HYBRID_STRATEGY,
+        /// Items to fetch and process (see [`HYBRID_N`]).
+        n: u32 = Setting::int(HYBRID_N, "Items (n)", "items to fetch and process"),
+        /// Fetches in flight, at most `n` (see [`HYBRID_C`]).
+        c: u32 = Setting::int(HYBRID_C, "Fetches in flight (c)", "fetches in flight")
+            .rule("at most `n`"),
+        /// Latency of each fetch, in ms (see [`HYBRID_LATENCY`]).
+        latency_ms: f64 = Setting::float(
+            HYBRID_LATENCY,
+            "Server latency (L)",
+            "the simulated server's latency L",
+        ),
+        /// The work done on each item.
+        kernel: Kernel = HYBRID_KERNEL,
+        /// The work per item, in the kernel's unit (see [`hybrid_default_size`]).
+        size: u32 = HYBRID_SIZE,
     }
 }
 
-impl HybridSettings {
-    pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push((HYBRID_STRATEGY.name, self.strategy.name().to_owned()));
-        pairs.push((HYBRID_N.name, self.n.to_string()));
-        pairs.push((HYBRID_C.name, self.c.to_string()));
-        pairs.push((HYBRID_LATENCY.name, self.latency_ms.to_string()));
-        pairs.push((HYBRID_KERNEL.name, self.kernel.name().to_owned()));
-        pairs.push((HYBRID_SIZE.name, self.size.to_string()));
-    }
-}
-
-/// Reads the hybrid lab's settings; `None` when any field (or rule between fields) failed.
-pub(crate) fn parse_hybrid<'a>(
+/// The hybrid lab's rule between fields: `c` is at most `n`.
+fn hybrid_rules<'a>(
+    fields: &mut HybridFields,
     raw: &impl Fn(&str) -> Option<&'a str>,
     errors: &mut Vec<FieldError>,
-) -> Option<HybridSettings> {
-    let before = errors.len();
-    let defaults = HybridSettings::default();
-
-    let strategy = read(
-        raw(HYBRID_STRATEGY.name),
-        defaults.strategy,
-        |v| choice(HYBRID_STRATEGY.name, &Strategy::ALL, Strategy::name, v),
-        errors,
-    );
-    let n = read(
-        raw(HYBRID_N.name),
-        HYBRID_N.default,
-        |v| HYBRID_N.parse(v),
-        errors,
-    );
-    let c_raw = raw(HYBRID_C.name);
-    let c = read(c_raw, HYBRID_C.default, |v| HYBRID_C.parse(v), errors);
-    let latency_ms = read(
-        raw(HYBRID_LATENCY.name),
-        HYBRID_LATENCY.default,
-        |v| HYBRID_LATENCY.parse(v),
-        errors,
-    );
-    let (kernel, size) = read_kernel_and_size(raw, defaults.kernel, hybrid_default_size, errors);
-
-    let c = c_within_n(&HYBRID_C, c, c_raw, n, errors);
-
-    if errors.len() > before {
-        return None;
-    }
-    Some(HybridSettings {
-        strategy: strategy?,
-        n: n?,
-        c: c?,
-        latency_ms: latency_ms?,
-        kernel: kernel?,
-        size: size?,
-    })
+) {
+    fields.c = c_within_n(&HYBRID_C, fields.c, raw(HYBRID_C.name), fields.n, errors);
 }
 
 /// Everything a hybrid lab run recorded beyond its spans: the model, and how fetching and

@@ -16,8 +16,8 @@ pub use results::{
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{c_within_n, choice, parse_url, read, read_optional};
 use crate::field::{echo, FieldError, FloatField, IntField};
+use crate::setting::value::c_within_n;
 use crate::setting::{self, Setting};
 
 /// What the I/O lab's requests go to.
@@ -228,206 +228,96 @@ pub const IO_SWEEP: Setting = Setting::optional_choice(
 )
 .hint("c: 1, 2, 4 … c; rate: up to rate");
 
-/// Every setting of the I/O lab, in form order.
-pub const IO_SETTINGS: [Setting; 15] = [
-    IO_TARGET,
-    IO_URL,
-    Setting::int(
-        IO_N,
-        "Requests (n)",
-        "requests (per sweep level: at least `max(n, 10 × C)`)",
-    ),
-    Setting::int(
-        IO_C,
-        "In flight (c)",
-        "closed loop: requests in flight (top level with `sweep=c`)",
-    )
-    .rule("at most `n` unless `sweep=c`"),
-    Setting::float(IO_RATE, "Arrival rate", "open loop: arrivals per second")
-        .optional("closed loop at `c`"),
-    IO_ARRIVALS,
-    Setting::int(IO_SEED, "Seed", "seeds the arrivals and the server's draws"),
-    Setting::float(
-        IO_LATENCY,
-        "Service time",
-        "simulated server: mean service time",
-    ),
-    IO_DIST,
-    Setting::float(
-        IO_SPREAD,
-        "Spread",
-        "`uniform`: half-width; `lognormal`: standard deviation",
-    )
-    .rule("at most `latency_ms` with `dist=uniform`"),
-    Setting::int(
-        IO_CAPACITY,
-        "Capacity",
-        "requests in service at once; the rest wait first-in first-out",
-    )
-    .optional("unlimited"),
-    Setting::int(IO_PAYLOAD, "Payload", "response body size"),
-    Setting::float(
-        IO_ERROR_RATE,
-        "Error rate",
-        "fraction of requests the simulated server fails (HTTP 500)",
-    ),
-    Setting::int(IO_TIMEOUT, "Timeout", "per-request time limit"),
-    IO_SWEEP,
-];
-
-/// Settings of the I/O lab; with a `rate` the loop is open, without one it is closed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct IoSettings {
-    /// What the requests go to.
-    pub target: Target,
-    /// The address for [`Target::Url`]: `http(s)://...` or a path starting with `/`.
-    pub url: Option<String>,
-    /// Requests per run (see [`IO_N`]).
-    pub n: u32,
-    /// Requests in flight in a closed loop (see [`IO_C`]).
-    pub c: u32,
-    /// Arrivals per second of an open loop; absent for a closed loop (see [`IO_RATE`]).
-    pub rate: Option<f64>,
-    /// How an open loop spaces its arrivals.
-    pub arrivals: Arrivals,
-    /// Seed of the random draws (see [`IO_SEED`]).
-    pub seed: u64,
-    /// Mean service time of the simulated server, in ms (see [`IO_LATENCY`]).
-    pub latency_ms: f64,
-    /// Service-time distribution of the simulated server.
-    pub dist: Dist,
-    /// Spread of the service time, in ms (see [`IO_SPREAD`]).
-    pub spread_ms: f64,
-    /// Requests the simulated server serves at once; absent for unlimited (see [`IO_CAPACITY`]).
-    pub capacity: Option<u32>,
-    /// Size of each simulated response body, in KiB (see [`IO_PAYLOAD`]).
-    pub payload_kb: u32,
-    /// Share of requests the simulated server fails on purpose (see [`IO_ERROR_RATE`]).
-    pub error_rate: f64,
-    /// How long a request may take before it is aborted, in ms (see [`IO_TIMEOUT`]).
-    pub timeout_ms: u32,
-    /// What a sweep varies; absent for a single run.
-    pub sweep: Option<IoSweep>,
-}
-
-impl Default for IoSettings {
-    fn default() -> Self {
-        IoSettings {
-            target: Target::default(),
-            url: None,
-            n: IO_N.default,
-            c: IO_C.default,
-            rate: None,
-            arrivals: Arrivals::default(),
-            seed: u64::from(IO_SEED.default),
-            latency_ms: IO_LATENCY.default,
-            dist: Dist::default(),
-            spread_ms: IO_SPREAD.default,
-            capacity: None,
-            payload_kb: IO_PAYLOAD.default,
-            error_rate: IO_ERROR_RATE.default,
-            timeout_ms: IO_TIMEOUT.default,
-            sweep: None,
-        }
+lab_settings! {
+    /// Settings of the I/O lab; with a `rate` the loop is open, without one it is closed.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct IoSettings (table IO_SETTINGS, read as IoFields, rules io_rules) {
+        /// What the requests go to.
+        target: Target = IO_TARGET,
+        /// The address for [`Target::Url`]: `http(s)://...` or a path starting with `/`.
+        url: Option<String> = IO_URL,
+        /// Requests per run (see [`IO_N`]).
+        n: u32 = Setting::int(
+            IO_N,
+            "Requests (n)",
+            "requests (per sweep level: at least `max(n, 10 × C)`)",
+        ),
+        /// Requests in flight in a closed loop (see [`IO_C`]).
+        c: u32 = Setting::int(
+            IO_C,
+            "In flight (c)",
+            "closed loop: requests in flight (top level with `sweep=c`)",
+        )
+        .rule("at most `n` unless `sweep=c`"),
+        /// Arrivals per second of an open loop; absent for a closed loop (see [`IO_RATE`]).
+        rate: Option<f64> = Setting::float(IO_RATE, "Arrival rate", "open loop: arrivals per second")
+            .optional("closed loop at `c`"),
+        /// How an open loop spaces its arrivals.
+        arrivals: Arrivals = IO_ARRIVALS,
+        /// Seed of the random draws (see [`IO_SEED`]).
+        seed: u64 = Setting::int(IO_SEED, "Seed", "seeds the arrivals and the server's draws"),
+        /// Mean service time of the simulated server, in ms (see [`IO_LATENCY`]).
+        latency_ms: f64 = Setting::float(
+            IO_LATENCY,
+            "Service time",
+            "simulated server: mean service time",
+        ),
+        /// Service-time distribution of the simulated server.
+        dist: Dist = IO_DIST,
+        /// Spread of the service time, in ms (see [`IO_SPREAD`]).
+        spread_ms: f64 = Setting::float(
+            IO_SPREAD,
+            "Spread",
+            "`uniform`: half-width; `lognormal`: standard deviation",
+        )
+        .rule("at most `latency_ms` with `dist=uniform`"),
+        /// Requests the simulated server serves at once; absent for unlimited (see [`IO_CAPACITY`]).
+        capacity: Option<u32> = Setting::int(
+            IO_CAPACITY,
+            "Capacity",
+            "requests in service at once; the rest wait first-in first-out",
+        )
+        .optional("unlimited"),
+        /// Size of each simulated response body, in KiB (see [`IO_PAYLOAD`]).
+        payload_kb: u32 = Setting::int(IO_PAYLOAD, "Payload", "response body size"),
+        /// Share of requests the simulated server fails on purpose (see [`IO_ERROR_RATE`]).
+        error_rate: f64 = Setting::float(
+            IO_ERROR_RATE,
+            "Error rate",
+            "fraction of requests the simulated server fails (HTTP 500)",
+        ),
+        /// How long a request may take before it is aborted, in ms (see [`IO_TIMEOUT`]).
+        timeout_ms: u32 = Setting::int(IO_TIMEOUT, "Timeout", "per-request time limit"),
+        /// What a sweep varies; absent for a single run.
+        sweep: Option<IoSweep> = IO_SWEEP,
     }
 }
 
-impl IoSettings {
-    pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push((IO_TARGET.name, self.target.name().to_owned()));
-        if let Some(url) = &self.url {
-            pairs.push((IO_URL.name, url.clone()));
-        }
-        pairs.push((IO_N.name, self.n.to_string()));
-        pairs.push((IO_C.name, self.c.to_string()));
-        if let Some(rate) = self.rate {
-            pairs.push((IO_RATE.name, rate.to_string()));
-        }
-        pairs.push((IO_ARRIVALS.name, self.arrivals.name().to_owned()));
-        pairs.push((IO_SEED.name, self.seed.to_string()));
-        pairs.push((IO_LATENCY.name, self.latency_ms.to_string()));
-        pairs.push((IO_DIST.name, self.dist.name().to_owned()));
-        pairs.push((IO_SPREAD.name, self.spread_ms.to_string()));
-        if let Some(capacity) = self.capacity {
-            pairs.push((IO_CAPACITY.name, capacity.to_string()));
-        }
-        pairs.push((IO_PAYLOAD.name, self.payload_kb.to_string()));
-        pairs.push((IO_ERROR_RATE.name, self.error_rate.to_string()));
-        pairs.push((IO_TIMEOUT.name, self.timeout_ms.to_string()));
-        if let Some(sweep) = self.sweep {
-            pairs.push((IO_SWEEP.name, sweep.name().to_owned()));
-        }
-    }
-}
-
-/// Reads the I/O lab's settings; `None` when any field (or rule between fields) failed.
-pub(crate) fn parse_io<'a>(
+/// The I/O lab's rules between fields.
+fn io_rules<'a>(
+    fields: &mut IoFields,
     raw: &impl Fn(&str) -> Option<&'a str>,
     errors: &mut Vec<FieldError>,
-) -> Option<IoSettings> {
-    let before = errors.len();
-    let defaults = IoSettings::default();
-    let int = |field: &IntField, errors: &mut Vec<FieldError>| {
-        read(raw(field.name), field.default, |v| field.parse(v), errors)
-    };
-    let float = |field: &FloatField, errors: &mut Vec<FieldError>| {
-        read(raw(field.name), field.default, |v| field.parse(v), errors)
-    };
-
-    let target = read(
-        raw(IO_TARGET.name),
-        defaults.target,
-        |v| choice(IO_TARGET.name, &Target::ALL, Target::name, v),
-        errors,
-    );
-    let url = read_optional(raw(IO_URL.name), parse_url, errors);
-    let n = int(&IO_N, errors);
-    let c_raw = raw(IO_C.name);
-    let c = int(&IO_C, errors);
-    let rate = read_optional(raw(IO_RATE.name), |v| IO_RATE.parse(v), errors);
-    let arrivals = read(
-        raw(IO_ARRIVALS.name),
-        defaults.arrivals,
-        |v| choice(IO_ARRIVALS.name, &Arrivals::ALL, Arrivals::name, v),
-        errors,
-    );
-    let seed = int(&IO_SEED, errors);
-    let latency_ms = float(&IO_LATENCY, errors);
-    let dist = read(
-        raw(IO_DIST.name),
-        defaults.dist,
-        |v| choice(IO_DIST.name, &Dist::ALL, Dist::name, v),
-        errors,
-    );
-    let spread_ms = float(&IO_SPREAD, errors);
-    let capacity = read_optional(raw(IO_CAPACITY.name), |v| IO_CAPACITY.parse(v), errors);
-    let payload_kb = int(&IO_PAYLOAD, errors);
-    let error_rate = float(&IO_ERROR_RATE, errors);
-    let timeout_ms = int(&IO_TIMEOUT, errors);
-    let sweep = read_optional(
-        raw(IO_SWEEP.name),
-        |v| choice(IO_SWEEP.name, &IoSweep::ALL, IoSweep::name, v),
-        errors,
-    );
-
+) {
     // A sweep over c goes up to c, whatever n is.
-    let c = match sweep {
-        Some(sweep) if sweep != Some(IoSweep::C) => c_within_n(&IO_C, c, c_raw, n, errors),
-        _ => c,
-    };
-    if target == Some(Target::Url) && url == Some(None) {
+    if matches!(fields.sweep, Some(sweep) if sweep != Some(IoSweep::C)) {
+        fields.c = c_within_n(&IO_C, fields.c, raw(IO_C.name), fields.n, errors);
+    }
+    if fields.target == Some(Target::Url) && fields.url == Some(None) {
         errors.push(FieldError::new(
             IO_URL.name,
             "url is required when target=url".to_owned(),
         ));
     }
-    if sweep == Some(Some(IoSweep::Rate)) && rate == Some(None) {
+    if fields.sweep == Some(Some(IoSweep::Rate)) && fields.rate == Some(None) {
         errors.push(FieldError::new(
             IO_RATE.name,
             "rate is required when sweep=rate".to_owned(),
         ));
     }
-    if let (Some(Dist::Uniform), Some(latency), Some(spread)) = (dist, latency_ms, spread_ms) {
+    if let (Some(Dist::Uniform), Some(latency), Some(spread)) =
+        (fields.dist, fields.latency_ms, fields.spread_ms)
+    {
         if spread > latency {
             errors.push(FieldError::new(
                 IO_SPREAD.name,
@@ -439,25 +329,4 @@ pub(crate) fn parse_io<'a>(
             ));
         }
     }
-
-    if errors.len() > before {
-        return None;
-    }
-    Some(IoSettings {
-        target: target?,
-        url: url?,
-        n: n?,
-        c: c?,
-        rate: rate?,
-        arrivals: arrivals?,
-        seed: u64::from(seed?),
-        latency_ms: latency_ms?,
-        dist: dist?,
-        spread_ms: spread_ms?,
-        capacity: capacity?,
-        payload_kb: payload_kb?,
-        error_rate: error_rate?,
-        timeout_ms: timeout_ms?,
-        sweep: sweep?,
-    })
 }

@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{read, Target};
-use crate::field::{FieldError, FloatField, IntField};
+use crate::config::Target;
+use crate::field::{FloatField, IntField};
 use crate::format;
 use crate::meter::Tone;
 use crate::schema::{RunKind, RunRecord};
@@ -50,67 +50,27 @@ pub const SIZE: IntField = IntField {
     unit: "SHA-256 rounds per task",
 };
 
-/// Every setting of the start lab, in form order.
-pub const START_SETTINGS: [Setting; 4] = [
-    Setting::int(
-        FETCHES,
-        "Fetches",
-        "fetches in the async batch: first one at a time, then all in flight at once",
-    ),
-    Setting::float(
-        START_LATENCY,
-        "Wait per fetch",
-        "simulated server: how long each fetch waits for its answer",
-    ),
-    Setting::int(TASKS, "CPU tasks", "tasks in the parallel batch"),
-    Setting::int(SIZE, "Rounds per task", "SHA-256 rounds per task"),
-];
-
-/// Settings of the start lab.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StartSettings {
-    /// Concurrent fetches per I/O run (see [`FETCHES`]).
-    pub n: u32,
-    /// The simulated server's wait per fetch, in ms (see [`START_LATENCY`]).
-    pub latency_ms: f64,
-    /// CPU tasks per parallel run (see [`TASKS`]).
-    pub tasks: u32,
-    /// SHA-256 rounds per CPU task (see [`SIZE`]).
-    pub size: u32,
-}
-
-impl Default for StartSettings {
-    fn default() -> Self {
-        StartSettings {
-            n: FETCHES.default,
-            latency_ms: START_LATENCY.default,
-            tasks: TASKS.default,
-            size: SIZE.default,
-        }
+lab_settings! {
+    /// Settings of the start lab.
+    #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct StartSettings (table START_SETTINGS, read as StartFields) {
+        /// Concurrent fetches per I/O run (see [`FETCHES`]).
+        n: u32 = Setting::int(
+            FETCHES,
+            "Fetches",
+            "fetches in the async batch: first one at a time, then all in flight at once",
+        ),
+        /// The simulated server's wait per fetch, in ms (see [`START_LATENCY`]).
+        latency_ms: f64 = Setting::float(
+            START_LATENCY,
+            "Wait per fetch",
+            "simulated server: how long each fetch waits for its answer",
+        ),
+        /// CPU tasks per parallel run (see [`TASKS`]).
+        tasks: u32 = Setting::int(TASKS, "CPU tasks", "tasks in the parallel batch"),
+        /// SHA-256 rounds per CPU task (see [`SIZE`]).
+        size: u32 = Setting::int(SIZE, "Rounds per task", "SHA-256 rounds per task"),
     }
-}
-
-pub(crate) fn parse_start<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    errors: &mut Vec<FieldError>,
-) -> StartSettings {
-    let mut start = StartSettings::default();
-    let targets = [&mut start.n, &mut start.tasks, &mut start.size];
-    for (field, target) in [FETCHES, TASKS, SIZE].iter().zip(targets) {
-        if let Some(value) = read(raw(field.name), field.default, |v| field.parse(v), errors) {
-            *target = value;
-        }
-    }
-    let latency = START_LATENCY;
-    if let Some(value) = read(
-        raw(latency.name),
-        latency.default,
-        |v| latency.parse(v),
-        errors,
-    ) {
-        start.latency_ms = value;
-    }
-    start
 }
 
 /// What overlapping the waits gained: the same fetches one at a time, then all at once.
@@ -511,9 +471,10 @@ mod tests {
     fn the_latency_is_read_and_checked() {
         let mut errors = Vec::new();
         let query = |key: &str| (key == "latency_ms").then_some("20");
-        assert_eq!(parse_start(&query, &mut errors).latency_ms, 20.0);
+        let start = StartSettings::parse(&query, &mut errors);
+        assert_eq!(start.map(|s| s.latency_ms), Some(20.0));
         let query = |key: &str| (key == "latency_ms").then_some("900");
-        parse_start(&query, &mut errors);
+        assert_eq!(StartSettings::parse(&query, &mut errors), None);
         assert_eq!(errors.len(), 1);
         assert!(
             errors[0].to_string().contains("latency_ms"),

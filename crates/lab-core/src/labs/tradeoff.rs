@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{choice, clamp_size, read, read_kernel_and_size, read_optional};
-use crate::field::{FieldError, FloatField};
+use crate::config::clamp_size;
+use crate::field::FloatField;
 use crate::kernel::Kernel;
 use crate::setting::{self, Setting};
 
@@ -53,98 +53,30 @@ pub const TRADEOFF_SWEEP: Setting = Setting::optional_choice(
 )
 .hint("slice_ms: k = 1, 2, 5 … 200 ms");
 
-/// Every setting of the trade-off lab, in form order.
-pub const TRADEOFF_SETTINGS: [Setting; 4] = [
-    TRADEOFF_KERNEL,
-    TRADEOFF_SIZE,
-    Setting::float(
-        TRADEOFF_SLICE,
-        "Yield every (k)",
-        "the job runs on the main thread in slices of k ms, each a task of its own \
-         (`scheduler.postTask()`, or a `MessageChannel` message; never `setTimeout`, which clamps \
-         to 4 ms), so the event loop gets its turn between two slices",
-    ),
-    TRADEOFF_SWEEP,
-];
-
 /// The size of a trade-off run (see [`Spec::tradeoff_size`](crate::kernel::Spec::tradeoff_size)), clamped into the kernel's range.
 pub fn tradeoff_default_size(kernel: Kernel) -> u32 {
     clamp_size(kernel, kernel.spec().tradeoff_size)
 }
 
-/// Settings of the trade-off lab.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TradeoffSettings {
-    /// The work to run.
-    pub kernel: Kernel,
-    /// The amount of work, in the kernel's unit (see [`tradeoff_default_size`]).
-    pub size: u32,
-    /// Time between yields of the sliced main-thread run, in ms (see [`TRADEOFF_SLICE`]).
-    pub slice_ms: f64,
-    /// What a sweep varies; absent for a single run.
-    pub sweep: Option<TradeoffSweep>,
-}
-
-impl Default for TradeoffSettings {
-    fn default() -> Self {
-        let kernel = Kernel::Sha256;
-        TradeoffSettings {
-            kernel,
-            size: tradeoff_default_size(kernel),
-            slice_ms: TRADEOFF_SLICE.default,
-            sweep: None,
-        }
+lab_settings! {
+    /// Settings of the trade-off lab.
+    #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct TradeoffSettings (table TRADEOFF_SETTINGS, read as TradeoffFields) {
+        /// The work to run.
+        kernel: Kernel = TRADEOFF_KERNEL,
+        /// The amount of work, in the kernel's unit (see [`tradeoff_default_size`]).
+        size: u32 = TRADEOFF_SIZE,
+        /// Time between yields of the sliced main-thread run, in ms (see [`TRADEOFF_SLICE`]).
+        slice_ms: f64 = Setting::float(
+            TRADEOFF_SLICE,
+            "Yield every (k)",
+            "the job runs on the main thread in slices of k ms, each a task of its own \
+             (`scheduler.postTask()`, or a `MessageChannel` message; never `setTimeout`, which \
+             clamps to 4 ms), so the event loop gets its turn between two slices",
+        ),
+        /// What a sweep varies; absent for a single run.
+        sweep: Option<TradeoffSweep> = TRADEOFF_SWEEP,
     }
-}
-
-impl TradeoffSettings {
-    pub(crate) fn push_pairs(&self, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push((TRADEOFF_KERNEL.name, self.kernel.name().to_owned()));
-        pairs.push((TRADEOFF_SIZE.name, self.size.to_string()));
-        pairs.push((TRADEOFF_SLICE.name, self.slice_ms.to_string()));
-        if let Some(sweep) = self.sweep {
-            pairs.push((TRADEOFF_SWEEP.name, sweep.name().to_owned()));
-        }
-    }
-}
-
-/// Reads the trade-off lab's settings; `None` when any field failed.
-pub(crate) fn parse_tradeoff<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<TradeoffSettings> {
-    let before = errors.len();
-    let defaults = TradeoffSettings::default();
-
-    let (kernel, size) = read_kernel_and_size(raw, defaults.kernel, tradeoff_default_size, errors);
-    let slice_ms = read(
-        raw(TRADEOFF_SLICE.name),
-        TRADEOFF_SLICE.default,
-        |v| TRADEOFF_SLICE.parse(v),
-        errors,
-    );
-    let sweep = read_optional(
-        raw(TRADEOFF_SWEEP.name),
-        |v| {
-            choice(
-                TRADEOFF_SWEEP.name,
-                &TradeoffSweep::ALL,
-                TradeoffSweep::name,
-                v,
-            )
-        },
-        errors,
-    );
-
-    if errors.len() > before {
-        return None;
-    }
-    Some(TradeoffSettings {
-        kernel: kernel?,
-        size: size?,
-        slice_ms: slice_ms?,
-        sweep: sweep?,
-    })
 }
 
 /// How responsive the page stayed during a trade-off lab run.

@@ -2,15 +2,13 @@
 //!
 //! The lab's part of the core: its fields with their ranges, its settings with their defaults and
 //! their table (see [`crate::setting`]), how it writes itself into a query and how a query is
-//! read, its results block (`WrongBlock`, `Role`), and its verdicts ([`verdict`](crate::labs::wrong::verdict)): whether a run
+//! read, its results block (`WrongBlock`, `Role`), and its verdicts ([`verdict`]): whether a run
 //! really used the wrong tool.
 
 pub mod verdict;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{choice, read};
-use crate::field::FieldError;
 use crate::setting::Setting;
 use verdict::Verdict;
 
@@ -81,36 +79,13 @@ pub const WRONG_CASE: Setting = Setting::choice(
     WrongCase::CpuOnMain.name(),
 );
 
-/// Every setting of the wrong-tool lab.
-pub const WRONG_SETTINGS: [Setting; 1] = [WRONG_CASE];
-
-/// Settings of the wrong-tool lab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WrongSettings {
-    /// The mistake to demonstrate.
-    pub case: WrongCase,
-}
-
-impl Default for WrongSettings {
-    fn default() -> Self {
-        WrongSettings {
-            case: WrongCase::CpuOnMain,
-        }
+lab_settings! {
+    /// Settings of the wrong-tool lab.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct WrongSettings (table WRONG_SETTINGS, read as WrongFields) {
+        /// The mistake to demonstrate.
+        case: WrongCase = WRONG_CASE,
     }
-}
-
-/// Reads the wrong-tool lab's settings; `None` when the case is unknown.
-pub(crate) fn parse_wrong<'a>(
-    raw: &impl Fn(&str) -> Option<&'a str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<WrongSettings> {
-    let case = read(
-        raw(WRONG_CASE.name),
-        WrongSettings::default().case,
-        |v| choice(WRONG_CASE.name, &WrongCase::ALL, WrongCase::name, v),
-        errors,
-    );
-    Some(WrongSettings { case: case? })
 }
 
 /// Which wrong-tool case a run belongs to, which side of it, and the verdict on the wrong side.
