@@ -1,11 +1,13 @@
 // End-to-end tests in Debian's headless Chromium (never a downloaded browser) against the
-// release build in dist/, served twice: with the isolation headers and without them; and the
-// debug build in target/dist-debug, for its badge.
+// release build in dist/, served three times: with the isolation headers, without them, and
+// without them under a sub-path (as GitHub Pages serves a project); and the debug build in
+// target/dist-debug, for its badge.
 import { defineConfig } from '@playwright/test';
 
 export const ISOLATED = 'http://127.0.0.1:4173';
 export const PLAIN = 'http://127.0.0.1:4174';
 export const DEBUG = 'http://127.0.0.1:4175';
+export const SUBPATH = 'http://127.0.0.1:4176/lab';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -38,5 +40,6 @@ export default defineConfig({
     { command: 'node e2e/serve.mjs dist 4173 isolated', url: `${ISOLATED}/index.html`, reuseExistingServer: false },
     { command: 'node e2e/serve.mjs dist 4174 plain', url: `${PLAIN}/index.html`, reuseExistingServer: false },
     { command: 'node e2e/serve.mjs target/dist-debug 4175 isolated', url: `${DEBUG}/index.html`, reuseExistingServer: false },
+    { command: 'node e2e/serve.mjs dist 4176 plain /lab/', url: `${SUBPATH}/index.html`, reuseExistingServer: false },
   ],
 });

@@ -112,7 +112,7 @@ test('bad CPU settings name the field and its range, and nothing runs', async ({
 });
 
 test('without isolation the CPU lab refuses parallel modes in words', async ({ lab }) => {
-  await lab.open(PLAIN, '?lab=cpu&kernel=sha256&mode=rayon&autorun=1');
+  await lab.open(PLAIN, '?lab=cpu&kernel=sha256&mode=rayon&autorun=1&coi=0');
   await lab.waitForState('error');
   await expect(lab.status).toContainText('worker pool');
 });

@@ -1,10 +1,11 @@
-// The same build served without the isolation headers: the page says so, explains the fix,
+// The same build served without the isolation headers, with the service worker's own isolation
+// turned off (`coi=0`; e2e/deploy.spec.mjs tests it on): the page says so, explains the fix,
 // starts no pool and disables the parallel runs; the async batch still works.
 import { PLAIN } from '../playwright.config.mjs';
 import { test, expect } from './lab-page.mjs';
 
 test('without the two headers the page explains the fix and keeps async working', async ({ lab, page }) => {
-  await lab.open(PLAIN);
+  await lab.open(PLAIN, '?coi=0');
   await expect(lab.isolated).toHaveAttribute('data-value', 'false');
   const warning = lab.isolationWarning;
   await expect(warning).toBeVisible();

@@ -1,12 +1,14 @@
 // A plain static server for the release build in dist/, as a deployment would be: an unknown
 // path is a 404 (never index.html), so a missing file fails the tests.
-//   node e2e/serve.mjs <dir> <port> isolated|plain     (port 0: any free port, printed)
-// `isolated` sends the two cross-origin isolation headers; `plain` sends neither.
+//   node e2e/serve.mjs <dir> <port> isolated|plain [base]   (port 0: any free port, printed)
+// `isolated` sends the two cross-origin isolation headers; `plain` sends neither, as GitHub
+// Pages and most shared hosts do. `base` serves the files under a sub-path (`/lab/`), as a
+// project page is served; anything outside it is a 404.
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-const [dir = 'dist', port = '4173', mode = 'isolated'] = process.argv.slice(2);
+const [dir = 'dist', port = '4173', mode = 'isolated', base = '/'] = process.argv.slice(2);
 const root = path.resolve(dir);
 const types = {
   '.html': 'text/html; charset=utf-8',
@@ -35,7 +37,8 @@ http
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
     }
     const { pathname } = new URL(request.url, 'http://localhost');
-    const file = await resolveFile(pathname).catch(() => null);
+    const inside = pathname.startsWith(base) ? '/' + pathname.slice(base.length) : null;
+    const file = inside === null ? null : await resolveFile(inside).catch(() => null);
     if (!file) {
       response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
       response.end(`not found: ${pathname}\n`);
@@ -48,5 +51,5 @@ http
   })
   .listen(Number(port), '127.0.0.1', function () {
     // Port 0 takes a free port: the line says which.
-    console.log(`serving ${root} on http://127.0.0.1:${this.address().port} (${mode})`);
+    console.log(`serving ${root} on http://127.0.0.1:${this.address().port}${base} (${mode})`);
   });

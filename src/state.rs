@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::experiments::{cpu_batch, Cancel, Progress};
+use crate::runtime::sim_server::Isolation;
 use crate::runtime::tile_canvas::TileCanvas;
 use crate::runtime::{clock, environment, event_loop, history, pool, sim_server, url};
 
@@ -105,6 +106,8 @@ pub struct Environment {
     pub sim: SimStatus,
     /// The smallest step of `performance.now()`, measured.
     pub timer_resolution_ms: f64,
+    /// Whether the simulated server's worker isolated the page, once it is in control.
+    pub isolation: Option<Isolation>,
 }
 
 impl Environment {
@@ -165,6 +168,7 @@ impl LabState {
                 },
                 sim: SimStatus::Starting,
                 timer_resolution_ms: clock::resolution_ms(),
+                isolation: None,
             }),
             status: RwSignal::new(RunStatus::new(
                 RunState::Idle,
@@ -191,7 +195,10 @@ impl LabState {
             ));
         }
         futures::join!(self.start_pool(), self.start_sim_server());
-        wants_autorun
+        let reloading = self
+            .environment
+            .with_untracked(|e| e.isolation == Some(Isolation::Reloading));
+        wants_autorun && !reloading
     }
 
     async fn start_pool(self) {
@@ -216,11 +223,24 @@ impl LabState {
         self.environment.update(|e| e.pool = pool);
     }
 
+    /// Starts the simulated server; once it is in control and the host sent no isolation
+    /// headers, it makes the page isolated with one reload (see [`sim_server::isolate_by_reload`]).
     async fn start_sim_server(self) {
         let sim = match sim_server::ensure_control().await {
             Ok(()) => SimStatus::Ready,
             Err(message) => SimStatus::Failed(message),
         };
+        if sim == SimStatus::Ready {
+            let isolation =
+                sim_server::isolate_by_reload(self.environment.with_untracked(|e| e.isolated));
+            if isolation == Isolation::Reloading {
+                self.status.set(RunStatus::new(
+                    RunState::Idle,
+                    "Reloading once, so that the page's service worker can make it cross-origin isolated…",
+                ));
+            }
+            self.environment.update(|e| e.isolation = Some(isolation));
+        }
         self.set_sim(sim);
     }
 

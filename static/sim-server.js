@@ -24,6 +24,14 @@
 //   GET <scope>io/ping          {"ok": true}, to check that this worker controls the page
 //   message {type: "claim"}     take control of open pages (after a hard reload)
 //
+// Cross-origin isolation on any host (the approach of coi-serviceworker): a host that cannot
+// send the two isolation headers (GitHub Pages, most shared hosting) still gets a page that can
+// share memory with its workers. This worker adds `Cross-Origin-Opener-Policy: same-origin` and
+// `Cross-Origin-Embedder-Policy: require-corp` to the page's own document and to its workers'
+// scripts, so the page is isolated from its next load on (src/runtime/sim_server.rs reloads it
+// once). Only those two kinds of response: every fetch the lab measures passes through untouched.
+// `coi=0` in the page's address turns it off.
+//
 // Random draws use SplitMix64 seeded with (seed << 32) | id, exactly as lab_core::sim::Rng:
 // the first draw decides an injected error, the next ones the service time.
 
@@ -192,18 +200,35 @@ self.addEventListener('message', (event) => {
 });
 
 self.addEventListener('fetch', (event) => {
-  const url = new URL(event.request.url);
+  const request = event.request;
+  const url = new URL(request.url);
   const base = new URL('io/', self.registration.scope);
-  if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) return;
-  const route = url.pathname.slice(base.pathname.length);
-  if (route === 'ping') {
-    event.respondWith(json({ ok: true }));
-  } else if (route === 'stats') {
-    const run = url.searchParams.get('run') ?? '';
-    const stats = servers.get(run)?.stats() ?? { mean_occupancy: 0, window_ms: 0, served: 0 };
-    servers.delete(run);
-    event.respondWith(json(stats));
-  } else {
-    event.respondWith(serve(url));
+  if (url.origin !== base.origin) return;
+  if (url.pathname.startsWith(base.pathname)) {
+    const route = url.pathname.slice(base.pathname.length);
+    if (route === 'ping') {
+      event.respondWith(json({ ok: true }));
+    } else if (route === 'stats') {
+      const run = url.searchParams.get('run') ?? '';
+      const stats = servers.get(run)?.stats() ?? { mean_occupancy: 0, window_ms: 0, served: 0 };
+      servers.delete(run);
+      event.respondWith(json(stats));
+    } else {
+      event.respondWith(serve(url));
+    }
+    return;
   }
+  const isolate =
+    request.mode === 'navigate' ? url.searchParams.get('coi') !== '0' : request.destination === 'worker';
+  if (isolate) event.respondWith(withIsolation(request));
 });
+
+/** The response to `request` with the two isolation headers added (an opaque one as it is). */
+async function withIsolation(request) {
+  const response = await fetch(request);
+  if (response.status === 0) return response;
+  const headers = new Headers(response.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}

@@ -9,9 +9,10 @@ import { startServer } from '../start-server.mjs';
 
 const TIMEOUT = 60_000;
 
-/** Starts the static server and Firefox; `close()` stops both. */
-export async function startFirefox() {
-  const server = await startServer('dist', 'isolated');
+/** Starts the static server and Firefox; `close()` stops both. By default the server sends the
+ *  isolation headers; `startFirefox('plain', '/lab/')` serves without them under a sub-path. */
+export async function startFirefox(mode = 'isolated', path = '/') {
+  const server = await startServer('dist', mode, path);
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',

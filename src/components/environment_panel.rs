@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::glossary::term;
 use crate::runtime::environment::BUILD;
+use crate::runtime::sim_server::Isolation;
 use crate::state::{LabState, PoolStatus, SimStatus};
 
 /// What this browser offers, and what is wrong with it in plain words.
@@ -126,7 +127,10 @@ pub fn EnvironmentPanel() -> impl IntoView {
                     " and "
                     <code>"Cross-Origin-Embedder-Policy: require-corp"</code>
                     ". Serve the lab with them (trunk serve and the README's commands do) and reload. "
-                    "The async runs work without them."
+                    "The async runs work without them. "
+                    <span data-testid="isolation-why">
+                        {move || env.with(|e| isolation_note(e.isolation))}
+                    </span>
                 </div>
             </Show>
             {move || {
@@ -164,5 +168,24 @@ fn reload() {
     if let Some(window) = web_sys::window() {
         // If the browser refuses, the button simply does nothing.
         let _ = window.location().reload();
+    }
+}
+
+/// Why the page's own service worker did not isolate it, in words.
+fn isolation_note(isolation: Option<Isolation>) -> &'static str {
+    match isolation {
+        None => {
+            "Where the host cannot send them, the page's own service worker adds them, once it \
+             is running."
+        }
+        Some(Isolation::Reloading) => "Reloading once so the page's service worker can add them…",
+        Some(Isolation::TurnedOff) => {
+            "The page's service worker would add them, but coi=0 in the address turns that off."
+        }
+        Some(Isolation::NotHonoured) => {
+            "The page's service worker added them, but this browser did not honour headers from \
+             a service worker."
+        }
+        Some(Isolation::Isolated) => "",
     }
 }

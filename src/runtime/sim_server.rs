@@ -2,6 +2,10 @@
 //! header is the one description of the protocol). Before anything is measured against it, the
 //! page makes sure the worker controls it: on a first load the worker claims the page when it
 //! activates; after a hard reload the page asks it to claim; failing that, it reloads once.
+//!
+//! The same worker makes the page cross-origin isolated where the host sends no isolation
+//! headers: it adds them to the page's own document, so once it is in control one reload
+//! ([`isolate_by_reload`]) gives an isolated page. `coi=0` in the address turns that off.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -10,12 +14,56 @@ use web_sys::{
     AbortSignal, RegistrationOptions, ServiceWorkerContainer, ServiceWorkerRegistration,
 };
 
-use super::{describe, fetch};
+use super::{describe, fetch, url};
 
 /// The worker's script, copied next to `index.html` by trunk.
 const SCRIPT: &str = "sim-server.js";
 /// Marks the one reload the page may do to get the worker in control.
 const RELOADED: &str = "lab-sim-server-reloaded";
+/// Marks the one reload the page may do to become cross-origin isolated.
+const ISOLATING: &str = "lab-isolating-reload";
+
+/// Whether the page may be isolated by the worker: not when the address says `coi=0`.
+pub fn isolation_allowed() -> bool {
+    url::param("coi").as_deref() != Some("0")
+}
+
+/// Where the page stands with the worker's isolation, once the worker is in control.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isolation {
+    /// The page is isolated (by the host's headers or the worker's).
+    Isolated,
+    /// The page is reloading once to be isolated by the worker.
+    Reloading,
+    /// `coi=0`: the worker leaves the page as the host sent it.
+    TurnedOff,
+    /// The worker's reload did not isolate the page: this browser does not honour headers a
+    /// service worker adds.
+    NotHonoured,
+}
+
+/// With the worker in control and the page not isolated, reloads once (a session) so that the
+/// worker's headers isolate it. Clears the mark once the page is isolated.
+pub fn isolate_by_reload(isolated: bool) -> Isolation {
+    let storage = session_storage();
+    if isolated {
+        if let Some(storage) = storage {
+            let _ = storage.remove_item(ISOLATING);
+        }
+        return Isolation::Isolated;
+    }
+    if !isolation_allowed() {
+        return Isolation::TurnedOff;
+    }
+    let (Some(storage), Some(window)) = (storage, web_sys::window()) else {
+        return Isolation::NotHonoured;
+    };
+    let tried = storage.get_item(ISOLATING).ok().flatten().is_some();
+    if !tried && storage.set_item(ISOLATING, "1").is_ok() && window.location().reload().is_ok() {
+        return Isolation::Reloading;
+    }
+    Isolation::NotHonoured
+}
 
 /// Registers the simulated server and resolves once it answers this page's requests.
 pub async fn ensure_control() -> Result<(), String> {

@@ -7,10 +7,15 @@ pub fn query() -> String {
         .unwrap_or_default()
 }
 
-/// Replaces the query without reloading or adding a history entry.
+/// Replaces the query without reloading or adding a history entry. A `coi=0` (the service worker
+/// may not isolate the page) is kept, so a reload keeps that choice.
 pub fn replace_query(query: &str) {
     let Some(window) = web_sys::window() else {
         return;
+    };
+    let query = match param("coi").as_deref() {
+        Some("0") => format!("{query}&coi=0"),
+        _ => query.to_owned(),
     };
     let path = window.location().pathname().unwrap_or_default();
     if let Ok(history) = window.history() {
