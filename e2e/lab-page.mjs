@@ -212,6 +212,17 @@ export class LabPage {
     return readFile(await download.path(), 'utf8');
   }
 
+  /**
+   * Downloads the results in another format (`export-spans-csv`, `export-runs-csv`,
+   * `export-trace`) from under "More formats", and returns the file's name and text.
+   */
+  async exportFormat(testId) {
+    const more = this.page.locator('.more-exports');
+    if (!(await more.evaluate((details) => details.open))) await more.locator('summary').click();
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId(testId).click()]);
+    return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
+  }
+
   /** Clicks the export button and returns the downloaded JSON, parsed. */
   async exportJson() {
     return JSON.parse(await this.exportText());

@@ -1,38 +1,119 @@
-//! Downloads the current experiment's results as JSON (the format is in the README).
+//! Downloads the page's results: JSON (the format is in the README), and the same runs as CSV
+//! (a row per span, or a row per run) and as a Chrome trace for Perfetto or `chrome://tracing`.
 
+use lab_core::schema::Export;
+use lab_core::{csv, trace};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::state::LabState;
 
-/// The one export button of the view.
+/// One format the results can be downloaded in.
+struct Format {
+    /// The button's `data-testid`.
+    id: &'static str,
+    /// The button's text.
+    label: &'static str,
+    /// What the file holds, for the button's tooltip.
+    title: &'static str,
+    /// The end of the file's name, after the lab's name.
+    suffix: &'static str,
+    mime: &'static str,
+    write: fn(&Export) -> String,
+}
+
+const MORE: [Format; 3] = [
+    Format {
+        id: "export-spans-csv",
+        label: "Spans (CSV)",
+        title: "One row per request or task: its run, lane, start, end and whether it succeeded",
+        suffix: "spans.csv",
+        mime: "text/csv",
+        write: csv::spans_csv,
+    },
+    Format {
+        id: "export-runs-csv",
+        label: "Runs (CSV)",
+        title: "One row per run (a sweep's levels are its runs): its settings and summary",
+        suffix: "runs.csv",
+        mime: "text/csv",
+        write: csv::runs_csv,
+    },
+    Format {
+        id: "export-trace",
+        label: "Chrome trace",
+        title: "Every run as a trace for ui.perfetto.dev or chrome://tracing: a track per lane, \
+                and the main thread's frames and blocks",
+        suffix: "trace.json",
+        mime: "application/json",
+        write: |export| trace::chrome_trace(export).to_string(),
+    },
+];
+
+/// The export button of the view, and the other formats under "More formats".
 #[component]
 pub fn ExportButton() -> impl IntoView {
     let state = expect_context::<LabState>();
     let download = move |_| {
         let export = state.export();
-        save(&export.file_name(), &export.to_json_pretty());
+        save(
+            &export.file_name(),
+            &export.to_json_pretty(),
+            "application/json",
+        );
     };
+    let more = MORE
+        .iter()
+        .map(|format| {
+            let write = format.write;
+            let (suffix, mime) = (format.suffix, format.mime);
+            let download = move |_| {
+                let export = state.export();
+                let name = format!(
+                    "async-vs-parallel-lab-{}-{suffix}",
+                    export.config.lab().name()
+                );
+                save(&name, &write(&export), mime);
+            };
+            view! {
+                <button
+                    class="secondary"
+                    data-testid=format.id
+                    on:click=download
+                    disabled=move || state.busy()
+                    title=format.title
+                >
+                    {format.label}
+                </button>
+            }
+        })
+        .collect_view();
     view! {
-        <button
-            class="secondary"
-            data-testid="export-json"
-            on:click=download
-            disabled=move || state.busy()
-            title="Download every result on this page as JSON"
-        >
-            "Export JSON"
-        </button>
+        <div class="exports">
+            <button
+                class="secondary"
+                data-testid="export-json"
+                on:click=download
+                disabled=move || state.busy()
+                title="Download every result on this page as JSON"
+            >
+                "Export JSON"
+            </button>
+            <details class="more-exports">
+                <summary>"More formats"</summary>
+                <div class="export-formats">{more}</div>
+            </details>
+        </div>
     }
 }
 
-fn save(file_name: &str, json: &str) {
+fn save(file_name: &str, text: &str, mime: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let parts = js_sys::Array::of1(&json.into());
+    let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };

@@ -198,6 +198,7 @@ macro_rules! lab_settings {
 }
 
 pub mod config;
+pub mod csv;
 pub mod execute;
 pub mod field;
 pub mod format;
@@ -218,3 +219,4 @@ pub mod snippet;
 pub mod span;
 pub mod stats;
 pub mod sweep;
+pub mod trace;

@@ -50,8 +50,7 @@ pub struct Environment {
 }
 
 /// What a run measured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunKind {
     /// Concurrent fetches.
     Io,
@@ -60,6 +59,12 @@ pub enum RunKind {
     /// I/O and CPU work together.
     Hybrid,
 }
+
+named_choices!(RunKind {
+    Io => "io",
+    Cpu => "cpu",
+    Hybrid => "hybrid",
+});
 
 /// One run: what it was, its summary, the main thread's record and every span.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -212,7 +217,7 @@ impl Export {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::config::{Strategy, Target, WrongCase};
     use crate::execute::Mode;
@@ -224,7 +229,8 @@ mod tests {
     use crate::stats::summarize;
     use serde_json::{json, Value};
 
-    fn sample_export() -> Export {
+    /// A CPU lab export of one run: two tasks on two workers, and one block of the main thread.
+    pub(crate) fn sample_export() -> Export {
         let spans = vec![
             Span {
                 id: 0,

@@ -1,0 +1,90 @@
+// The results in the formats people's tools read: a Chrome trace (Perfetto, chrome://tracing)
+// with a complete event for every span and a track per lane, and CSV with a row per span and a
+// row per run, each agreeing with the JSON export of the same runs.
+import { ISOLATED } from '../playwright.config.mjs';
+import { test, expect } from './lab-page.mjs';
+
+/** CSV text as rows of fields, quotes undone (RFC 4180). */
+function parseCsv(text) {
+  const rows = [[]];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') rows.at(-1).push(field), (field = '');
+    else if (c === '\n') rows.at(-1).push(field), (field = ''), rows.push([]);
+    else field += c;
+  }
+  if (rows.at(-1).length === 0) rows.pop();
+  return rows;
+}
+
+const QUERIES = {
+  cpu: '?lab=cpu&kernel=sha256&size=1200&tasks=12&mode=lanes&threads=2&autorun=1',
+  io: '?lab=io&n=40&c=8&latency_ms=10&autorun=1',
+  hybrid: '?lab=hybrid&strategy=all&n=6&c=3&latency_ms=10&kernel=sha256&size=100&autorun=1',
+};
+
+for (const [name, query] of Object.entries(QUERIES)) {
+  test(`the ${name} lab's runs export as a Chrome trace and as CSV that agree with the JSON`, async ({ lab }) => {
+    await lab.open(ISOLATED, query);
+    await lab.waitForState('done');
+    const { runs } = await lab.exportJson();
+    expect(runs.length).toBeGreaterThan(0);
+
+    const trace = await lab.exportFormat('export-trace');
+    expect(trace.name).toBe(`async-vs-parallel-lab-${name}-trace.json`);
+    const { traceEvents } = JSON.parse(trace.text);
+    runs.forEach((run, index) => {
+      const pid = index + 1;
+      const tracks = traceEvents.filter((e) => e.pid === pid && e.name === 'thread_name');
+      const lanes = [...new Set(run.spans.map((s) => s.lane))];
+      // One track per lane, plus the main thread's frames and blocks.
+      expect(tracks.map((t) => t.args.name).sort()).toEqual(['main thread: frames and blocks', ...lanes].sort());
+      const tid = Object.fromEntries(tracks.map((t) => [t.args.name, t.tid]));
+      const complete = traceEvents.filter((e) => e.pid === pid && e.ph === 'X' && e.cat !== 'block');
+      expect(complete.length).toBe(run.spans.length);
+      run.spans.forEach((span, i) => {
+        const event = complete[i];
+        for (const key of ['ph', 'ts', 'dur', 'pid', 'tid']) expect(event, key).toHaveProperty(key);
+        expect(event.tid).toBe(tid[span.lane]);
+        expect(event.ts).toBeCloseTo(span.start_ms * 1000, 2);
+        expect(event.dur).toBeCloseTo((span.end_ms - span.start_ms) * 1000, 2);
+      });
+      const blocks = traceEvents.filter((e) => e.pid === pid && e.cat === 'block');
+      expect(blocks.length).toBe(run.main_thread.block_spans.length);
+    });
+
+    const spans = await lab.exportFormat('export-spans-csv');
+    expect(spans.name).toBe(`async-vs-parallel-lab-${name}-spans.csv`);
+    const spanRows = parseCsv(spans.text);
+    expect(spanRows[0]).toEqual(['run', 'label', 'kind', 'lane', 'id', 'start_ms', 'end_ms', 'duration_ms', 'ok']);
+    const allSpans = runs.flatMap((run, index) => run.spans.map((span) => ({ run: index + 1, label: run.label, span })));
+    expect(spanRows.length).toBe(1 + allSpans.length);
+    allSpans.forEach(({ run, label, span }, i) => {
+      const row = spanRows[i + 1];
+      expect(row.length).toBe(9);
+      expect([Number(row[0]), row[1], row[3], Number(row[4])]).toEqual([run, label, span.lane, span.id]);
+      expect(Number(row[5])).toBe(span.start_ms);
+      expect(Number(row[6])).toBe(span.end_ms);
+      expect(row[8]).toBe(String(span.ok));
+    });
+
+    const table = parseCsv((await lab.exportFormat('export-runs-csv')).text);
+    expect(table.length).toBe(1 + runs.length);
+    const column = (key) => table[0].indexOf(key);
+    runs.forEach((run, i) => {
+      const row = table[i + 1];
+      expect(row.length).toBe(table[0].length);
+      expect(row[column('label')]).toBe(run.label);
+      expect(Number(row[column('completed')])).toBe(run.summary.completed);
+      expect(Number(row[column('wall_ms')])).toBe(run.summary.wall_ms);
+      expect(Number(row[column('throughput_per_s')])).toBe(run.summary.throughput_per_s);
+    });
+  });
+}
