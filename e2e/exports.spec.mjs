@@ -88,3 +88,23 @@ for (const [name, query] of Object.entries(QUERIES)) {
     });
   });
 }
+
+test('copy link gives a link that runs the same settings again, and says what it cannot carry', async ({ lab, page }) => {
+  const query = 'lab=cpu&kernel=stats&size=200000&tasks=4&threads=2&mode=lanes';
+  await lab.open(ISOLATED, `?${query}&autorun=1`);
+  await lab.waitForState('done');
+  await page.getByTestId('copy-link').click();
+  const note = page.getByTestId('run-link');
+  await expect(note).toContainText(/Copied: |Copy this link: /);
+  await expect(note).toContainText('one-thread run made earlier');
+  const link = await note.locator('a').getAttribute('href');
+  expect(link).toBe(`${ISOLATED}/?${query}&autorun=1`);
+  const before = await lab.exportJson();
+  expect(before.exported_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  expect(before.app_version).toMatch(/^\d+\.\d+\.\d+$/);
+  await page.goto(link);
+  await lab.waitForState('done');
+  const after = await lab.exportJson();
+  expect(after.config).toEqual(before.config);
+  expect(after.runs[0].cpu.checksum).toBe(before.runs[0].cpu.checksum);
+});

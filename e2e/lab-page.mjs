@@ -223,6 +223,39 @@ export class LabPage {
     return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
   }
 
+  /**
+   * Clicks Cancel (or presses `key`) from inside the page and returns how long, in ms, the run's
+   * status took to read `cancelled`, on the page's own clock.
+   */
+  async cancelTimed(key = null) {
+    return this.page.evaluate(
+      (key) =>
+        new Promise((resolve) => {
+          const status = document.querySelector('[data-testid=run-status]');
+          const t0 = performance.now();
+          const observer = new MutationObserver(() => {
+            if (status.getAttribute('data-state') === 'cancelled') {
+              observer.disconnect();
+              resolve(performance.now() - t0);
+            }
+          });
+          observer.observe(status, { attributes: true, attributeFilter: ['data-state'] });
+          if (key) window.dispatchEvent(new KeyboardEvent('keydown', { key }));
+          else document.querySelector('[data-testid=cancel]').click();
+        }),
+      key,
+    );
+  }
+
+  /** Waits until at least `n` requests or tasks of the run in flight have finished. */
+  async waitForProgress(n) {
+    await expect
+      .poll(async () => Number(/\d+/.exec((await this.page.locator('.progress-count').textContent()) ?? '')?.[0] ?? 0), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThanOrEqual(n);
+  }
+
   /** Clicks the export button and returns the downloaded JSON, parsed. */
   async exportJson() {
     return JSON.parse(await this.exportText());

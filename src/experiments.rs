@@ -65,6 +65,37 @@ impl Cancel {
     pub fn signal(&self) -> web_sys::AbortSignal {
         self.abort.signal()
     }
+
+    /// Resolves once the cancel is triggered (at once if it already was), on the main thread.
+    pub async fn cancelled(&self) {
+        let signal = self.abort.signal();
+        if signal.aborted() {
+            return;
+        }
+        let aborted = js_sys::Promise::new(&mut |resolve, _| {
+            let options = web_sys::AddEventListenerOptions::new();
+            options.set_once(true);
+            // Refused only for a callback that is not a function, which this never passes.
+            let _ = signal.add_event_listener_with_callback_and_add_event_listener_options(
+                "abort", &resolve, &options,
+            );
+        });
+        // The promise never rejects.
+        let _ = wasm_bindgen_futures::JsFuture::from(aborted).await;
+    }
+
+    /// `work`'s result, or `None` as soon as the cancel is triggered: the work is dropped then,
+    /// and whatever it had in flight abandoned (a worker finishes its current task, starts no
+    /// other, and its result goes nowhere).
+    pub async fn or_cancelled<T>(&self, work: impl std::future::Future<Output = T>) -> Option<T> {
+        use futures::future::{select, Either};
+        let work = std::pin::pin!(work);
+        let cancelled = std::pin::pin!(self.cancelled());
+        match select(work, cancelled).await {
+            Either::Left((value, _)) => Some(value),
+            Either::Right(((), _)) => None,
+        }
+    }
 }
 
 impl Default for Cancel {

@@ -24,7 +24,7 @@ pub enum RunState {
     Done,
     /// The last run failed; the status says why.
     Error,
-    /// The last run was cancelled; nothing of it was kept.
+    /// The last run was cancelled; what had finished is kept.
     Cancelled,
 }
 
@@ -45,6 +45,17 @@ impl RunState {
 /// layer (about 3 ms of main-thread paint here); four a second reads as live and costs little.
 const PROGRESS_EVERY_MS: f64 = 250.0;
 
+/// How far the run in flight has got.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunProgress {
+    /// Requests or tasks finished.
+    pub done: u32,
+    /// Requests or tasks in the whole run.
+    pub total: u32,
+    /// Time since the run began, when `done` was counted.
+    pub elapsed_ms: f64,
+}
+
 /// What the status line says.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunStatus {
@@ -61,6 +72,17 @@ impl RunStatus {
             state,
             text: text.into(),
         }
+    }
+
+    /// The status of a cancelled run: `done` of its `total` requests or tasks (`unit`) had
+    /// finished, and whether any runs were kept (drawn, and in the export).
+    pub fn cancelled(kept: bool, done: u32, total: u32, unit: &str) -> RunStatus {
+        let text = if kept {
+            format!("Cancelled: {done} of {total} {unit} had finished; what finished is kept and drawn.")
+        } else {
+            format!("Cancelled: {done} of {total} {unit} had finished, too few to keep a run.")
+        };
+        RunStatus::new(RunState::Cancelled, text)
     }
 }
 
@@ -133,9 +155,11 @@ pub struct LabState {
     status: RwSignal<RunStatus>,
     /// Finished and total requests or tasks of the run in flight. Apart from `status`, so that
     /// a progress tick (once a frame) touches the progress bar and nothing that reads the status.
-    progress: RwSignal<Option<(u32, u32)>>,
+    progress: RwSignal<Option<RunProgress>>,
     /// The latest run of each kind, in the order they finished.
     runs: RwSignal<Vec<RunRecord>>,
+    /// Between a cancel and the end of the run it cancelled, which keeps what finished.
+    stopping: RwSignal<bool>,
     cancel: StoredValue<Option<Cancel>, LocalStorage>,
     /// The canvas image kernels draw on, while the page shows one.
     tile_canvas: StoredValue<Option<TileCanvas>, LocalStorage>,
@@ -176,6 +200,7 @@ impl LabState {
             )),
             progress: RwSignal::new(None),
             runs: RwSignal::new(Vec::new()),
+            stopping: RwSignal::new(false),
             cancel: StoredValue::new_local(None),
             tile_canvas: StoredValue::new_local(None),
             running_with: StoredValue::new(None),
@@ -265,7 +290,7 @@ impl LabState {
     }
 
     /// Finished and total requests or tasks of the run in flight.
-    pub fn progress(self) -> ReadSignal<Option<(u32, u32)>> {
+    pub fn progress(self) -> ReadSignal<Option<RunProgress>> {
         self.progress.read_only()
     }
 
@@ -281,7 +306,7 @@ impl LabState {
 
     /// True while a run is in flight.
     pub fn busy(self) -> bool {
-        self.status.with(|s| s.state == RunState::Running)
+        self.status.with(|s| s.state == RunState::Running) || self.stopping.get()
     }
 
     /// True when the parallel batch can run (the pool is ready).
@@ -307,18 +332,29 @@ impl LabState {
     }
 
     /// Cancels the run in flight.
+    ///
+    /// The workload stops at once (requests aborted, arrivals dropped, no task started, a job in
+    /// flight abandoned) and the status says so at once; the run then keeps what finished, and
+    /// until it has, the page stays busy.
     pub fn cancel(self) {
-        self.cancel.with_value(|cancel| {
-            if let Some(cancel) = cancel {
-                cancel.cancel();
-            }
-        });
+        let Some(cancel) = self.cancel.get_value() else {
+            return;
+        };
+        cancel.cancel();
+        if self.status.with_untracked(|s| s.state == RunState::Running) {
+            self.stopping.set(true);
+            self.status.set(RunStatus::new(
+                RunState::Cancelled,
+                "Cancelled: keeping what finished…",
+            ));
+        }
     }
 
     /// Marks a run as started, unless one is in flight or the settings are invalid; returns
     /// its cancel handle. Progress is shown from `progress` at most once a frame.
     pub fn begin(self, text: String, total: u32, progress: &Progress) -> Option<Cancel> {
-        let busy = self.status.with_untracked(|s| s.state == RunState::Running);
+        let busy = self.status.with_untracked(|s| s.state == RunState::Running)
+            || self.stopping.get_untracked();
         if busy || !self.config_errors.with_untracked(Vec::is_empty) {
             return None;
         }
@@ -327,7 +363,11 @@ impl LabState {
         self.running_with
             .set_value(Some(self.settings.get_untracked()));
         self.status.set(RunStatus::new(RunState::Running, text));
-        self.progress.set(Some((0, total)));
+        self.progress.set(Some(RunProgress {
+            done: 0,
+            total,
+            elapsed_ms: 0.0,
+        }));
         self.watch_progress(total, progress.clone());
         Some(cancel)
     }
@@ -350,13 +390,19 @@ impl LabState {
     /// Publishes progress every [`PROGRESS_EVERY_MS`] while the run is in flight: a timer, not
     /// a frame loop, so a run's bookkeeping wakes the main thread four times a second.
     fn watch_progress(self, total: u32, progress: Progress) {
+        let started = clock::now_ms();
         spawn_local(async move {
             let mut shown = 0;
             while self.status.with_untracked(|s| s.state == RunState::Running) {
                 let done = progress.done();
                 if done != shown {
                     shown = done;
-                    self.progress.set(Some((done, total)));
+                    let elapsed_ms = clock::now_ms() - started;
+                    self.progress.set(Some(RunProgress {
+                        done,
+                        total,
+                        elapsed_ms,
+                    }));
                 }
                 event_loop::sleep(PROGRESS_EVERY_MS).await;
             }
@@ -381,6 +427,7 @@ impl LabState {
     /// earlier runs of their kind (one experiment of each kind stands at a time).
     pub fn finish(self, status: RunStatus, records: Vec<RunRecord>) -> RunState {
         self.cancel.set_value(None);
+        self.stopping.set(false);
         if !records.is_empty() {
             let ran_with = self
                 .running_with
@@ -420,7 +467,7 @@ impl LabState {
     /// The current experiment's results, as the export button downloads them.
     pub fn export(self) -> Export {
         let env = self.environment.get_untracked();
-        Export::new(
+        let mut export = Export::new(
             self.ran_with(),
             schema::Environment {
                 user_agent: environment::user_agent(),
@@ -435,7 +482,10 @@ impl LabState {
                 },
             },
             self.runs.get_untracked(),
-        )
+        );
+        export.exported_at = js_sys::Date::new_0().to_iso_string().as_string();
+        export.app_version = Some(env!("CARGO_PKG_VERSION").to_owned());
+        export
     }
 }
 

@@ -1,11 +1,15 @@
 //! Downloads the page's results: JSON (the format is in the README), and the same runs as CSV
-//! (a row per span, or a row per run) and as a Chrome trace for Perfetto or `chrome://tracing`.
+//! (a row per span, or a row per run) and as a Chrome trace for Perfetto or `chrome://tracing`;
+//! and copies a link that runs the same settings again.
 
+use lab_core::config::{CpuSweep, Lab, Settings};
 use lab_core::schema::Export;
 use lab_core::{csv, trace};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::runtime::url;
 use crate::state::LabState;
 
 /// One format the results can be downloaded in.
@@ -103,8 +107,64 @@ pub fn ExportButton() -> impl IntoView {
                 <summary>"More formats"</summary>
                 <div class="export-formats">{more}</div>
             </details>
+            <CopyLink />
         </div>
     }
+}
+
+/// Copies a link that runs the settings of the runs on the page again, and shows it.
+#[component]
+fn CopyLink() -> impl IntoView {
+    let state = expect_context::<LabState>();
+    let copied = RwSignal::new(None::<(String, bool)>);
+    let copy = move |_| {
+        let mut settings = state.ran_with();
+        settings.autorun = true;
+        let link = url::link(&settings.to_query());
+        spawn_local(async move {
+            let ok = url::copy_to_clipboard(&link).await;
+            copied.set(Some((link, ok)));
+        });
+    };
+    view! {
+        <button
+            class="secondary"
+            data-testid="copy-link"
+            on:click=copy
+            disabled=move || state.busy()
+            title="Copy a link that runs these settings again, on any machine"
+        >
+            "Copy link"
+        </button>
+        {move || {
+            copied
+                .get()
+                .map(|(link, ok)| {
+                    let said = if ok { "Copied: " } else { "Copy this link: " };
+                    let baseline = baseline_note(&state.ran_with());
+                    view! {
+                        <p class="note link-note" data-testid="run-link">
+                            {said}
+                            <a href=link.clone()>{link.clone()}</a>
+                            {baseline.map(|note| view! { " " {note} })}
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+/// What a link to `settings` cannot bring along: a single CPU run's speedup is against a
+/// one-thread run made earlier on the same page.
+fn baseline_note(settings: &Settings) -> Option<&'static str> {
+    let single_cpu_run = settings.lab() == Lab::Cpu
+        && settings
+            .cpu()
+            .is_some_and(|cpu| cpu.sweep != Some(CpuSweep::Threads));
+    single_cpu_run.then_some(
+        "Its speedup, if shown, is against a one-thread run made earlier on the same page: \
+         run threads=1 first, or sweep=threads, to see it again.",
+    )
 }
 
 fn save(file_name: &str, text: &str, mime: &str) {

@@ -1,10 +1,13 @@
 //! The run contract's status line: one per view, its state in words and in `data-state`.
 
+use lab_core::format;
+use leptos::ev;
 use leptos::prelude::*;
 
 use crate::state::{LabState, RunState};
 
-/// The current run's state, progress and a Cancel button.
+/// The current run's state, progress (done of total, the rate, the time left) and a Cancel
+/// button, which Escape presses too.
 #[component]
 pub fn RunStatusBar() -> impl IntoView {
     let state = expect_context::<LabState>();
@@ -12,9 +15,15 @@ pub fn RunStatusBar() -> impl IntoView {
     let progress = state.progress();
     let running = Memo::new(move |_| status.with(|s| s.state == RunState::Running));
     let fraction = move || match progress.get() {
-        Some((done, total)) if total > 0 => f64::from(done) / f64::from(total),
+        Some(p) if p.total > 0 => f64::from(p.done) / f64::from(p.total),
         _ => 0.0,
     };
+    let escape = window_event_listener(ev::keydown, move |event| {
+        if event.key() == "Escape" && running.get_untracked() {
+            state.cancel();
+        }
+    });
+    on_cleanup(move || escape.remove());
     view! {
         <div class="run-status-wrap">
             <p
@@ -31,7 +40,9 @@ pub fn RunStatusBar() -> impl IntoView {
                         progress
                             .get()
                             .filter(|_| running.get())
-                            .map_or(String::new(), |(done, total)| format!(" {done} / {total}"))
+                            .map_or(String::new(), |p| {
+                                format!(" {}", format::progress(p.done, p.total, p.elapsed_ms))
+                            })
                     }}
                 </span>
             </p>
@@ -40,7 +51,12 @@ pub fn RunStatusBar() -> impl IntoView {
                 <span class="progress-track" role="progressbar" aria-label="Progress of the run" aria-valuemin="0" aria-valuemax="1" aria-valuenow=fraction>
                     <span class="progress-fill" style=move || format!("transform: scaleX({:.4})", fraction())></span>
                 </span>
-                <button class="secondary" data-testid="cancel" on:click=move |_| state.cancel()>
+                <button
+                    class="secondary"
+                    data-testid="cancel"
+                    on:click=move |_| state.cancel()
+                    title="Stop the run (Escape); what finished is kept"
+                >
                     "Cancel"
                 </button>
             </Show>

@@ -103,6 +103,10 @@ async fn measure(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
         Pattern::Open { schedule } => open_loop(&context, schedule).await,
     };
     let wall_ms = clock::now_ms() - start_ms;
+    if cancel.is_cancelled() {
+        // The requests the cancel aborted never finished: only what finished is kept.
+        requests.retain(|r| r.error != Some(ErrorKind::Aborted));
+    }
     requests.sort_by_key(|r| r.id);
     attach_browser_timing(plan, &mut requests, start_ms);
     let spans = requests
@@ -179,10 +183,9 @@ async fn open_loop(context: &Context<'_>, schedule: &[f64]) -> Vec<RequestRecord
         let busy = &busy;
         async move {
             let intended = context.start_ms + offset;
-            event_loop::sleep(intended - clock::now_ms()).await;
-            if context.cancel.is_cancelled() {
-                return None;
-            }
+            // A cancel drops the arrivals still waiting for their time.
+            let wait = event_loop::sleep(intended - clock::now_ms());
+            context.cancel.or_cancelled(wait).await?;
             let slot = take_slot(&mut busy.borrow_mut());
             let record = one(context, id, slot, intended).await;
             if let Some(flag) = busy.borrow_mut().get_mut(slot as usize) {

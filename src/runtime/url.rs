@@ -34,3 +34,31 @@ pub fn param(name: &str) -> Option<String> {
         .ok()
         .and_then(|params| params.get(name))
 }
+
+/// An absolute link to this page with `query`: what "copy link" copies.
+pub fn link(query: &str) -> String {
+    let Some(window) = web_sys::window() else {
+        return format!("?{query}");
+    };
+    let location = window.location();
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    format!("{origin}{path}?{query}")
+}
+
+/// Puts `text` on the clipboard; false where the browser offers no clipboard here (it needs a
+/// secure context) or refuses.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let navigator = window.navigator();
+    let offered = js_sys::Reflect::get(&navigator, &"clipboard".into())
+        .is_ok_and(|clipboard| !clipboard.is_undefined() && !clipboard.is_null());
+    if !offered {
+        return false;
+    }
+    wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(text))
+        .await
+        .is_ok()
+}

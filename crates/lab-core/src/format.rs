@@ -62,6 +62,27 @@ pub fn rate_of(per_s: f64, unit: &str) -> String {
     }
 }
 
+/// A run's progress: done of total, the rate so far and the time left at that rate, e.g.
+/// "34 / 100 · 12.3 /s · about 5 s left". Rate and time left wait for the first finish.
+pub fn progress(done: u32, total: u32, elapsed_ms: f64) -> String {
+    let counted = format!("{done} / {total}");
+    if done == 0 || !elapsed_ms.is_finite() || elapsed_ms <= 0.0 {
+        return counted;
+    }
+    let per_s = f64::from(done) / elapsed_ms * 1000.0;
+    let left_s = f64::from(total.saturating_sub(done)) / per_s;
+    let left = if done >= total {
+        "finishing".to_owned()
+    } else if left_s < 1.0 {
+        "under a second left".to_owned()
+    } else if left_s < 90.0 {
+        format!("about {left_s:.0} s left")
+    } else {
+        format!("about {:.0} min left", left_s / 60.0)
+    };
+    format!("{counted} · {} · {left}", rate(per_s))
+}
+
 /// A whole number with thousands separated by commas: "1,234,567".
 pub fn count(n: u32) -> String {
     let digits = n.to_string();
@@ -111,6 +132,25 @@ pub(crate) fn without_negative_zero(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_says_the_rate_and_the_time_left() {
+        assert_eq!(progress(0, 100, 500.0), "0 / 100");
+        assert_eq!(progress(10, 100, 0.0), "10 / 100");
+        assert_eq!(
+            progress(25, 100, 5000.0),
+            "25 / 100 · 5 /s · about 15 s left"
+        );
+        assert_eq!(
+            progress(99, 100, 990.0),
+            "99 / 100 · 100 /s · under a second left"
+        );
+        assert_eq!(
+            progress(1, 1000, 1000.0),
+            "1 / 1000 · 1 /s · about 17 min left"
+        );
+        assert_eq!(progress(100, 100, 1000.0), "100 / 100 · 100 /s · finishing");
+    }
 
     #[test]
     fn ms_follows_the_clock_resolution() {

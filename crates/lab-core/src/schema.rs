@@ -185,6 +185,14 @@ impl RunRecord {
 pub struct Export {
     /// Always [`SCHEMA_VERSION`] when written by this crate.
     pub schema: u32,
+    /// When the page wrote the file, in ISO 8601 UTC by the browser's clock; absent in files
+    /// written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exported_at: Option<String>,
+    /// The version of the lab that wrote the file; absent in files written before it was
+    /// recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_version: Option<String>,
     /// The settings the runs used.
     pub config: Settings,
     /// The browser and machine.
@@ -198,6 +206,8 @@ impl Export {
     pub fn new(config: Settings, environment: Environment, runs: Vec<RunRecord>) -> Export {
         Export {
             schema: SCHEMA_VERSION,
+            exported_at: None,
+            app_version: None,
             config,
             environment,
             runs,
@@ -289,6 +299,25 @@ pub(crate) mod tests {
             .unwrap_or_default();
         keys.sort_unstable();
         keys
+    }
+
+    #[test]
+    fn the_time_and_version_of_writing_are_kept_and_may_be_absent() {
+        let mut export = sample_export();
+        let older = export.to_json_pretty();
+        assert!(!older.contains("exported_at"), "absent until set");
+        export.exported_at = Some("2026-12-02T21:35:00.000Z".to_owned());
+        export.app_version = Some("0.1.0".to_owned());
+        let text = export.to_json_pretty();
+        let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap();
+        assert!(at("schema") < at("exported_at") && at("exported_at") < at("app_version"));
+        assert!(
+            at("app_version") < at("config"),
+            "written first, before the settings"
+        );
+        assert_eq!(serde_json::from_str::<Export>(&text).unwrap(), export);
+        let back: Export = serde_json::from_str(&older).unwrap();
+        assert_eq!((back.exported_at, back.app_version), (None, None));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The CPU lab ("teamwork"): settings and presets on one side, the measured result on the other.
 
 use lab_core::config::Lab;
+use lab_core::execute::Mode;
 use lab_core::schema::RunKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -89,6 +90,12 @@ pub fn CpuLabPage() -> impl IntoView {
                     label="Run"
                     run=move || spawn_local(labs::cpu::run(state))
                 />
+                <Show when=move || state.settings().with(|s| s.cpu().is_some_and(|c| c.mode == Mode::Main))>
+                    <p class="note" data-testid="main-mode-note">
+                        "In main mode the job holds the main thread: the page, Cancel included, "
+                        "answers no click until it ends."
+                    </p>
+                </Show>
                 <Presets presets=PRESETS />
             </aside>
             <section class="results" data-testid="cpu-results">

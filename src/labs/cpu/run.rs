@@ -153,26 +153,29 @@ async fn execute(state: LabState, settings: &CpuSettings, levels: Vec<Level>, po
                     .and_then(|canvas| canvas.begin(width, height)),
                 None => None,
             };
-            match cpu_job::run(
+            let job = cpu_job::run(
                 level.job,
                 level.mode,
                 level.threads,
                 &progress,
                 &cancel,
                 tiles,
-            )
-            .await
+            );
+            // A cancel abandons the level in flight; the levels measured before it are kept.
+            match cancel
+                .or_cancelled(job)
+                .await
+                .unwrap_or(Err(CpuError::Cancelled))
             {
                 Ok(run) => {
                     let main_thread = meter().close_record(run.start_ms).await;
                     runs.push((run, main_thread));
                 }
                 Err(CpuError::Cancelled) => {
-                    let text = format!(
-                        "Cancelled after {} of {total} tasks; nothing was kept.",
-                        progress.done()
-                    );
-                    state.abandon(RunState::Cancelled, text);
+                    let records = records(settings, pool, measured, is_sweep);
+                    let status =
+                        RunStatus::cancelled(!records.is_empty(), progress.done(), total, "tasks");
+                    state.finish(status, records);
                     return;
                 }
                 Err(error) => {

@@ -82,14 +82,25 @@ pub async fn run(state: LabState) {
             job,
             timeout_ms: 30_000,
         };
-        match hybrid::run(&plan, strategy, &progress, &cancel).await {
+        // A cancel abandons the strategy in flight; the strategies run before it are kept.
+        let run = hybrid::run(&plan, strategy, &progress, &cancel);
+        match cancel
+            .or_cancelled(run)
+            .await
+            .unwrap_or(Err(HybridError::Cancelled))
+        {
             Ok(run) => {
                 let main_thread = meter().close_record(run.start_ms).await;
                 records.push(record(&settings, strategy, workers, run, main_thread));
             }
             Err(HybridError::Cancelled) => {
-                let text = "Cancelled; nothing was kept.".to_owned();
-                state.abandon(RunState::Cancelled, text);
+                let status = RunStatus::cancelled(
+                    !records.is_empty(),
+                    progress.done(),
+                    total,
+                    "fetch and process steps",
+                );
+                state.finish(status, records);
                 return;
             }
             Err(error) => {

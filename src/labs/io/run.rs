@@ -152,6 +152,9 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
             timeout_ms: io.timeout_ms,
         };
         let run = io_run::run(&plan, &progress, &cancel).await;
+        if cancel.is_cancelled() && run.requests.is_empty() {
+            break;
+        }
         let main_thread = meter().close_record(run.start_ms).await;
         let server = match io.target {
             Target::Sim => sim_server::report(&run_id).await,
@@ -162,7 +165,11 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
                 network_errors.push(message.clone());
             }
         }
+        let cut_short = cancel.is_cancelled();
         let mut record = record(io, &level, &plan, run, main_thread, server, is_sweep);
+        if cut_short {
+            record.label.push_str(" · cancelled");
+        }
         let throughput_per_s = record.summary.throughput_per_s;
         if let (Some(block), Some(limit)) = (record.io_mut(), ceiling) {
             block.ceiling = Some(Ceiling::against(limit, CEILING_C, throughput_per_s));
@@ -170,11 +177,12 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
         records.push(record);
     }
     if cancel.is_cancelled() {
-        let text = format!(
-            "Cancelled after {} of {total} requests; nothing was kept.",
-            progress.done()
-        );
-        state.abandon(RunState::Cancelled, text);
+        let done = records
+            .iter()
+            .map(|r| r.summary.completed + r.summary.errors)
+            .sum();
+        let status = RunStatus::cancelled(!records.is_empty(), done, total, "requests");
+        state.finish(status, records);
         return;
     }
     let status = verdict(state, &records, &network_errors);

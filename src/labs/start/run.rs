@@ -228,9 +228,11 @@ pub async fn run_cpu(state: LabState) -> RunState {
     ] {
         let noun = if lanes == 1 { "worker" } else { "workers" };
         state.say(format!("Parallel batch: {tasks} tasks on {lanes} {noun}"));
-        let batch = match cpu_batch::run(tasks, start.size, spread, &progress, &cancel).await {
-            Ok(batch) => batch,
-            Err(lost) => return state.abandon(RunState::Error, lost.to_string()),
+        let batch = cpu_batch::run(tasks, start.size, spread, &progress, &cancel);
+        let batch = match cancel.or_cancelled(batch).await {
+            Some(Ok(batch)) => batch,
+            Some(Err(lost)) => return state.abandon(RunState::Error, lost.to_string()),
+            None => return cancelled(state, &progress, 3 * tasks, "tasks"),
         };
         let main_thread = meter().close_record(batch.start_ms).await;
         if cancel.is_cancelled() {

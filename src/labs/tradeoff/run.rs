@@ -52,7 +52,8 @@ pub async fn run(state: LabState) {
         match measure(&settings, job, Some(slice_ms), &progress, &cancel).await {
             Ok(record) => records.push(record),
             Err(status) => {
-                state.finish(status, Vec::new());
+                let (status, kept) = end_early(status, records, &progress, job.tasks * runs);
+                state.finish(status, kept);
                 return;
             }
         }
@@ -62,13 +63,31 @@ pub async fn run(state: LabState) {
         match measure(&settings, job, None, &progress, &cancel).await {
             Ok(record) => records.push(record),
             Err(status) => {
-                state.finish(status, Vec::new());
+                let (status, kept) = end_early(status, records, &progress, job.tasks * runs);
+                state.finish(status, kept);
                 return;
             }
         }
     }
     let text = format!("Done: {} runs of the same job.", records.len());
     state.finish(RunStatus::new(RunState::Done, text), records);
+}
+
+/// How a run that ended early ends: a failure keeps nothing; a cancel keeps the runs measured
+/// before it.
+fn end_early(
+    status: RunStatus,
+    records: Vec<RunRecord>,
+    progress: &Progress,
+    total: u32,
+) -> (RunStatus, Vec<RunRecord>) {
+    match status.state {
+        RunState::Cancelled => {
+            let status = RunStatus::cancelled(!records.is_empty(), progress.done(), total, "tasks");
+            (status, records)
+        }
+        _ => (status, Vec::new()),
+    }
 }
 
 /// One run, sliced on the main thread, or (`None`) on the pool.
@@ -83,8 +102,10 @@ async fn measure(
         Some(slice) => run_sliced(job, slice, progress, cancel)
             .await
             .map(|run| (run.spans, run.start_ms, run.wall_ms, run.result)),
-        None => cpu_job::run(job, Mode::Rayon, 0, progress, cancel, None)
+        None => cancel
+            .or_cancelled(cpu_job::run(job, Mode::Rayon, 0, progress, cancel, None))
             .await
+            .unwrap_or(Err(CpuError::Cancelled))
             .map(|run| (run.spans, run.start_ms, run.wall_ms, run.result)),
     };
     let (spans, start_ms, wall_ms, result) = match outcome {

@@ -69,7 +69,11 @@ pub async fn run(state: LabState) {
             return;
         }
     }
-    let wrong = match wrong_side(case, workers, &cancel).await {
+    let wrong = match cancel
+        .or_cancelled(wrong_side(case, workers, &cancel))
+        .await
+        .unwrap_or_else(|| Err(both_sides_needed()))
+    {
         Ok(side) => side,
         Err(status) => {
             state.finish(status, Vec::new());
@@ -79,7 +83,11 @@ pub async fn run(state: LabState) {
     let wrong_main = meter().close_record(wrong.start_ms).await;
     progress.tick();
     state.say(format!("{}: the right way", case.title()));
-    let right = match right_side(case, workers, &cancel).await {
+    let right = match cancel
+        .or_cancelled(right_side(case, workers, &cancel))
+        .await
+        .unwrap_or_else(|| Err(both_sides_needed()))
+    {
         Ok(side) => side,
         Err(status) => {
             state.finish(status, Vec::new());
@@ -234,12 +242,17 @@ async fn cpu_side(
             wall_ms: run.wall_ms,
             items: Some(run.result.items),
         }),
-        Err(CpuError::Cancelled) => Err(RunStatus::new(
-            RunState::Cancelled,
-            "Cancelled; nothing was kept.",
-        )),
+        Err(CpuError::Cancelled) => Err(both_sides_needed()),
         Err(error) => Err(RunStatus::new(RunState::Error, error.to_string())),
     }
+}
+
+/// A cancelled case: it is judged from both sides, so one side alone is not kept.
+fn both_sides_needed() -> RunStatus {
+    RunStatus::new(
+        RunState::Cancelled,
+        "Cancelled before both sides had run; a case is judged from both, so nothing was kept.",
+    )
 }
 
 async fn io_side(label: &'static str, pattern: Pattern, cancel: &Cancel) -> Side {
