@@ -3,6 +3,7 @@
 use lab_core::config::Lab;
 use leptos::prelude::*;
 
+use crate::components::compare::Compare;
 use crate::components::config_errors::ConfigErrors;
 use crate::components::environment_panel::EnvironmentPanel;
 use crate::components::export_button::ExportButton;
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
             <ExportButton />
         </section>
         <ConfigErrors />
+        <Compare />
         <main class="lab">
             {match lab {
                 Lab::Start => view! { <StartPage /> }.into_any(),

@@ -5,6 +5,7 @@ pub mod axes;
 pub mod batch_card;
 pub mod chart_scroll;
 pub mod code_panel;
+pub mod compare;
 pub mod config_errors;
 pub mod cpu_results;
 pub mod environment_panel;

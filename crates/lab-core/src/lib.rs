@@ -197,12 +197,14 @@ macro_rules! lab_settings {
     };
 }
 
+pub mod compare;
 pub mod config;
 pub mod csv;
 pub mod execute;
 pub mod field;
 pub mod format;
 pub mod glossary;
+pub mod import;
 pub mod kernel;
 pub mod labels;
 pub mod labs;

@@ -1,0 +1,155 @@
+//! Runs from exported files laid beside this page's: pick one or more files; each is checked by
+//! `lab_core::import` (a refused file says why, and nothing on the page changes); every run is
+//! then a row of one table, with where it was measured and its throughput against the page's
+//! run of the same label.
+
+use lab_core::compare::{self, CompareRow};
+use lab_core::format;
+use lab_core::import::{self, ImportError};
+use lab_core::schema::Export;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::state::LabState;
+
+/// The file picker, what it refused, and the table.
+#[component]
+pub fn Compare() -> impl IntoView {
+    let state = expect_context::<LabState>();
+    let files = RwSignal::new(Vec::<(String, Export)>::new());
+    let refused = RwSignal::new(Vec::<String>::new());
+    let pick = move |event: web_sys::Event| {
+        let Some(input) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let picked: Vec<web_sys::File> = input
+            .files()
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
+        // Picking the same file again is a change too.
+        input.set_value("");
+        spawn_local(async move {
+            let (mut loaded, mut errors) = (Vec::new(), Vec::new());
+            for file in picked {
+                let name = file.name();
+                match read(&file).await {
+                    Ok(export) => loaded.push((name, export)),
+                    Err(message) => errors.push(format!("{name}: {message}")),
+                }
+            }
+            refused.set(errors);
+            files.update(|all| all.extend(loaded));
+        });
+    };
+    let rows = Memo::new(move |_| {
+        state.runs().track();
+        files.with(|files| compare::rows(&state.export(), files))
+    });
+    let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
+    view! {
+        <section class="compare" aria-label="Compare with other files">
+            <label class="compare-pick">
+                "Compare with exported files: "
+                <input
+                    type="file"
+                    accept=".json,application/json"
+                    multiple
+                    data-testid="import-files"
+                    on:change=pick
+                />
+            </label>
+            <Show when=move || !files.with(Vec::is_empty)>
+                <button class="secondary" data-testid="clear-imports" on:click=move |_| files.set(Vec::new())>
+                    "Remove the files"
+                </button>
+            </Show>
+            {move || {
+                let errors = refused.get();
+                (!errors.is_empty())
+                    .then(|| {
+                        view! {
+                            <ul class="problem import-errors" role="alert" data-testid="import-error">
+                                {errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                            </ul>
+                        }
+                    })
+            }}
+            <Show when=move || !files.with(Vec::is_empty)>
+                <div class="table-scroll" tabindex="0">
+                    <table class="compare-table" data-testid="compare-table">
+                        <caption>
+                            "Every run on this page and in the files. The last column is a run's throughput over "
+                            "that of this page's run with the same label."
+                        </caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"From"</th>
+                                <th scope="col">"Browser"</th>
+                                <th scope="col">"Threads"</th>
+                                <th scope="col">"Exported (UTC)"</th>
+                                <th scope="col">"Run"</th>
+                                <th scope="col">"Wall time"</th>
+                                <th scope="col">"Throughput"</th>
+                                <th scope="col">"p50"</th>
+                                <th scope="col">"p99"</th>
+                                <th scope="col">"Throughput vs this page"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || {
+                                rows.get()
+                                    .into_iter()
+                                    .map(|row| row_view(row, resolution()))
+                                    .collect_view()
+                            }}
+                        </tbody>
+                    </table>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+fn row_view(row: CompareRow, resolution_ms: f64) -> impl IntoView {
+    let ms = move |value: Option<f64>| {
+        value.map_or_else(|| "—".to_owned(), |v| format::ms(v, resolution_ms))
+    };
+    let ratio = row
+        .throughput_ratio
+        .map_or_else(|| "—".to_owned(), |r| format!("{r:.2}×"));
+    let source = row.source.clone();
+    view! {
+        <tr data-source=source>
+            <td>{row.source}</td>
+            <td>{row.browser}</td>
+            <td>{row.hardware_threads}</td>
+            <td>{row.date}</td>
+            <td>{row.label}</td>
+            <td data-key="wall_ms" data-value=row.wall_ms.to_string()>{ms(Some(row.wall_ms))}</td>
+            <td data-key="throughput_per_s" data-value=row.throughput_per_s.to_string()>
+                {format::rate(row.throughput_per_s)}
+            </td>
+            <td data-key="p50_ms">{ms(row.p50_ms)}</td>
+            <td data-key="p99_ms">{ms(row.p99_ms)}</td>
+            <td data-key="ratio">{ratio}</td>
+        </tr>
+    }
+}
+
+/// Reads and checks one picked file.
+async fn read(file: &web_sys::File) -> Result<Export, String> {
+    let size = file.size();
+    if size > import::MAX_FILE_BYTES as f64 {
+        return Err(ImportError::TooBig(size as u64).to_string());
+    }
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| "the browser could not read the file".to_owned())?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    import::read_export(&bytes).map_err(|error| error.to_string())
+}
