@@ -1,6 +1,7 @@
 // The results in the formats people's tools read: a Chrome trace (Perfetto, chrome://tracing)
 // with a complete event for every span and a track per lane, and CSV with a row per span and a
 // row per run, each agreeing with the JSON export of the same runs.
+import { readFile } from 'node:fs/promises';
 import { ISOLATED } from '../playwright.config.mjs';
 import { test, expect } from './lab-page.mjs';
 
@@ -107,4 +108,26 @@ test('copy link gives a link that runs the same settings again, and says what it
   const after = await lab.exportJson();
   expect(after.config).toEqual(before.config);
   expect(after.runs[0].cpu.checksum).toBe(before.runs[0].cpu.checksum);
+});
+
+test('a chart downloads as a standalone SVG and as a PNG twice its size', async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?lab=io&n=40&c=8&latency_ms=10&autorun=1');
+  await lab.waitForState('done');
+  const histogram = page.getByTestId('io-histogram');
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), histogram.getByTestId('chart-svg').click()]);
+  expect(svgDownload.suggestedFilename()).toBe('async-vs-parallel-lab-io-histogram.svg');
+  const svg = await readFile(await svgDownload.path(), 'utf8');
+  expect(svg.startsWith('<svg')).toBe(true);
+  expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
+  expect(svg).toContain('request latency (ms)');
+  // Styles are written in, so the file looks as drawn away from the page.
+  expect(svg).toMatch(/<text[^>]*style="[^"]*font-size:\s*\d/);
+  const viewBox = await histogram.locator('svg').evaluate((s) => [s.viewBox.baseVal.width, s.viewBox.baseVal.height]);
+
+  const [pngDownload] = await Promise.all([page.waitForEvent('download'), histogram.getByTestId('chart-png').click()]);
+  expect(pngDownload.suggestedFilename()).toBe('async-vs-parallel-lab-io-histogram.png');
+  const png = await readFile(await pngDownload.path());
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+  // Width and height sit at bytes 16 and 20 of a PNG's header.
+  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(viewBox.map((v) => Math.round(v * 2)));
 });

@@ -55,3 +55,15 @@ test('every kind of bad file is refused with its message, and the page keeps its
   await expect(lab.status).toHaveAttribute('data-state', 'done');
   expect((await lab.exportJson()).runs).toEqual(good.runs);
 });
+
+test('files dropped on the compare strip are read as if picked', async ({ lab, page }) => {
+  await lab.open(ISOLATED, QUERY);
+  await lab.waitForState('done');
+  const text = await lab.exportText();
+  await page.getByTestId('compare').evaluate((section, text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+    section.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, text);
+  await expect(page.getByTestId('compare-table').locator('tr[data-source="dropped.json"]')).toHaveCount(JSON.parse(text).runs.length);
+});

@@ -1,7 +1,9 @@
 //! Browser glue: the clock, fetch, the worker pool, the responsiveness meter and the URL.
 //! Nothing here decides anything; the core crate does that.
 
+pub mod chart_image;
 pub mod clock;
+pub mod download;
 pub mod environment;
 pub mod event_loop;
 pub mod fetch;

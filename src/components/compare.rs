@@ -20,19 +20,7 @@ pub fn Compare() -> impl IntoView {
     let state = expect_context::<LabState>();
     let files = RwSignal::new(Vec::<(String, Export)>::new());
     let refused = RwSignal::new(Vec::<String>::new());
-    let pick = move |event: web_sys::Event| {
-        let Some(input) = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let picked: Vec<web_sys::File> = input
-            .files()
-            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-            .unwrap_or_default();
-        // Picking the same file again is a change too.
-        input.set_value("");
+    let load = move |picked: Vec<web_sys::File>| {
         spawn_local(async move {
             let (mut loaded, mut errors) = (Vec::new(), Vec::new());
             for file in picked {
@@ -46,15 +34,37 @@ pub fn Compare() -> impl IntoView {
             files.update(|all| all.extend(loaded));
         });
     };
+    let pick = move |event: web_sys::Event| {
+        let Some(input) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        load(listed(input.files()));
+        // Picking the same file again is a change too.
+        input.set_value("");
+    };
+    // Files dropped anywhere on the strip are read as if picked.
+    let drop = move |event: web_sys::DragEvent| {
+        event.prevent_default();
+        load(listed(event.data_transfer().and_then(|data| data.files())));
+    };
     let rows = Memo::new(move |_| {
         state.runs().track();
         files.with(|files| compare::rows(&state.export(), files))
     });
     let resolution = move || state.environment().with(|e| e.timer_resolution_ms);
     view! {
-        <section class="compare" aria-label="Compare with other files">
+        <section
+            class="compare"
+            aria-label="Compare with other files"
+            data-testid="compare"
+            on:dragover=|event: web_sys::DragEvent| event.prevent_default()
+            on:drop=drop
+        >
             <label class="compare-pick">
-                "Compare with exported files: "
+                "Compare with exported files (pick or drop them here): "
                 <input
                     type="file"
                     accept=".json,application/json"
@@ -139,6 +149,12 @@ fn row_view(row: CompareRow, resolution_ms: f64) -> impl IntoView {
             <td data-key="ratio">{ratio}</td>
         </tr>
     }
+}
+
+/// The files of a picker or a drop, in order.
+fn listed(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    list.map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+        .unwrap_or_default()
 }
 
 /// Reads and checks one picked file.

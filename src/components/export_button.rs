@@ -7,8 +7,8 @@ use lab_core::schema::Export;
 use lab_core::{csv, trace};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
+use crate::runtime::download::save;
 use crate::runtime::url;
 use crate::state::LabState;
 
@@ -165,33 +165,4 @@ fn baseline_note(settings: &Settings) -> Option<&'static str> {
         "Its speedup, if shown, is against a one-thread run made earlier on the same page: \
          run threads=1 first, or sweep=threads, to see it again.",
     )
-}
-
-fn save(file_name: &str, text: &str, mime: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(anchor) = document.create_element("a") {
-        let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
-        anchor.set_href(&url);
-        anchor.set_download(file_name);
-        anchor.click();
-    }
-    // Free the blob once the browser has taken the download.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    if let Some(window) = web_sys::window() {
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
-    }
 }
