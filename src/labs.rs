@@ -54,7 +54,8 @@ use crate::state::LabState;
 pub async fn autorun(state: LabState) {
     match state.settings().with_untracked(|s| s.lab()) {
         Lab::Start => start::run_all(state).await,
-        Lab::Io => io::run(state).await,
+        Lab::Io if io::may_autorun(state) => io::run(state).await,
+        Lab::Io => {}
         Lab::Cpu => cpu::run(state).await,
         Lab::Hybrid => hybrid::run(state).await,
         Lab::Wrong => wrong::run(state).await,

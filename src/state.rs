@@ -380,6 +380,13 @@ impl LabState {
         })
     }
 
+    /// Says what a run would do, and that it waits for the visitor to start it.
+    pub fn wait_for_click(self, text: String) {
+        if self.status.with_untracked(|s| s.state != RunState::Running) {
+            self.status.set(RunStatus::new(RunState::Idle, text));
+        }
+    }
+
     /// Says why a run cannot start (nothing runs; the page stays usable).
     pub fn refuse(self, text: String) {
         if self.status.with_untracked(|s| s.state != RunState::Running) {

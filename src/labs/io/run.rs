@@ -28,6 +28,24 @@ pub async fn run(state: LabState) {
     execute(state, &io, levels(&io)).await;
 }
 
+/// Whether a link's `autorun=1` may start the I/O lab. A link may not make this browser send
+/// requests to an address it names: for `target=url` the page says what the link would send, and
+/// where, and waits for Run. The simulated server and the app's own files may autorun.
+pub fn may_autorun(state: LabState) -> bool {
+    let Some(io) = state.settings().with_untracked(|s| s.io().cloned()) else {
+        return true;
+    };
+    if io.target != Target::Url {
+        return true;
+    }
+    let total: u32 = levels(&io).iter().map(|level| level.n).sum();
+    let address = io.url.unwrap_or_default();
+    state.wait_for_click(format!(
+        "This link would send {total} requests to {address}. Nothing is sent until you press Run."
+    ));
+    false
+}
+
 /// One level of an experiment: a single run has one, a sweep several.
 struct Level {
     label: String,
