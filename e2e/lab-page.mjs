@@ -79,10 +79,22 @@ export class LabPage {
     this.caseLesson = id('case-lesson');
     this.p50Paradox = id('p50-paradox');
 
-    // The overview.
+    // The overview and the history.
     this.overview = id('overview');
     this.overviewChart = id('overview-chart');
     this.clearHistoryButton = id('clear-history');
+    this.clearHistoryConfirm = id('clear-history-confirm');
+    this.historyNote = id('history-note');
+    this.historyRows = id('history-row');
+    this.historyUsage = id('history-usage');
+    this.historyError = id('history-error');
+    this.compareHistory = id('compare-history');
+  }
+
+  /** Waits until the run just finished is in the browser's history; returns its key. */
+  async waitForKept() {
+    await expect(this.historyNote).toHaveAttribute('data-key', /^\d+$/, { timeout: 15_000 });
+    return this.historyNote.getAttribute('data-key');
   }
 
   /** One of the start page's two batches: `io` or `cpu`. */

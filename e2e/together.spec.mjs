@@ -6,6 +6,7 @@ import { test, expect, maxConcurrent, expectMainThreadFree } from './lab-page.mj
 async function run(lab, query, timeout = 90_000) {
   await lab.open(ISOLATED, `?${query}&autorun=1`);
   await expect(lab.status).toHaveAttribute('data-state', 'done', { timeout });
+  await lab.waitForKept();
   return lab.exportJson();
 }
 
@@ -125,7 +126,7 @@ for (const [name, check] of Object.entries(cases)) {
   });
 }
 
-test('the overview puts every run of the session on one chart', async ({ lab }) => {
+test('the overview puts every kept run on one chart', async ({ lab }) => {
   await run(lab, 'lab=io&n=20&c=5&latency_ms=20');
   await run(lab, 'lab=cpu&kernel=sha256&size=600&tasks=16');
   await lab.open(ISOLATED, '?lab=overview');
@@ -134,5 +135,7 @@ test('the overview puts every run of the session on one chart', async ({ lab }) 
   await expect(lab.overviewDots('cpu')).toHaveCount(1);
   await expect(lab.status).toHaveAttribute('data-state', 'idle');
   await lab.clearHistoryButton.click();
+  await lab.clearHistoryConfirm.click();
   await expect(lab.overview).toContainText('No runs yet');
+  await expect(lab.historyRows).toHaveCount(0);
 });

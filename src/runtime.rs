@@ -7,6 +7,7 @@ pub mod download;
 pub mod environment;
 pub mod event_loop;
 pub mod fetch;
+pub mod first_visit;
 pub mod history;
 pub mod meter;
 pub mod microtask;

@@ -2,8 +2,8 @@
 //! progress (`idle`, `running`, `done`, `error`, `cancelled`) and the runs kept for export.
 //! Signals are only ever touched here, on the main thread.
 
+use lab_core::compare::browser_name;
 use lab_core::config::{self, FieldError, Lab, Settings};
-use lab_core::overview::overview_point;
 use lab_core::schema::{self, Export, RunRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -168,6 +168,8 @@ pub struct LabState {
     /// The settings the latest kept runs ran with: the export's `config`, whatever the form
     /// says since.
     ran_with: StoredValue<Option<Settings>>,
+    /// Whether the latest finished run went into the browser's history, under which key.
+    kept: RwSignal<Option<Result<history::Kept, String>>>,
 }
 
 impl LabState {
@@ -205,14 +207,20 @@ impl LabState {
             tile_canvas: StoredValue::new_local(None),
             running_with: StoredValue::new(None),
             ran_with: StoredValue::new(None),
+            kept: RwSignal::new(None),
         }
     }
 
     /// Starts the worker pool (when isolated) and the simulated server side by side; resolves
     /// to whether the URL asks for an autorun (the app then starts it: state starts no lab).
     pub async fn boot(self) -> bool {
+        let reopening = url::param("reopen");
         let wants_autorun = self.settings.with_untracked(|s| s.autorun)
-            && self.config_errors.with_untracked(Vec::is_empty);
+            && self.config_errors.with_untracked(Vec::is_empty)
+            && reopening.is_none();
+        if let Some(key) = reopening {
+            self.reopen(&key).await;
+        }
         if wants_autorun {
             self.status.set(RunStatus::new(
                 RunState::Idle,
@@ -269,6 +277,46 @@ impl LabState {
         self.set_sim(sim);
     }
 
+    /// Draws the kept run `key` (the `reopen` parameter) as it was recorded: its settings,
+    /// its runs and their charts, with the page's own environment beside them.
+    async fn reopen(self, key: &str) {
+        let lab = self.settings.with_untracked(Settings::lab);
+        let reopened = match lab_core::history::parse_key(key) {
+            Ok(key) => history::load(key).await,
+            Err(message) => Err(message),
+        };
+        let status = match reopened {
+            Ok(export) if export.config.lab() != lab => RunStatus::new(
+                RunState::Error,
+                format!(
+                    "That kept run was recorded in the {} lab: open it from the history.",
+                    export.config.lab().name()
+                ),
+            ),
+            Ok(export) => {
+                let recorded_at = export
+                    .exported_at
+                    .as_deref()
+                    .map_or_else(|| "an unknown time".to_owned(), lab_core::history::minute);
+                let browser = browser_name(&export.environment.user_agent);
+                self.settings.set(export.config.clone());
+                self.ran_with.set_value(Some(export.config));
+                self.runs.set(export.runs);
+                RunStatus::new(
+                    RunState::Done,
+                    format!(
+                        "Reopened from this browser's history: the run of {recorded_at} in {browser}, as it was recorded. Run it again to measure anew."
+                    ),
+                )
+            }
+            Err(message) => RunStatus::new(
+                RunState::Error,
+                format!("Could not reopen that run: {message}."),
+            ),
+        };
+        self.status.set(status);
+    }
+
     /// The settings in force (always valid).
     pub fn settings(self) -> ReadSignal<Settings> {
         self.settings.read_only()
@@ -297,6 +345,11 @@ impl LabState {
     /// The latest run of each kind, in the order they finished.
     pub fn runs(self) -> ReadSignal<Vec<RunRecord>> {
         self.runs.read_only()
+    }
+
+    /// Whether the latest finished run went into the browser's history.
+    pub fn kept(self) -> ReadSignal<Option<Result<history::Kept, String>>> {
+        self.kept.read_only()
     }
 
     /// Records whether the simulated server is in control.
@@ -363,6 +416,7 @@ impl LabState {
         self.running_with
             .set_value(Some(self.settings.get_untracked()));
         self.status.set(RunStatus::new(RunState::Running, text));
+        self.kept.set(None);
         self.progress.set(Some(RunProgress {
             done: 0,
             total,
@@ -440,9 +494,11 @@ impl LabState {
                 .running_with
                 .get_value()
                 .unwrap_or_else(|| self.settings.get_untracked());
-            let lab = ran_with.lab();
-            self.ran_with.set_value(Some(ran_with));
-            history::append(records.iter().filter_map(|r| overview_point(lab, r)));
+            self.ran_with.set_value(Some(ran_with.clone()));
+            self.keep_in_history(
+                self.export_of(ran_with, records.clone()),
+                status.state == RunState::Cancelled,
+            );
             self.runs.update(|runs| {
                 runs.retain(|r| !records.iter().any(|n| n.kind == r.kind));
                 runs.extend(records);
@@ -471,11 +527,25 @@ impl LabState {
             .unwrap_or_else(|| self.settings.get_untracked())
     }
 
+    /// Keeps a finished run in the browser's history, in the background; the status bar says
+    /// whether it was kept.
+    fn keep_in_history(self, export: Export, cancelled: bool) {
+        spawn_local(async move {
+            let kept = history::keep(&export, cancelled).await;
+            self.kept.set(Some(kept));
+        });
+    }
+
     /// The current experiment's results, as the export button downloads them.
     pub fn export(self) -> Export {
+        self.export_of(self.ran_with(), self.runs.get_untracked())
+    }
+
+    /// An export of `runs`, which ran with `settings` in this page's environment.
+    fn export_of(self, settings: Settings, runs: Vec<RunRecord>) -> Export {
         let env = self.environment.get_untracked();
         let mut export = Export::new(
-            self.ran_with(),
+            settings,
             schema::Environment {
                 user_agent: environment::user_agent(),
                 hardware_threads: env.hardware_threads,
@@ -488,7 +558,7 @@ impl LabState {
                     _ => None,
                 },
             },
-            self.runs.get_untracked(),
+            runs,
         );
         export.exported_at = js_sys::Date::new_0().to_iso_string().as_string();
         export.app_version = Some(env!("CARGO_PKG_VERSION").to_owned());

@@ -93,7 +93,7 @@ test('the quick comparison runs both batches', async () => {
 // Headless Chromium keeps a page visible whatever happens to other tabs or the window
 // (bringToFront, a minimised window); in Firefox, opening another tab hides the page, as a
 // visitor switching tabs would.
-test('a run during which the page was hidden is flagged, and its throttled gaps are no blocks', async () => {
+test('a run during which the page was hidden is flagged, in the page and in the history, and its throttled gaps are no blocks', async () => {
   // About 3 s of requests, so the hidden second falls inside the measured run (the ceiling and
   // the warm-up go first).
   const lab = await openLab(firefox, '?lab=io&n=240&c=4&latency_ms=50');
@@ -114,6 +114,15 @@ test('a run during which the page was hidden is flagged, and its throttled gaps 
   const verdict = await lab.verdict();
   assert.equal(verdict.tone, 'warn');
   assert.match(verdict.text, /hidden for .* browsers throttle timers/);
+  // The run is kept in Firefox's IndexedDB, flagged as recorded in a hidden tab, and stays
+  // after a reload.
+  await lab.page.waitForSelector('[data-testid=history-note][data-key]', { timeout: 15_000 });
+  const key = await lab.attribute('history-note', 'data-key');
+  await lab.page.goto(lab.page.url().replace(/\?.*$/, '?lab=overview'));
+  await lab.page.reload();
+  await lab.page.waitForSelector(`[data-testid=history-row][data-key="${key}"]`, { timeout: 15_000 });
+  assert.equal(await lab.attribute('history-row', 'data-hidden'), 'true');
+  assert.match(await lab.page.$eval('[data-testid=history-notes]', (el) => el.textContent), /tab hidden for .*timers throttled/);
   await lab.close();
 });
 

@@ -1,10 +1,11 @@
-//! Runs from exported files laid beside this page's: pick one or more files; each is checked by
-//! `lab_core::import` (a refused file says why, and nothing on the page changes); every run is
-//! then a row of one table, with where it was measured and its throughput against the page's
-//! run of the same label.
+//! Runs from exported files, or from the browser's history, laid beside this page's: pick one or
+//! more files, or a kept run; each is checked by `lab_core::import` (a refused file says why, and
+//! nothing on the page changes); every run is then a row of one table, with where it was
+//! measured and its throughput against the page's run of the same label.
 
 use lab_core::compare::{self, CompareRow};
 use lab_core::format;
+use lab_core::history::Entry;
 use lab_core::import::{self, ImportError};
 use lab_core::schema::Export;
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::runtime::history;
 use crate::state::LabState;
 
 /// The file picker, what it refused, and the table.
@@ -50,6 +52,39 @@ pub fn Compare() -> impl IntoView {
         event.prevent_default();
         load(listed(event.data_transfer().and_then(|data| data.files())));
     };
+    // The kept runs, listed again whenever a run is kept.
+    let kept_runs = RwSignal::new(Vec::<Entry>::new());
+    Effect::new(move |_| {
+        state.kept().track();
+        spawn_local(async move { kept_runs.set(history::entries().await.unwrap_or_default()) });
+    });
+    let pick_kept = move |event: web_sys::Event| {
+        let Some(select) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        else {
+            return;
+        };
+        let Ok(key) = select.value().parse::<u64>() else {
+            return;
+        };
+        select.set_value("");
+        let name = kept_runs.with_untracked(|all| {
+            all.iter()
+                .find(|e| e.key == key)
+                .map(|e| format!("kept {} ({})", e.saved_minute(), e.lab))
+        });
+        spawn_local(async move {
+            let name = name.unwrap_or_else(|| format!("kept run {key}"));
+            match history::load(key).await {
+                Ok(export) => {
+                    refused.set(Vec::new());
+                    files.update(|all| all.push((name, export)));
+                }
+                Err(message) => refused.set(vec![format!("{name}: {message}")]),
+            }
+        });
+    };
     let rows = Memo::new(move |_| {
         state.runs().track();
         files.with(|files| compare::rows(&state.export(), files))
@@ -73,6 +108,19 @@ pub fn Compare() -> impl IntoView {
                     on:change=pick
                 />
             </label>
+            <Show when=move || !kept_runs.with(Vec::is_empty)>
+                <label class="compare-pick">
+                    "or a kept run: "
+                    <select data-testid="compare-history" on:change=pick_kept>
+                        <option value="">"choose…"</option>
+                        <For each=move || kept_runs.get() key=|e| e.key let:entry>
+                            <option value=entry.key.to_string()>
+                                {format!("{} · {} · {}", entry.saved_minute(), entry.lab, entry.browser)}
+                            </option>
+                        </For>
+                    </select>
+                </label>
+            </Show>
             <Show when=move || !files.with(Vec::is_empty)>
                 <button class="secondary" data-testid="clear-imports" on:click=move |_| files.set(Vec::new())>
                     "Remove the files"

@@ -4,6 +4,7 @@ use lab_core::format;
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::runtime::history::Kept;
 use crate::state::{LabState, RunState};
 
 /// The current run's state, progress (done of total, the rate, the time left) and a Cancel
@@ -13,6 +14,7 @@ pub fn RunStatusBar() -> impl IntoView {
     let state = expect_context::<LabState>();
     let status = state.status();
     let progress = state.progress();
+    let kept = state.kept();
     let running = Memo::new(move |_| status.with(|s| s.state == RunState::Running));
     let fraction = move || match progress.get() {
         Some(p) if p.total > 0 => f64::from(p.done) / f64::from(p.total),
@@ -60,6 +62,33 @@ pub fn RunStatusBar() -> impl IntoView {
                     "Cancel"
                 </button>
             </Show>
+            {move || kept.get().filter(|_| !running.get()).map(kept_note)}
         </div>
+    }
+}
+
+/// Whether the run just finished went into the browser's history.
+fn kept_note(kept: Result<Kept, String>) -> impl IntoView {
+    match kept {
+        Ok(kept) => {
+            let evicted = match kept.evicted {
+                0 => String::new(),
+                1 => " (the oldest kept run made room)".to_owned(),
+                n => format!(" (the {n} oldest kept runs made room)"),
+            };
+            view! {
+                <span class="history-note" data-testid="history-note" data-key=kept.key.to_string()>
+                    {format!("Kept in this browser's history{evicted}: ")}
+                    <a href="?lab=overview#history">"every kept run"</a>
+                </span>
+            }
+            .into_any()
+        }
+        Err(message) => view! {
+            <span class="history-note problem-text" data-testid="history-note" data-error="true">
+                {format!("Not kept in this browser's history: {message}.")}
+            </span>
+        }
+        .into_any(),
     }
 }

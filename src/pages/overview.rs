@@ -1,11 +1,14 @@
-//! Every run since the page was opened on one chart: throughput across, latency up, coloured by
-//! kind. Async work buys latency for many waits; parallel work buys throughput for one job.
+//! Every run this browser kept on one chart (throughput across, latency up, coloured by kind),
+//! and the history list they come from. Async work buys latency for many waits; parallel work
+//! buys throughput for one job.
 
 use lab_core::format;
+use lab_core::history::{self as lab_history, Entry};
 use lab_core::overview::OverviewPoint;
 use lab_core::scale::LinearScale;
 use lab_core::schema::RunKind;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::components::chart_scroll::ChartScroll;
 use crate::runtime::history;
@@ -47,17 +50,22 @@ fn power_label(exp: f64) -> String {
     }
 }
 
-/// The overview.
+/// The overview: every kept run on one chart, and the history they come from.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let points = RwSignal::new(history::load());
-    let clear = move |_| {
-        history::clear();
-        points.set(Vec::new());
-    };
+    // None while the history is read; then the entries, newest first, or why there are none.
+    let listed = RwSignal::new(None::<Result<Vec<Entry>, String>>);
+    let reread = move || spawn_local(async move { listed.set(Some(history::entries().await)) });
+    reread();
+    let points = Memo::new(move |_| {
+        listed.with(|l| match l {
+            Some(Ok(entries)) => lab_history::points(entries),
+            _ => Vec::new(),
+        })
+    });
     view! {
         <section class="card" data-testid="overview">
-            <h2>"Every run since this page was opened"</h2>
+            <h2>"Every run this browser kept"</h2>
             <p class="lesson">
                 "Each run is a point: how much it got done per second (across, logarithmic) against how "
                 "long one piece took (up, logarithmic). Requests (teal) contribute requests per second and "
@@ -66,16 +74,146 @@ pub fn OverviewPage() -> impl IntoView {
                 "latency near one wait while the count in flight grows; parallel work multiplies the "
                 "throughput of one job."
             </p>
-            {move || {
-                let all = points.get();
-                if all.is_empty() {
+            {move || match listed.get() {
+                None => view! { <p class="empty">"Reading this browser's history…"</p> }.into_any(),
+                Some(_) if points.with(Vec::is_empty) => {
                     view! { <p class="empty">"No runs yet: run something in any lab, then come back."</p> }.into_any()
-                } else {
-                    view! { <OverviewChart points=all /> }.into_any()
                 }
+                Some(_) => view! { <OverviewChart points=points.get() /> }.into_any(),
             }}
-            <button class="secondary" on:click=clear data-testid="clear-history">"Forget these runs"</button>
         </section>
+        <HistoryList listed reread />
+    }
+}
+
+/// The kept runs, newest first: open, delete, or clear them all.
+#[component]
+fn HistoryList(
+    listed: RwSignal<Option<Result<Vec<Entry>, String>>>,
+    reread: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let failed = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let settle = move |result: Result<(), String>| {
+        failed.set(result.err());
+        confirming.set(false);
+        reread();
+    };
+    let delete = move |key: u64| spawn_local(async move { settle(history::delete(key).await) });
+    let clear = move |_| spawn_local(async move { settle(history::clear().await) });
+    let rows = move || {
+        listed.with(|l| match l {
+            Some(Ok(entries)) => entries.clone(),
+            _ => Vec::new(),
+        })
+    };
+    view! {
+        <section class="card" id="history" aria-labelledby="history-title" data-testid="history">
+            <h2 id="history-title">"History"</h2>
+            <p>
+                "Every finished run is kept in this browser (IndexedDB) with its settings, environment, "
+                "summary and spans, across reloads and restarts, up to "
+                {format!("{} MB", lab_history::BUDGET_BYTES / 1_048_576)}
+                "; beyond that the oldest runs go first. Nothing leaves the browser. "
+                "Open one to see it drawn as it was recorded."
+            </p>
+            {move || match listed.get() {
+                Some(Err(message)) => Some(view! {
+                    <p class="problem" data-testid="history-error">
+                        {format!("This browser keeps no history for this page ({message}). Runs still show in their lab until the tab closes; export them to keep them.")}
+                    </p>
+                }.into_any()),
+                Some(Ok(entries)) => Some(view! {
+                    <p class="history-usage" data-testid="history-usage">{lab_history::usage(&entries)}</p>
+                }.into_any()),
+                None => None,
+            }}
+            {move || failed.get().map(|m| view! { <p class="problem" role="alert">{m}</p> })}
+            <Show when=move || !rows().is_empty()>
+                <div class="table-scroll" tabindex="0">
+                    <table class="levels history-table" data-testid="history-table">
+                        <caption>"Kept runs, newest first. A figure from a hidden tab is doubtful: browsers slow its timers."</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"kept (UTC)"</th>
+                                <th scope="col">"lab"</th>
+                                <th scope="col">"runs: wall time, median latency, throughput"</th>
+                                <th scope="col">"browser"</th>
+                                <th scope="col">"notes"</th>
+                                <th scope="col">"size"</th>
+                                <th scope="col">"open or delete"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=rows key=|e| e.key let:entry>
+                                {entry_row(entry, delete)}
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+                <div class="history-clear">
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! {
+                            <button class="secondary" data-testid="clear-history" on:click=move |_| confirming.set(true)>
+                                "Clear the history…"
+                            </button>
+                        }
+                    >
+                        <span>{move || format!("Forget all {}? This cannot be undone. ", rows().len())}</span>
+                        <button class="secondary" data-testid="clear-history-confirm" on:click=clear>"Yes, forget them"</button>
+                        <button class="secondary" on:click=move |_| confirming.set(false)>"Keep them"</button>
+                    </Show>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+fn entry_row(entry: Entry, delete: impl Fn(u64) + Copy + 'static) -> impl IntoView {
+    let key = entry.key;
+    let runs = entry
+        .runs
+        .iter()
+        .map(|run| {
+            let p50 = run.p50_ms.map_or_else(String::new, |p50| {
+                format!(", {} p50 {}", run.kind.piece(), format::ms(p50, 0.1))
+            });
+            view! {
+                <li>
+                    {format!(
+                        "{}: {}{p50}, {}",
+                        run.label,
+                        format::ms(run.wall_ms, 0.1),
+                        format::rate(run.throughput_per_s),
+                    )}
+                </li>
+            }
+        })
+        .collect_view();
+    let mut notes = Vec::new();
+    if entry.hidden() {
+        notes.push(format!(
+            "tab hidden for {}: timers throttled",
+            format::ms(entry.hidden_ms, 1.0)
+        ));
+    }
+    if entry.cancelled {
+        notes.push("cancelled part way".to_owned());
+    }
+    view! {
+        <tr data-testid="history-row" data-key=key.to_string() data-lab=entry.lab.clone() data-hidden=entry.hidden().to_string()>
+            <td>{entry.saved_minute()}</td>
+            <td>{entry.lab.clone()}</td>
+            <td><ul class="history-runs">{runs}</ul></td>
+            <td>{format!("{} · {} threads", entry.browser, entry.hardware_threads)}</td>
+            <td data-testid="history-notes">{notes.join("; ")}</td>
+            <td>{lab_history::megabytes(entry.bytes)}</td>
+            <td class="history-actions">
+                <a href=format!("?lab={}&reopen={key}", entry.lab) data-testid="history-open">"Open"</a>
+                <button class="secondary" data-testid="history-delete" on:click=move |_| delete(key)>"Delete"</button>
+            </td>
+        </tr>
     }
 }
 

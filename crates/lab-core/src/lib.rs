@@ -204,6 +204,7 @@ pub mod execute;
 pub mod field;
 pub mod format;
 pub mod glossary;
+pub mod history;
 pub mod import;
 pub mod kernel;
 pub mod labels;

@@ -66,6 +66,17 @@ named_choices!(RunKind {
     Hybrid => "hybrid",
 });
 
+impl RunKind {
+    /// The piece whose latency its percentiles describe: "request", "task" or "item".
+    pub fn piece(self) -> &'static str {
+        match self {
+            RunKind::Io => "request",
+            RunKind::Cpu => "task",
+            RunKind::Hybrid => "item",
+        }
+    }
+}
+
 /// One run: what it was, its summary, the main thread's record and every span.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {

@@ -9,7 +9,7 @@ use crate::components::code_panel::{CodePanel, Snippet};
 use crate::components::settings_form::SettingsForm;
 use crate::components::slogan_chart::SloganChart;
 use crate::labs;
-use crate::runtime::history;
+use crate::runtime::first_visit;
 use crate::state::{LabState, RunState, SimStatus};
 
 const START_CSHARP: &str = "// Timing: many waits on one thread
@@ -103,15 +103,15 @@ fn MeasuredLesson() -> impl IntoView {
 fn GuidedStart() -> impl IntoView {
     let state = expect_context::<LabState>();
     let autorun = state.settings().with_untracked(|s| s.autorun);
-    let show = RwSignal::new(history::first_visit() && !autorun);
+    let show = RwSignal::new(first_visit::first_visit() && !autorun);
     let started = RwSignal::new(false);
     let go = move |_| {
-        history::remember_visit();
+        first_visit::remember();
         started.set(true);
         leptos::task::spawn_local(labs::start::run_all(state));
     };
     let dismiss = move |_| {
-        history::remember_visit();
+        first_visit::remember();
         show.set(false);
     };
     let done = move || state.runs().with(|runs| runs.len() >= 4);
