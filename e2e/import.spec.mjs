@@ -67,3 +67,29 @@ test('files dropped on the compare strip are read as if picked', async ({ lab, p
   }, text);
   await expect(page.getByTestId('compare-table').locator('tr[data-source="dropped.json"]')).toHaveCount(JSON.parse(text).runs.length);
 });
+
+test("an imported sweep is drawn over the page's own, named by browser, threads and day", async ({ lab, page }) => {
+  for (const [query, chart, kind] of [
+    ['?lab=io&n=20&c=8&latency_ms=30&capacity=2&sweep=c&autorun=1', 'io-curve', 'io'],
+    ['?lab=cpu&kernel=sha256&size=600&mode=lanes&sweep=threads&autorun=1', 'speedup-chart', 'cpu'],
+  ]) {
+    await lab.open(ISOLATED, query);
+    await lab.waitForState('done');
+    const text = await lab.exportText();
+    const exported = JSON.parse(text);
+    const overlays = page.getByTestId(chart).getByTestId('overlay');
+    await expect(overlays).toHaveCount(0);
+    await page.getByTestId('import-files').setInputFiles({ name: `${kind}.json`, mimeType: 'application/json', buffer: Buffer.from(text) });
+    await expect(overlays).toHaveCount(1);
+    const day = exported.exported_at.slice(0, 10);
+    const name = new RegExp(`^Chrome \\d+ · ${exported.environment.hardware_threads} threads · ${day} \\(${kind}\\.json\\)$`);
+    await expect(overlays).toHaveAttribute('data-name', name);
+    const drawn = exported.runs.filter((r) => r.kind === kind && (kind === 'io' || r.cpu?.speedup != null)).length;
+    expect(drawn).toBeGreaterThan(1);
+    await expect(overlays).toHaveAttribute('data-points', String(drawn));
+    await expect(overlays.locator('circle.overlay-point')).toHaveCount(drawn);
+    await expect(page.getByTestId(chart).locator('.key.overlay')).toContainText(`(${kind}.json)`);
+    await page.getByTestId('clear-imports').click();
+    await expect(overlays).toHaveCount(0);
+  }
+});

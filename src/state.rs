@@ -170,6 +170,8 @@ pub struct LabState {
     ran_with: StoredValue<Option<Settings>>,
     /// Whether the latest finished run went into the browser's history, under which key.
     kept: RwSignal<Option<Result<history::Kept, String>>>,
+    /// Exports laid beside this page's runs (from files or the history), each with its name.
+    compared: RwSignal<Vec<(String, Export)>>,
 }
 
 impl LabState {
@@ -208,6 +210,7 @@ impl LabState {
             running_with: StoredValue::new(None),
             ran_with: StoredValue::new(None),
             kept: RwSignal::new(None),
+            compared: RwSignal::new(Vec::new()),
         }
     }
 
@@ -345,6 +348,24 @@ impl LabState {
     /// The latest run of each kind, in the order they finished.
     pub fn runs(self) -> ReadSignal<Vec<RunRecord>> {
         self.runs.read_only()
+    }
+
+    /// Exports laid beside this page's runs, each with its name: the compare table lists them
+    /// and the sweep charts draw them.
+    pub fn compared(self) -> ReadSignal<Vec<(String, Export)>> {
+        self.compared.read_only()
+    }
+
+    /// Lays more exports beside this page's runs.
+    pub fn compare_with(self, exports: Vec<(String, Export)>) {
+        if !exports.is_empty() {
+            self.compared.update(|all| all.extend(exports));
+        }
+    }
+
+    /// Takes every laid-beside export away.
+    pub fn clear_compared(self) {
+        self.compared.set(Vec::new());
     }
 
     /// Whether the latest finished run went into the browser's history.

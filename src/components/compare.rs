@@ -1,7 +1,8 @@
 //! Runs from exported files, or from the browser's history, laid beside this page's: pick one or
 //! more files, or a kept run; each is checked by `lab_core::import` (a refused file says why, and
 //! nothing on the page changes); every run is then a row of one table, with where it was
-//! measured and its throughput against the page's run of the same label.
+//! measured and its throughput against the page's run of the same label. The sweep charts draw
+//! their runs too ([`super::overlay`]).
 
 use lab_core::compare::{self, CompareRow};
 use lab_core::format;
@@ -20,7 +21,7 @@ use crate::state::LabState;
 #[component]
 pub fn Compare() -> impl IntoView {
     let state = expect_context::<LabState>();
-    let files = RwSignal::new(Vec::<(String, Export)>::new());
+    let files = state.compared();
     let refused = RwSignal::new(Vec::<String>::new());
     let load = move |picked: Vec<web_sys::File>| {
         spawn_local(async move {
@@ -33,7 +34,7 @@ pub fn Compare() -> impl IntoView {
                 }
             }
             refused.set(errors);
-            files.update(|all| all.extend(loaded));
+            state.compare_with(loaded);
         });
     };
     let pick = move |event: web_sys::Event| {
@@ -79,7 +80,7 @@ pub fn Compare() -> impl IntoView {
             match history::load(key).await {
                 Ok(export) => {
                     refused.set(Vec::new());
-                    files.update(|all| all.push((name, export)));
+                    state.compare_with(vec![(name, export)]);
                 }
                 Err(message) => refused.set(vec![format!("{name}: {message}")]),
             }
@@ -122,7 +123,7 @@ pub fn Compare() -> impl IntoView {
                 </label>
             </Show>
             <Show when=move || !files.with(Vec::is_empty)>
-                <button class="secondary" data-testid="clear-imports" on:click=move |_| files.set(Vec::new())>
+                <button class="secondary" data-testid="clear-imports" on:click=move |_| state.clear_compared()>
                     "Remove the files"
                 </button>
             </Show>

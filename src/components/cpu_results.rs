@@ -3,12 +3,13 @@
 
 use lab_core::config::CpuSweep;
 use lab_core::format;
-use lab_core::schema::{CpuBlock, RunRecord};
+use lab_core::schema::{CpuBlock, RunKind, RunRecord};
 use lab_core::stats::{Spread, BUSY_SPREAD};
 use leptos::prelude::*;
 
 use super::glossary::term;
 use super::latency_throughput::{LatencyThroughput, Point};
+use super::overlay;
 use super::speedup_chart::{SpeedupChart, SpeedupPoint};
 use super::summary::Summary;
 use super::timeline::Timeline;
@@ -93,6 +94,41 @@ fn CpuFacts(cpu: CpuBlock, resolution_ms: f64) -> impl IntoView {
     }
 }
 
+fn is_cpu(record: &RunRecord) -> bool {
+    record.kind == RunKind::Cpu
+}
+
+/// A level's speedup with the range its own repetitions give (against the baseline's median).
+fn speedup_point(record: &RunRecord) -> Option<SpeedupPoint> {
+    let cpu = record.cpu()?;
+    let speedup = cpu.speedup?;
+    let range = Spread::of(&cpu.repetitions)
+        .filter(|s| s.min > 0.0)
+        .map(|s| (speedup * s.median / s.max, speedup * s.median / s.min));
+    Some(SpeedupPoint {
+        threads: cpu.threads?,
+        speedup,
+        range,
+    })
+}
+
+/// A level on the job-latency chart: its median wall time, and its slowest repetition.
+fn job_point(record: &RunRecord) -> Point {
+    let slowest = record.cpu().map_or(record.summary.wall_ms, |c| {
+        c.repetitions
+            .iter()
+            .copied()
+            .fold(record.summary.wall_ms, f64::max)
+    });
+    Point {
+        label: record.label.clone(),
+        throughput: record.summary.throughput_per_s,
+        p50: record.summary.wall_ms,
+        p99: slowest,
+        joined: true,
+    }
+}
+
 /// A sweep: speedup (threads) and job latency against throughput, a table, the last timeline.
 #[component]
 pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView {
@@ -104,21 +140,7 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
         .and_then(|r| r.cpu()?.unit.clone())
         .unwrap_or_else(|| "items".to_owned());
     // Each speedup with the range its own repetitions give (against the baseline's median).
-    let speedups: Vec<SpeedupPoint> = records
-        .iter()
-        .filter_map(|r| {
-            let cpu = r.cpu()?;
-            let speedup = cpu.speedup?;
-            let range = Spread::of(&cpu.repetitions)
-                .filter(|s| s.min > 0.0)
-                .map(|s| (speedup * s.median / s.max, speedup * s.median / s.min));
-            Some(SpeedupPoint {
-                threads: cpu.threads?,
-                speedup,
-                range,
-            })
-        })
-        .collect();
+    let speedups: Vec<SpeedupPoint> = records.iter().filter_map(speedup_point).collect();
     // Levels whose repetitions lay more than a quarter apart: the machine was busy.
     let busy: Vec<(String, f64)> = records
         .iter()
@@ -144,24 +166,7 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
         }
     });
     let amdahl = records.last().and_then(|r| r.cpu()?.amdahl.clone());
-    let points: Vec<Point> = records
-        .iter()
-        .map(|r| {
-            let slowest = r.cpu().map_or(r.summary.wall_ms, |c| {
-                c.repetitions
-                    .iter()
-                    .copied()
-                    .fold(r.summary.wall_ms, f64::max)
-            });
-            Point {
-                label: r.label.clone(),
-                throughput: r.summary.throughput_per_s,
-                p50: r.summary.wall_ms,
-                p99: slowest,
-                joined: true,
-            }
-        })
-        .collect();
+    let points: Vec<Point> = records.iter().map(job_point).collect();
     let caption = if by_threads {
         "Job latency against throughput: more threads, more work per second, shorter jobs."
             .to_owned()
@@ -222,16 +227,25 @@ pub fn CpuSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoVie
     view! {
         <div class="result" data-testid="result" data-kind="cpu-sweep">
             {noise}
-            {by_threads.then(|| view! { <SpeedupChart points=speedups amdahl=amdahl /> })}
-            <LatencyThroughput
-                points=points
-                model=Vec::new()
-                caption=caption
-                y_label="job latency (ms)"
-                x_label=x_label
-                legend=("median of 3 repetitions", "slowest repetition")
-                test_id="cpu-curve"
-            />
+            {move || by_threads.then(|| view! {
+                <SpeedupChart
+                    points=speedups.clone()
+                    amdahl=amdahl.clone()
+                    others=overlay::overlays(state, is_cpu, speedup_point)
+                />
+            })}
+            {move || view! {
+                <LatencyThroughput
+                    points=points.clone()
+                    model=Vec::new()
+                    caption=caption.clone()
+                    y_label="job latency (ms)"
+                    x_label=x_label
+                    legend=("median of 3 repetitions", "slowest repetition")
+                    test_id="cpu-curve"
+                    others=overlay::overlays(state, is_cpu, |r| Some(job_point(r)))
+                />
+            }}
             <table class="levels" data-testid="sweep-table">
                 <thead>
                     <tr>

@@ -4,12 +4,13 @@
 use lab_core::config::IoSweep;
 use lab_core::format;
 use lab_core::labs::io::queueing::{knee, predict_io, unbroken_growth, Prediction, KNEE_TOLERANCE};
-use lab_core::schema::{ErrorKind, IoBlock, LittleReference, LoopKind, RunRecord};
+use lab_core::schema::{ErrorKind, IoBlock, LittleReference, LoopKind, RunKind, RunRecord};
 use leptos::prelude::*;
 
 use super::glossary::term;
 use super::histogram::Histogram;
 use super::latency_throughput::{LatencyThroughput, Point};
+use super::overlay;
 use super::summary::Summary;
 use super::timeline::Timeline;
 use crate::state::LabState;
@@ -250,7 +251,15 @@ pub fn IoSweepView(records: Vec<RunRecord>, resolution_ms: f64) -> impl IntoView
     let last = records.last().cloned();
     view! {
         <div class="result" data-testid="result" data-kind="io-sweep">
-            <LatencyThroughput points=points model=model caption=caption limit=limit />
+            {move || view! {
+                <LatencyThroughput
+                    points=points.clone()
+                    model=model.clone()
+                    caption=caption.clone()
+                    limit=limit
+                    others=overlay::overlays(state, |r| r.kind == RunKind::Io, Point::of)
+                />
+            }}
             <table class="levels" data-testid="sweep-table">
                 <thead>
                     <tr>

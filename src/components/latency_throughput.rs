@@ -1,5 +1,5 @@
 //! Latency against throughput: the measured levels as points (p50 solid, p99 dashed), the
-//! queueing model as a line behind them, and the knee marked.
+//! queueing model as a line behind them, the knee marked, and other exports' medians behind.
 
 use lab_core::labels::{self, Rect};
 use lab_core::labs::io::queueing::{knee, Prediction};
@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::axes::{x_axis, y_axis};
 use super::chart_scroll::ChartScroll;
+use super::overlay::{self, Overlay};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 320.0;
@@ -70,6 +71,9 @@ pub fn LatencyThroughput(
     /// A throughput no run can pass here (the request path's ceiling), drawn as a limit.
     #[prop(default = None)]
     limit: Option<f64>,
+    /// Other exports' points (their medians), drawn behind this page's and named in the key.
+    #[prop(default = Vec::new())]
+    others: Vec<Overlay<Point>>,
 ) -> impl IntoView {
     // What the chart shows, for a reader who cannot see it.
     let description = format!("{y_label} against {x_label}: {caption}");
@@ -79,8 +83,17 @@ pub fn LatencyThroughput(
         .map(|p| p.throughput)
         .chain(model.iter().map(|m| m.throughput_per_s))
         .chain(limit)
+        .chain(
+            others
+                .iter()
+                .flat_map(|o| o.points.iter().map(|p| p.throughput)),
+        )
         .fold(1.0, f64::max);
-    let max_y = points.iter().map(|p| p.p99).fold(1.0, f64::max);
+    let max_y = points
+        .iter()
+        .map(|p| p.p99)
+        .chain(others.iter().flat_map(|o| o.points.iter().map(|p| p.p50)))
+        .fold(1.0, f64::max);
     let model: Vec<Prediction> = model
         .into_iter()
         .filter(|m| m.latency_ms <= max_y * 1.5)
@@ -159,6 +172,12 @@ pub fn LatencyThroughput(
             }
         })
         .collect_view();
+    let overlays = overlay::marks(
+        &others,
+        |p| (x.map(p.throughput), y.map(p.p50)),
+        |p| format!("{}: {:.1}/s, p50 {:.1} ms", p.label, p.throughput, p.p50),
+    );
+    let overlay_keys = overlay::keys(&others, "p50");
     let knee_label = knee_at.and_then(|i| points.get(i)).map(|p| p.label.clone());
     view! {
         <figure class="chart" data-testid=test_id data-knee=knee_label>
@@ -168,6 +187,7 @@ pub fn LatencyThroughput(
                     {y_axis(y, LEFT, WIDTH - RIGHT, y_label)}
                     {x_axis(x, HEIGHT - BOTTOM, TOP, WIDTH, x_label)}
                     <path class="model" d=model_path />
+                    {overlays}
                     <path class="p99-line" d=p99_path />
                     <path class="p50-line" d=p50_path />
                     {knee_mark}
@@ -185,6 +205,7 @@ pub fn LatencyThroughput(
                 <span class="key p50">{legend.0}</span>
                 <span class="key p99">{legend.1}</span>
                 {has_model.then(|| view! { <span class="key model">"model: mean latency"</span> })}
+                {overlay_keys}
                 {limit.map(|limit| view! {
                     <span class="key limit">
                         {format!("ceiling: {} with 0 ms of service, this browser's request path", lab_core::format::rate(limit))}

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::axes::{x_axis, y_axis};
 use super::chart_scroll::ChartScroll;
 use super::glossary::term;
+use super::overlay::{self, Overlay};
 
 const WIDTH: f64 = 560.0;
 const HEIGHT: f64 = 300.0;
@@ -32,7 +33,13 @@ pub struct SpeedupPoint {
 
 /// The chart, from the measured points and the Amdahl estimate over them.
 #[component]
-pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -> impl IntoView {
+pub fn SpeedupChart(
+    points: Vec<SpeedupPoint>,
+    amdahl: Option<AmdahlEstimate>,
+    /// Other exports' speedups, drawn behind this page's and named in the key.
+    #[prop(default = Vec::new())]
+    others: Vec<Overlay<SpeedupPoint>>,
+) -> impl IntoView {
     // What the chart shows, for a reader who cannot see it.
     let description = format!(
         "Speedup against threads: {}",
@@ -42,11 +49,19 @@ pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let max_t = points.iter().map(|p| p.threads).max().unwrap_or(1).max(2);
+    let theirs = || others.iter().flat_map(|o| o.points.iter());
+    let max_t = points
+        .iter()
+        .chain(theirs())
+        .map(|p| p.threads)
+        .max()
+        .unwrap_or(1)
+        .max(2);
     let top_t = f64::from(max_t) + 0.5;
     let max_s = points
         .iter()
         .map(|p| p.range.map_or(p.speedup, |r| r.1))
+        .chain(theirs().map(|p| p.speedup))
         .fold(f64::from(max_t), f64::max);
     let x = LinearScale::new((0.0, top_t), (LEFT, WIDTH - RIGHT)).nice(6);
     let y = LinearScale::new((0.0, max_s * 1.1), (HEIGHT - BOTTOM, TOP)).nice(5);
@@ -141,6 +156,11 @@ pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -
             }
         })
         .collect_view();
+    let overlays = overlay::marks(
+        &others,
+        |p| (x.map(f64::from(p.threads)), y.map(p.speedup)),
+        |p| format!("T = {}: speedup {:.2}×", p.threads, p.speedup),
+    );
     view! {
         <figure class="chart" data-testid="speedup-chart">
             <figcaption class="chart-title">{caption}</figcaption>
@@ -150,6 +170,7 @@ pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -
                     {x_axis(x, HEIGHT - BOTTOM, TOP, WIDTH, "threads (T)")}
                     <path class="ideal" d=ideal />
                     {curve.map(|d| view! { <path class="model" d=d /> })}
+                    {overlays}
                     {dots}
                 </svg>
             </ChartScroll>
@@ -158,6 +179,7 @@ pub fn SpeedupChart(points: Vec<SpeedupPoint>, amdahl: Option<AmdahlEstimate>) -
                 {has_ranges.then(|| view! { <span class="key error-bar">"fastest to slowest repetition"</span> })}
                 <span class="key ideal">"ideal: T×"</span>
                 {fitted.then(|| view! { <span class="key model">{term("amdahl", "Amdahl's law")}", fitted"</span> })}
+                {overlay::keys(&others, "speedup")}
             </div>
         </figure>
     }

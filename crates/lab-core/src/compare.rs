@@ -76,6 +76,20 @@ fn row(
     }
 }
 
+/// What names an export's series on a chart: "Firefox 153 · 8 threads · 2026-12-01".
+pub fn series_name(export: &Export) -> String {
+    let mut name = format!(
+        "{} · {} threads",
+        browser_name(&export.environment.user_agent),
+        export.environment.hardware_threads
+    );
+    if let Some(day) = export.exported_at.as_deref().and_then(|at| at.get(..10)) {
+        name.push_str(" · ");
+        name.push_str(day);
+    }
+    name
+}
+
 /// A browser's name and major version from its user agent: "Firefox 153", "Edge 140",
 /// "Chrome 140", "Safari 18"; the first word of anything else.
 pub fn browser_name(user_agent: &str) -> String {
@@ -111,6 +125,17 @@ pub fn browser_name(user_agent: &str) -> String {
 mod tests {
     use super::*;
     use crate::schema::tests::sample_export;
+
+    #[test]
+    fn a_series_is_named_by_browser_threads_and_day() {
+        let mut export = sample_export();
+        export.environment.user_agent = "Mozilla/5.0 Firefox/153.0".to_owned();
+        export.environment.hardware_threads = 8;
+        export.exported_at = None;
+        assert_eq!(series_name(&export), "Firefox 153 · 8 threads");
+        export.exported_at = Some("2026-12-01T09:30:12.345Z".to_owned());
+        assert_eq!(series_name(&export), "Firefox 153 · 8 threads · 2026-12-01");
+    }
 
     #[test]
     fn names_the_browser_from_its_user_agent() {
