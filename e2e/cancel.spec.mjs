@@ -1,6 +1,7 @@
 // Cancel ends every kind of run within 100 ms of the click, and keeps what finished before it:
 // an open loop with arrivals seconds apart, a closed loop (also by Escape), a CPU sweep between
-// its levels, and a hybrid run between its strategies.
+// its levels, a hybrid run between its strategies, the quick comparison between its strategies
+// and a wrong-tool case between its sides.
 import { ISOLATED } from '../playwright.config.mjs';
 import { test, expect } from './lab-page.mjs';
 
@@ -53,6 +54,36 @@ test('a hybrid run stops inside a strategy and keeps the strategies run before i
   expect(await lab.cancelTimed()).toBeLessThan(PROMPT_MS);
   const { runs } = await lab.exportJson();
   expect(runs.map((r) => r.hybrid.strategy)).toEqual(['sequential']);
+});
+
+test("the quick comparison's parallel batch keeps the strategies that ended before the cancel", async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?lab=start&n=10&latency_ms=20&tasks=16&size=20000');
+  await lab.runBothButton.click();
+  await lab.cancelWhen('tasks on 1 worker');
+  await expect(lab.status).toContainText('the one run that ended before the cancel is kept and drawn');
+  const { runs } = await lab.exportJson();
+  expect(runs.map((r) => [r.kind, r.params.mode ?? null])).toEqual([
+    ['io', null],
+    ['io', null],
+    ['cpu', 'main'],
+  ]);
+  expect(runs[2].summary.completed).toBe(16);
+  // A cut-short batch teaches nothing about computing: only the waiting lesson is drawn.
+  await expect(lab.lesson.locator('li')).toHaveCount(1);
+  await expect(lab.batch('cpu').getByTestId('timeline')).toBeVisible();
+  await lab.waitForKept();
+  await expect(page.getByTestId('history-note')).not.toHaveAttribute('data-error', 'true');
+});
+
+test('a wrong-tool case cancelled during its right way keeps the wrong way, without a verdict', async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?lab=wrong&case=cpu-on-main&autorun=1');
+  await lab.cancelWhen('the right way');
+  await expect(lab.status).toContainText('the wrong way is kept and drawn, without a verdict');
+  const { runs } = await lab.exportJson();
+  expect(runs.map((r) => r.wrong.role)).toEqual(['wrong']);
+  await expect(page.locator('[data-role=wrong]').getByTestId('timeline')).toBeVisible();
+  await expect(page.locator('[data-role=right]')).toHaveCount(0);
+  await expect(lab.verdict).toHaveCount(0);
 });
 
 test('main mode says before it runs that it cannot hear Cancel', async ({ lab }) => {

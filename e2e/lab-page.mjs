@@ -239,6 +239,32 @@ export class LabPage {
    * Clicks Cancel (or presses `key`) from inside the page and returns how long, in ms, the run's
    * status took to read `cancelled`, on the page's own clock.
    */
+  /**
+   * Clicks Cancel the moment the status first says `text` (a stage of the run), from inside the
+   * page, so a short stage cannot end before the click; resolves once the run is cancelled.
+   */
+  async cancelWhen(text) {
+    await this.page.evaluate(
+      (text) =>
+        new Promise((resolve) => {
+          const status = document.querySelector('[data-testid=run-status]');
+          let clicked = false;
+          const observer = new MutationObserver(() => {
+            if (!clicked && status.textContent.includes(text)) {
+              clicked = true;
+              document.querySelector('[data-testid=cancel]').click();
+            }
+            if (clicked && status.getAttribute('data-state') === 'cancelled') {
+              observer.disconnect();
+              resolve();
+            }
+          });
+          observer.observe(status, { attributes: true, childList: true, subtree: true, characterData: true });
+        }),
+      text,
+    );
+  }
+
   async cancelTimed(key = null) {
     return this.page.evaluate(
       (key) =>

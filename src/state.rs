@@ -530,6 +530,16 @@ impl LabState {
         state
     }
 
+    /// Ends the run in flight like [`LabState::finish`], but with `records` in place of every
+    /// earlier run rather than those of their kinds: a wrong-tool case is read from its own
+    /// sides only. With nothing to keep, the earlier runs stay.
+    pub fn finish_alone(self, status: RunStatus, records: Vec<RunRecord>) -> RunState {
+        if !records.is_empty() {
+            self.runs.set(Vec::new());
+        }
+        self.finish(status, records)
+    }
+
     /// Registers the canvas image kernels draw on (`None` when it leaves the page).
     pub fn show_tiles_on(self, canvas: Option<TileCanvas>) {
         self.tile_canvas.set_value(canvas);

@@ -119,8 +119,12 @@ test('a run during which the page was hidden is flagged, in the page and in the 
   await lab.page.waitForSelector('[data-testid=history-note][data-key]', { timeout: 15_000 });
   const key = await lab.attribute('history-note', 'data-key');
   await lab.page.goto(lab.page.url().replace(/\?.*$/, '?lab=overview'));
+  const row = `[data-testid=history-row][data-key="${key}"]`;
+  await lab.page.waitForSelector(row, { timeout: 15_000 });
+  // Reloaded once the page has loaded: a reload during loading aborts the page's own fetches.
+  await lab.waitForReady();
   await lab.page.reload();
-  await lab.page.waitForSelector(`[data-testid=history-row][data-key="${key}"]`, { timeout: 15_000 });
+  await lab.page.waitForSelector(row, { timeout: 15_000 });
   assert.equal(await lab.attribute('history-row', 'data-hidden'), 'true');
   assert.match(await lab.page.$eval('[data-testid=history-notes]', (el) => el.textContent), /tab hidden for .*timers throttled/);
   await lab.close();

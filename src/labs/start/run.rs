@@ -109,13 +109,23 @@ fn failures(run: &IoRun) -> Option<String> {
     })
 }
 
-/// Ends a cancelled batch, saying how much of it had finished.
-fn cancelled(state: LabState, progress: &Progress, total: u32, what: &str) -> RunState {
-    let text = format!(
-        "Cancelled: {} of {total} {what} had finished.",
-        progress.done()
-    );
-    state.abandon(RunState::Cancelled, text)
+/// Ends a cancelled batch, keeping its strategies that ran whole (`records`) and saying how
+/// much had finished. The strategy the cancel cut short is not kept: a part of it would make
+/// its ratio to the others meaningless.
+fn cancelled(
+    state: LabState,
+    progress: &Progress,
+    total: u32,
+    what: &str,
+    records: Vec<RunRecord>,
+) -> RunState {
+    let done = progress.done();
+    let text = match records.len() {
+        0 => format!("Cancelled: {done} of {total} {what} had finished, before any whole run; nothing was kept."),
+        1 => format!("Cancelled: {done} of {total} {what} had finished; the one run that ended before the cancel is kept and drawn."),
+        n => format!("Cancelled: {done} of {total} {what} had finished; the {n} runs that ended before the cancel are kept and drawn."),
+    };
+    state.finish(RunStatus::new(RunState::Cancelled, text), records)
 }
 
 /// The async batch: the fetches one at a time, then all in flight at once.
@@ -142,7 +152,7 @@ pub async fn run_io(state: LabState) -> RunState {
         let run = io_run::run(&plan, &progress, &cancel).await;
         let main_thread = meter().close_record(run.start_ms).await;
         if cancel.is_cancelled() {
-            return cancelled(state, &progress, 2 * n, "requests");
+            return cancelled(state, &progress, 2 * n, "requests", records);
         }
         if let Some(text) = failures(&run) {
             return state.abandon(RunState::Error, text);
@@ -232,11 +242,11 @@ pub async fn run_cpu(state: LabState) -> RunState {
         let batch = match cancel.or_cancelled(batch).await {
             Some(Ok(batch)) => batch,
             Some(Err(lost)) => return state.abandon(RunState::Error, lost.to_string()),
-            None => return cancelled(state, &progress, 3 * tasks, "tasks"),
+            None => return cancelled(state, &progress, 3 * tasks, "tasks", records),
         };
         let main_thread = meter().close_record(batch.start_ms).await;
         if cancel.is_cancelled() {
-            return cancelled(state, &progress, 3 * tasks, "tasks");
+            return cancelled(state, &progress, 3 * tasks, "tasks", records);
         }
         records.push(cpu_record(batch, &start, mode, lanes, main_thread));
     }

@@ -72,7 +72,7 @@ pub async fn run(state: LabState) {
     let wrong = match cancel
         .or_cancelled(wrong_side(case, workers, &cancel))
         .await
-        .unwrap_or_else(|| Err(both_sides_needed()))
+        .unwrap_or_else(|| Err(cut_short()))
     {
         Ok(side) => side,
         Err(status) => {
@@ -83,12 +83,24 @@ pub async fn run(state: LabState) {
     let wrong_main = meter().close_record(wrong.start_ms).await;
     progress.tick();
     state.say(format!("{}: the right way", case.title()));
+    let wrong_record = record(case, Role::Wrong, wrong, wrong_main);
     let right = match cancel
         .or_cancelled(right_side(case, workers, &cancel))
         .await
-        .unwrap_or_else(|| Err(both_sides_needed()))
+        .unwrap_or_else(|| Err(cut_short()))
     {
         Ok(side) => side,
+        Err(status) if status.state == RunState::Cancelled => {
+            state.finish_alone(
+                RunStatus::new(
+                    RunState::Cancelled,
+                    "Cancelled before the right way had run: the wrong way is kept and drawn, \
+                     without a verdict (a case is judged from both sides).",
+                ),
+                vec![wrong_record],
+            );
+            return;
+        }
         Err(status) => {
             state.finish(status, Vec::new());
             return;
@@ -96,7 +108,6 @@ pub async fn run(state: LabState) {
     };
     let right_main = meter().close_record(right.start_ms).await;
     progress.tick();
-    let wrong_record = record(case, Role::Wrong, wrong, wrong_main);
     let right_record = record(case, Role::Right, right, right_main);
     let verdict = judge(case, workers, &wrong_record, &right_record);
     let text = verdict.text.clone();
@@ -104,7 +115,7 @@ pub async fn run(state: LabState) {
     if let Some(block) = wrong_record.wrong_mut() {
         block.verdict = Some(verdict);
     }
-    state.finish(
+    state.finish_alone(
         RunStatus::new(RunState::Done, format!("Done: {text}")),
         vec![wrong_record, right_record],
     );
@@ -242,16 +253,17 @@ async fn cpu_side(
             wall_ms: run.wall_ms,
             items: Some(run.result.items),
         }),
-        Err(CpuError::Cancelled) => Err(both_sides_needed()),
+        Err(CpuError::Cancelled) => Err(cut_short()),
         Err(error) => Err(RunStatus::new(RunState::Error, error.to_string())),
     }
 }
 
-/// A cancelled case: it is judged from both sides, so one side alone is not kept.
-fn both_sides_needed() -> RunStatus {
+/// A side cut short by Cancel. Cut short during the wrong way, a case keeps nothing: a part of
+/// that side would say nothing; during the right way, it keeps the wrong way.
+fn cut_short() -> RunStatus {
     RunStatus::new(
         RunState::Cancelled,
-        "Cancelled before both sides had run; a case is judged from both, so nothing was kept.",
+        "Cancelled before the wrong way had run; nothing was kept.",
     )
 }
 

@@ -194,8 +194,9 @@ pub fn lessons(runs: &[RunRecord]) -> Vec<String> {
         }),
         _ => None,
     };
+    // Only a whole batch teaches: a cancelled one keeps its finished strategies, not the last.
     let compute = match of(RunKind::Cpu)[..] {
-        [main, .., workers] => Some(ComputeLesson {
+        [main, _, workers] => Some(ComputeLesson {
             tasks: workers.params.tasks.unwrap_or(0),
             workers: workers.params.threads.unwrap_or(0),
             on_main_ms: main.summary.wall_ms,
@@ -418,7 +419,13 @@ mod tests {
         let only_io = lessons(&[io(1, 1_000.0), io(20, 100.0)]);
         assert_eq!(only_io.len(), 1);
         assert!(only_io[0].contains("10.0× faster"), "{}", only_io[0]);
-        let all = lessons(&[io(1, 1_000.0), io(20, 100.0), cpu(1, 900.0), cpu(2, 450.0)]);
+        let all = lessons(&[
+            io(1, 1_000.0),
+            io(20, 100.0),
+            cpu(1, 900.0),
+            cpu(1, 880.0),
+            cpu(2, 450.0),
+        ]);
         assert_eq!(all.len(), 3);
         assert!(
             all[1].contains("450 ms on 2 workers: 2.0× faster, and the page never froze"),
@@ -426,6 +433,9 @@ mod tests {
             all[1]
         );
         assert_eq!(all[2], BOTH_RULE);
+        // A batch cancelled before its last strategy teaches nothing about computing.
+        let cut_short = lessons(&[io(1, 1_000.0), io(20, 100.0), cpu(1, 900.0), cpu(1, 880.0)]);
+        assert_eq!(cut_short.len(), 1);
     }
 
     #[test]
