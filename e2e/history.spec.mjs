@@ -44,6 +44,20 @@ test('a finished run is kept, survives a reload and reopens drawn as it was', as
   expect(await drawn(page)).toEqual(originalDrawing);
 });
 
+test('a reopened image run says its image is not kept, and draws its numbers', async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?lab=cpu&kernel=mandelbrot&size=200&tasks=8&mode=rayon&autorun=1');
+  await lab.waitForState('done');
+  const key = await lab.waitForKept();
+  const original = await lab.exportJson();
+  await expect(page.getByTestId('image-not-kept')).toHaveCount(0);
+  await lab.open(ISOLATED, `?lab=cpu&reopen=${key}`);
+  await lab.waitForState('done');
+  await expect(page.getByTestId('image-not-kept')).toBeVisible();
+  await expect(page.getByTestId('cpu-image')).toBeHidden();
+  expect((await lab.exportJson()).runs).toEqual(original.runs);
+  await expect(page.getByTestId('timeline')).toBeVisible();
+});
+
 test('a kept run can be laid beside the page run, deleted, or the history cleared', async ({ lab, page }) => {
   await lab.open(ISOLATED, IO);
   await lab.waitForState('done');

@@ -2,6 +2,9 @@
 //! progress (`idle`, `running`, `done`, `error`, `cancelled`) and the runs kept for export.
 //! Signals are only ever touched here, on the main thread.
 
+use std::pin::pin;
+
+use futures::future::{select, Either};
 use lab_core::compare::browser_name;
 use lab_core::config::{self, FieldError, Lab, Settings};
 use lab_core::schema::{self, Export, RunRecord};
@@ -40,6 +43,10 @@ impl RunState {
         }
     }
 }
+
+/// How long the worker pool may take to start, workers and warm-up included, in ms. It takes
+/// about 0.2 s here; a limit fifty times that is no false alarm on a busy machine.
+const POOL_START_LIMIT_MS: f64 = 10_000.0;
 
 /// How often progress reaches the page, in ms. Each change of the count repaints the page's
 /// layer (about 3 ms of main-thread paint here); four a second reads as live and costs little.
@@ -172,6 +179,8 @@ pub struct LabState {
     kept: RwSignal<Option<Result<history::Kept, String>>>,
     /// Exports laid beside this page's runs (from files or the history), each with its name.
     compared: RwSignal<Vec<(String, Export)>>,
+    /// Whether the runs shown were reopened from the history rather than run in this page.
+    reopened: RwSignal<bool>,
 }
 
 impl LabState {
@@ -211,6 +220,7 @@ impl LabState {
             ran_with: StoredValue::new(None),
             kept: RwSignal::new(None),
             compared: RwSignal::new(Vec::new()),
+            reopened: RwSignal::new(false),
         }
     }
 
@@ -249,12 +259,24 @@ impl LabState {
                 ))
             });
         };
-        let pool = match pool::start(threads as usize, on_lost).await {
-            Ok(start_ms) => match cpu_batch::warm_up(threads).await {
-                Ok(()) => PoolStatus::Ready { threads, start_ms },
-                Err(lost) => PoolStatus::Failed(lost.to_string()),
-            },
-            Err(message) => PoolStatus::Failed(message),
+        let starting = async {
+            match pool::start(threads as usize, on_lost).await {
+                Ok(start_ms) => match cpu_batch::warm_up(threads).await {
+                    Ok(()) => PoolStatus::Ready { threads, start_ms },
+                    Err(lost) => PoolStatus::Failed(lost.to_string()),
+                },
+                Err(message) => PoolStatus::Failed(message),
+            }
+        };
+        // A worker that never answers would leave the pool starting, and an autorun waiting,
+        // forever: past the limit the page gives up on the pool and goes on without it.
+        let limit = event_loop::sleep(POOL_START_LIMIT_MS);
+        let pool = match select(pin!(starting), pin!(limit)).await {
+            Either::Left((pool, _)) => pool,
+            Either::Right(_) => PoolStatus::Failed(format!(
+                "the worker pool did not start within {:.0} s (a worker never answered); the async labs still work, and a reload tries again",
+                POOL_START_LIMIT_MS / 1000.0
+            )),
         };
         self.environment.update(|e| e.pool = pool);
     }
@@ -305,6 +327,7 @@ impl LabState {
                 self.settings.set(export.config.clone());
                 self.ran_with.set_value(Some(export.config));
                 self.runs.set(export.runs);
+                self.reopened.set(true);
                 RunStatus::new(
                     RunState::Done,
                     format!(
@@ -366,6 +389,12 @@ impl LabState {
     /// Takes every laid-beside export away.
     pub fn clear_compared(self) {
         self.compared.set(Vec::new());
+    }
+
+    /// Whether the runs shown were reopened from the history (their images, drawn live while
+    /// a run computes them, are not kept).
+    pub fn reopened(self) -> ReadSignal<bool> {
+        self.reopened.read_only()
     }
 
     /// Whether the latest finished run went into the browser's history.
@@ -438,6 +467,7 @@ impl LabState {
             .set_value(Some(self.settings.get_untracked()));
         self.status.set(RunStatus::new(RunState::Running, text));
         self.kept.set(None);
+        self.reopened.set(false);
         self.progress.set(Some(RunProgress {
             done: 0,
             total,

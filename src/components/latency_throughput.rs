@@ -111,11 +111,25 @@ pub fn LatencyThroughput(
     let series = || points.iter().filter(|p| p.joined);
     let p50_path = path(series().map(|p| (x.map(p.throughput), y.map(p.p50))));
     let p99_path = path(series().map(|p| (x.map(p.throughput), y.map(p.p99))));
+    // The knee's label left of its line, or right of it where it would reach the y axis's
+    // labels: its text, where it starts and ends, and its anchor.
+    let knee_label_at = |p: &Point| {
+        let text = format!("knee: {}", p.label);
+        let px = x.map(p.throughput);
+        let width = labels::text_width(&text, 10.0);
+        if px - 4.0 - width < LEFT {
+            (text, px + 4.0, px + 4.0 + width, "start")
+        } else {
+            (text, px - 4.0 - width, px - 4.0, "end")
+        }
+    };
     let knee_mark = knee_at.and_then(|i| points.get(i)).map(|p| {
         let px = x.map(p.throughput);
+        let (text, left, right, anchor) = knee_label_at(p);
+        let at = if anchor == "end" { right } else { left };
         view! {
             <line class="knee" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM />
-            <text class="knee-label" x=px - 4.0 y=TOP + 10.0 text-anchor="end">{format!("knee: {}", p.label)}</text>
+            <text class="knee-label" x=at y=TOP + 10.0 text-anchor=anchor>{text}</text>
         }
     });
     // Each level's label beside its median, where it collides with no other label and stays
@@ -128,10 +142,9 @@ pub fn LatencyThroughput(
     };
     let mut obstacles = Vec::new();
     if let Some(p) = knee_at.and_then(|i| points.get(i)) {
-        let text = format!("knee: {}", p.label);
-        let right = x.map(p.throughput) - 4.0;
+        let (_, left, right, _) = knee_label_at(p);
         obstacles.push(Rect {
-            left: right - labels::text_width(&text, 10.0),
+            left,
             top: TOP,
             right,
             bottom: TOP + 13.0,

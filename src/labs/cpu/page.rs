@@ -99,9 +99,15 @@ pub fn CpuLabPage() -> impl IntoView {
                 <Presets presets=PRESETS />
             </aside>
             <section class="results" data-testid="cpu-results">
-                <div class="result image-wrap" class:hidden=move || !image()>
+                <div class="result image-wrap" class:hidden=move || !image() || state.reopened().get()>
                     <ImageCanvas />
                 </div>
+                <Show when=move || image() && state.reopened().get()>
+                    <p class="note" data-testid="image-not-kept">
+                        "This run was reopened from the history: its numbers and timelines are kept, its "
+                        "image is not (it is drawn while a run computes it). Run it again to see the image."
+                    </p>
+                </Show>
                 {move || {
                     let runs = runs.get();
                     match runs.len() {
