@@ -38,10 +38,7 @@ pub fn Compare() -> impl IntoView {
         });
     };
     let pick = move |event: web_sys::Event| {
-        let Some(input) = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(input) = target::<web_sys::HtmlInputElement>(&event) else {
             return;
         };
         load(listed(input.files()));
@@ -60,10 +57,7 @@ pub fn Compare() -> impl IntoView {
         spawn_local(async move { kept_runs.set(history::entries().await.unwrap_or_default()) });
     });
     let pick_kept = move |event: web_sys::Event| {
-        let Some(select) = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
-        else {
+        let Some(select) = target::<web_sys::HtmlSelectElement>(&event) else {
             return;
         };
         let Ok(key) = select.value().parse::<u64>() else {
@@ -198,6 +192,11 @@ fn row_view(row: CompareRow, resolution_ms: f64) -> impl IntoView {
             <td data-key="ratio">{ratio}</td>
         </tr>
     }
+}
+
+/// The element an event happened on, as the kind of element it must be.
+fn target<T: JsCast>(event: &web_sys::Event) -> Option<T> {
+    event.target()?.dyn_into::<T>().ok()
 }
 
 /// The files of a picker or a drop, in order.
