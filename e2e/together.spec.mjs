@@ -60,7 +60,7 @@ test('pipelined beats phased beats sequential, each near its model', async ({ la
   await expect(headline).toContainText('sooner than sequential');
 });
 
-test('the trade-off: small slices keep frames smooth, large slices run faster and stall', async ({ lab }) => {
+test('the trade-off: small slices keep frames smooth, large slices stall them', async ({ lab }) => {
   const results = await run(lab, 'lab=tradeoff&sweep=slice_ms', 120_000);
   const levels = results.runs.map((r) => r.tradeoff.slice_ms);
   expect(levels).toEqual([1, 2, 5, 10, 20, 50, 100, 200, null]);
@@ -72,7 +72,10 @@ test('the trade-off: small slices keep frames smooth, large slices run faster an
   // (16.7 ms). The bounds sit far from both, for a shared, noisy machine.
   expect(first.frame_p99_ms).toBeLessThan(100);
   expect(last.frame_p99_ms).toBeGreaterThan(150);
-  expect(last.throughput_per_s).toBeGreaterThan(first.throughput_per_s);
+  // Larger slices yield less often, so the job gains the time the frames took, a few percent
+  // here: less than the noise, so one clean-clone run had the 200 ms slices 3% slower. What
+  // holds with a margin is that yielding never made the job much faster.
+  expect(last.throughput_per_s).toBeGreaterThan(0.8 * first.throughput_per_s);
   expect(last.probe_p99_ms).toBeGreaterThan(first.probe_p99_ms);
   expect(largest.main_thread.blocks).toBeGreaterThanOrEqual(1);
   expect(workers.on_workers).toBe(true);
