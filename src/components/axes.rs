@@ -1,4 +1,5 @@
-//! Axes for the SVG charts: nice ticks from the core's scales, labels with units.
+//! Axes for the SVG charts: nice ticks from the core's scales, labels with units; and the path
+//! of a line through points.
 
 use lab_core::labels;
 use lab_core::scale::{tick_label, LinearScale};
@@ -72,4 +73,12 @@ pub fn y_axis(y: LinearScale, x: f64, right: f64, label: &'static str) -> impl I
             </text>
         </g>
     }
+}
+
+/// An SVG path through `points` (chart units), in order.
+pub fn line_path(points: impl Iterator<Item = (f64, f64)>) -> String {
+    points
+        .enumerate()
+        .map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { " L" }))
+        .collect()
 }

@@ -7,7 +7,7 @@ use lab_core::scale::LinearScale;
 use lab_core::schema::RunRecord;
 use leptos::prelude::*;
 
-use super::axes::{x_axis, y_axis};
+use super::axes::{line_path as path, x_axis, y_axis};
 use super::chart_scroll::ChartScroll;
 use super::overlay::{self, Overlay};
 
@@ -48,13 +48,6 @@ impl Point {
             joined: true,
         })
     }
-}
-
-fn path(points: impl Iterator<Item = (f64, f64)>) -> String {
-    points
-        .enumerate()
-        .map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { " L" }))
-        .collect()
 }
 
 /// The chart; `model` is the prediction over the swept range, in sweep order. `y_label` names
@@ -117,16 +110,22 @@ pub fn LatencyThroughput(
         let text = format!("knee: {}", p.label);
         let px = x.map(p.throughput);
         let width = labels::text_width(&text, 10.0);
-        if px - 4.0 - width < LEFT {
-            (text, px + 4.0, px + 4.0 + width, "start")
+        let (x, anchor, left) = if px - 4.0 - width < LEFT {
+            (px + 4.0, "start", px + 4.0)
         } else {
-            (text, px - 4.0 - width, px - 4.0, "end")
-        }
+            (px - 4.0, "end", px - 4.0 - width)
+        };
+        let rect = Rect {
+            left,
+            top: TOP,
+            right: left + width,
+            bottom: TOP + 13.0,
+        };
+        (text, x, anchor, rect)
     };
     let knee_mark = knee_at.and_then(|i| points.get(i)).map(|p| {
         let px = x.map(p.throughput);
-        let (text, left, right, anchor) = knee_label_at(p);
-        let at = if anchor == "end" { right } else { left };
+        let (text, at, anchor, _) = knee_label_at(p);
         view! {
             <line class="knee" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM />
             <text class="knee-label" x=at y=TOP + 10.0 text-anchor=anchor>{text}</text>
@@ -142,13 +141,7 @@ pub fn LatencyThroughput(
     };
     let mut obstacles = Vec::new();
     if let Some(p) = knee_at.and_then(|i| points.get(i)) {
-        let (_, left, right, _) = knee_label_at(p);
-        obstacles.push(Rect {
-            left,
-            top: TOP,
-            right,
-            bottom: TOP + 13.0,
-        });
+        obstacles.push(knee_label_at(p).3);
     }
     if let Some(limit) = limit {
         let right = x.map(limit) - 4.0;

@@ -6,6 +6,7 @@ use lab_core::compare;
 use lab_core::schema::RunRecord;
 use leptos::prelude::*;
 
+use super::axes::line_path;
 use crate::state::LabState;
 
 /// Colours for the series (`.overlay-0` … in the stylesheet), used in turn.
@@ -57,13 +58,7 @@ pub fn marks<P>(
         .iter()
         .enumerate()
         .map(|(i, other)| {
-            let line: String = other
-                .points
-                .iter()
-                .map(&at)
-                .enumerate()
-                .map(|(j, (x, y))| format!("{}{x:.1},{y:.1}", if j == 0 { "M" } else { " L" }))
-                .collect();
+            let line = line_path(other.points.iter().map(&at));
             let dots = other
                 .points
                 .iter()

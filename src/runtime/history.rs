@@ -109,7 +109,21 @@ fn key(run: u64) -> JsValue {
     JsValue::from_f64(run as f64)
 }
 
+thread_local! {
+    /// The database, once opened: every later call of this page reuses it.
+    static OPENED: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+}
+
 async fn open() -> Result<IdbDatabase, String> {
+    if let Some(database) = OPENED.with(|opened| opened.borrow().clone()) {
+        return Ok(database);
+    }
+    let database = open_anew().await?;
+    OPENED.with(|opened| *opened.borrow_mut() = Some(database.clone()));
+    Ok(database)
+}
+
+async fn open_anew() -> Result<IdbDatabase, String> {
     let factory = web_sys::window()
         .ok_or("no window")?
         .indexed_db()
