@@ -203,12 +203,13 @@ fn entry_row(entry: Entry, delete: impl Fn(u64) + Copy + 'static) -> impl IntoVi
     }
     view! {
         <tr data-testid="history-row" data-key=key.to_string() data-lab=entry.lab.clone() data-hidden=entry.hidden().to_string()>
-            <td>{entry.saved_minute()}</td>
-            <td>{entry.lab.clone()}</td>
-            <td><ul class="history-runs">{runs}</ul></td>
-            <td>{format!("{} · {} threads", entry.browser, entry.hardware_threads)}</td>
-            <td data-testid="history-notes">{notes.join("; ")}</td>
-            <td>{lab_history::megabytes(entry.bytes)}</td>
+            // Each cell names its column, for the narrow layout that hides the header row.
+            <td data-label="kept">{entry.saved_minute()}</td>
+            <td data-label="lab">{entry.lab.clone()}</td>
+            <td data-label="runs"><ul class="history-runs">{runs}</ul></td>
+            <td data-label="browser">{format!("{} · {} threads", entry.browser, entry.hardware_threads)}</td>
+            <td data-label="notes" data-testid="history-notes">{notes.join("; ")}</td>
+            <td data-label="size">{lab_history::megabytes(entry.bytes)}</td>
             <td class="history-actions">
                 <a href=format!("?lab={}&reopen={key}", entry.lab) data-testid="history-open">"Open"</a>
                 <button class="secondary" data-testid="history-delete" on:click=move |_| delete(key)>"Delete"</button>
