@@ -1,7 +1,6 @@
 //! The workloads as the browser runs them. Each returns spans on the shared clock, relative to
 //! the moment the run was submitted.
 
-pub mod cpu_batch;
 pub mod cpu_job;
 pub mod hybrid;
 pub mod io_run;

@@ -11,7 +11,7 @@ use lab_core::schema::{self, Export, RunRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::experiments::{cpu_batch, Cancel, Progress};
+use crate::experiments::{cpu_job, Cancel, Progress};
 use crate::runtime::sim_server::Isolation;
 use crate::runtime::tile_canvas::TileCanvas;
 use crate::runtime::{clock, environment, event_loop, history, pool, sim_server, url};
@@ -261,7 +261,7 @@ impl LabState {
         };
         let starting = async {
             match pool::start(threads as usize, on_lost).await {
-                Ok(start_ms) => match cpu_batch::warm_up(threads).await {
+                Ok(start_ms) => match cpu_job::warm_up(threads).await {
                     Ok(()) => PoolStatus::Ready { threads, start_ms },
                     Err(lost) => PoolStatus::Failed(lost.to_string()),
                 },

@@ -4,7 +4,7 @@
 
 use futures::channel::mpsc::UnboundedSender;
 use lab_core::execute::{self, Mode};
-use lab_core::kernel::{self, Job, JobResult, KernelError, Tile};
+use lab_core::kernel::{self, Job, JobResult, Tile};
 use lab_core::span::{Lane, Span};
 
 use super::{Cancel, Progress};
@@ -49,25 +49,41 @@ impl std::fmt::Display for CpuError {
     }
 }
 
-struct TaskDone {
+/// Tasks timed on the thread that ran each: what every task returned, in task order.
+#[derive(Clone, Debug)]
+pub struct Timed<R> {
+    /// One span per task on its thread's lane, relative to `start_ms`.
+    pub spans: Vec<Span>,
+    /// What each task returned, in the order of `spans`.
+    pub results: Vec<R>,
+    /// Submission time on the shared clock.
+    pub start_ms: f64,
+    /// Job latency: from submission to the result on the main thread.
+    pub wall_ms: f64,
+}
+
+struct TaskDone<R> {
+    task: u32,
     lane: Lane,
     began: f64,
     ended: f64,
-    result: Result<kernel::TaskResult, KernelError>,
+    result: R,
 }
 
-/// Runs `job` in `mode` (`threads` lanes for [`Mode::Lanes`]). Tiles go to `tiles` as they finish.
-pub async fn run(
-    job: Job,
+/// Runs tasks `0..tasks` of `work` in `mode` (`threads` lanes for [`Mode::Lanes`]), timing each
+/// on the thread that ran it. Every CPU workload of the page goes through here: the kernels'
+/// jobs ([`run`]) and the quick comparison's hash chains.
+pub async fn run_tasks<R: Send + 'static>(
+    tasks: u32,
     mode: Mode,
     threads: u32,
     progress: &Progress,
     cancel: &Cancel,
-    tiles: Option<UnboundedSender<Tile>>,
-) -> Result<CpuRun, CpuError> {
+    work: impl Fn(u32) -> R + Send + Sync + 'static,
+) -> Result<Timed<R>, CpuError> {
     let progress = progress.clone();
     let cancelled = cancel.flag();
-    let task = move |task: u32| -> Option<TaskDone> {
+    let task = move |task: u32| -> Option<TaskDone<R>> {
         if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
             return None;
         }
@@ -76,23 +92,17 @@ pub async fn run(
             None => Lane::Main,
         };
         let began = clock::now_ms();
-        let mut result = job.run_task(task);
+        let result = work(task);
         let ended = clock::now_ms();
-        if let (Ok(done), Some(tiles)) = (&mut result, &tiles) {
-            if let Some(tile) = done.tile.take() {
-                // The page may have moved on; a tile nobody draws is fine.
-                let _ = tiles.unbounded_send(tile);
-            }
-        }
         progress.tick();
         Some(TaskDone {
+            task,
             lane,
             began,
             ended,
             result,
         })
     };
-    let tasks = job.tasks;
     let (start_ms, done) = match mode {
         // snippet: main-mode
         Mode::Main => {
@@ -122,28 +132,67 @@ pub async fn run(
         }
     };
     let wall_ms = clock::now_ms() - start_ms;
-    if done.iter().any(Option::is_none) {
+    let Some(mut done) = done.into_iter().collect::<Option<Vec<_>>>() else {
         return Err(CpuError::Cancelled);
-    }
-    let mut spans = Vec::with_capacity(done.len());
-    let mut results = Vec::with_capacity(done.len());
-    for t in done.into_iter().flatten() {
-        let result = t.result.map_err(|e| CpuError::Kernel(e.to_string()))?;
-        spans.push(Span {
-            id: result.task,
+    };
+    done.sort_by_key(|t| t.task);
+    let spans = done
+        .iter()
+        .map(|t| Span {
+            id: t.task,
             lane: t.lane,
             start_ms: t.began - start_ms,
             end_ms: t.ended - start_ms,
             ok: true,
-        });
-        results.push(result);
-    }
-    spans.sort_by_key(|s| s.id);
-    let result = kernel::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
-    Ok(CpuRun {
+        })
+        .collect();
+    Ok(Timed {
         spans,
+        results: done.into_iter().map(|t| t.result).collect(),
         start_ms,
         wall_ms,
+    })
+}
+
+/// Runs `job` in `mode` (`threads` lanes for [`Mode::Lanes`]). Tiles go to `tiles` as they finish.
+pub async fn run(
+    job: Job,
+    mode: Mode,
+    threads: u32,
+    progress: &Progress,
+    cancel: &Cancel,
+    tiles: Option<UnboundedSender<Tile>>,
+) -> Result<CpuRun, CpuError> {
+    let work = move |task: u32| {
+        let mut result = job.run_task(task);
+        if let (Ok(done), Some(tiles)) = (&mut result, &tiles) {
+            if let Some(tile) = done.tile.take() {
+                // The page may have moved on; a tile nobody draws is fine.
+                let _ = tiles.unbounded_send(tile);
+            }
+        }
+        result
+    };
+    let timed = run_tasks(job.tasks, mode, threads, progress, cancel, work).await?;
+    let results = timed
+        .results
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CpuError::Kernel(e.to_string()))?;
+    let result = kernel::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
+    Ok(CpuRun {
+        spans: timed.spans,
+        start_ms: timed.start_ms,
+        wall_ms: timed.wall_ms,
         result,
     })
+}
+
+/// A short unmeasured job on every worker, so the first measured tasks do not pay for the
+/// engine compiling the kernel.
+pub async fn warm_up(threads: u32) -> Result<(), pool::PoolLost> {
+    pool::run(move || {
+        execute::rayon_all(threads * 4, |task| kernel::task_checksum(task, 500));
+    })
+    .await
 }
