@@ -147,20 +147,9 @@ test('bad parameters name each field and run nothing', async ({ lab, page }) => 
   expect((await lab.exportJson()).runs).toEqual([]);
 });
 
-/** A link may not send requests to an address it names: it says what it would send, and where,
- *  and sends nothing until Run is pressed. */
-async function runTypedUrl(lab, query, total, address) {
-  await lab.open(ISOLATED, `?lab=io&${query}&autorun=1`);
-  await expect(lab.status).toContainText(`This link would send ${total} requests to ${address}. Nothing is sent until you press Run.`);
-  await lab.page.waitForTimeout(500);
-  await expect(lab.status).toHaveAttribute('data-state', 'idle');
-  const sent = await lab.page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('payload-16k')).length);
-  expect(sent, 'requests sent before the click').toBe(0);
-  await lab.runIoLabButton.click();
-}
-
 test('a typed URL waits for a click, then is fetched for real; a CORS refusal is recorded and explained', async ({ lab }) => {
-  await runTypedUrl(lab, 'target=url&url=%2Fstatic%2Fpayload-16k.txt&n=10&c=5', 10, '/static/payload-16k.txt');
+  await lab.openTypedUrl(ISOLATED, 'target=url&url=%2Fstatic%2Fpayload-16k.txt&n=10&c=5', 10, '/static/payload-16k.txt');
+  await lab.runIoLabButton.click();
   await lab.waitForState('done');
   const [same] = (await lab.exportJson()).runs;
   expect(same.summary.completed).toBe(10);
@@ -168,7 +157,8 @@ test('a typed URL waits for a click, then is fetched for real; a CORS refusal is
 
   // The plain test server is another origin and sends no CORS headers: the browser refuses.
   lab.allowFailedResponses(/127\.0\.0\.1:4174|CORS|Failed to fetch/);
-  await runTypedUrl(lab, 'target=url&url=http%3A%2F%2F127.0.0.1%3A4174%2Fstatic%2Fpayload-16k.txt&n=4&c=2', 4, 'http://127.0.0.1:4174/static/payload-16k.txt');
+  await lab.openTypedUrl(ISOLATED, 'target=url&url=http%3A%2F%2F127.0.0.1%3A4174%2Fstatic%2Fpayload-16k.txt&n=4&c=2', 4, 'http://127.0.0.1:4174/static/payload-16k.txt');
+  await lab.runIoLabButton.click();
   await lab.waitForState('error');
   await expect(lab.status).toContainText('CORS');
   const [refused] = (await lab.exportJson()).runs;

@@ -172,6 +172,21 @@ export class LabPage {
     await expect(this.status).toBeVisible();
   }
 
+  /**
+   * Opens an autorun link to a typed URL. Such a link may not send requests to an address it
+   * names: this checks that the page says what it would send (`total` requests to `address`)
+   * and sends nothing, then leaves the Run click to the test.
+   */
+  async openTypedUrl(base, query, total, address) {
+    await this.open(base, `?lab=io&${query}&autorun=1`);
+    await expect(this.status).toContainText(`This link would send ${total} requests to ${address}. Nothing is sent until you press Run.`);
+    await this.page.waitForTimeout(500);
+    await expect(this.status).toHaveAttribute('data-state', 'idle');
+    const path = new URL(address, 'http://x').pathname;
+    const sent = await this.page.evaluate((path) => performance.getEntriesByType('resource').filter((e) => e.name.includes(path)).length, path);
+    expect(sent, 'requests sent before the click').toBe(0);
+  }
+
   async workersStarted() {
     return this.page.evaluate(() => window.__workersStarted);
   }

@@ -3,7 +3,8 @@
 //   node e2e/serve.mjs <dir> <port> isolated|plain [base]   (port 0: any free port, printed)
 // `isolated` sends the two cross-origin isolation headers; `plain` sends neither, as GitHub
 // Pages and most shared hosts do. `base` serves the files under a sub-path (`/lab/`), as a
-// project page is served; anything outside it is a 404.
+// project page is served; anything outside it is a 404. One path is the tests' own: a GET of
+// `<base>__status/<code>` answers with that HTTP status, so a typed URL can meet a 503.
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,6 +39,12 @@ http
     }
     const { pathname } = new URL(request.url, 'http://localhost');
     const inside = pathname.startsWith(base) ? '/' + pathname.slice(base.length) : null;
+    const status = /^\/__status\/([1-5]\d\d)$/.exec(inside ?? '')?.[1];
+    if (status) {
+      response.writeHead(Number(status), { ...headers, 'Content-Type': 'text/plain' });
+      response.end(`status ${status}\n`);
+      return;
+    }
     const file = inside === null ? null : await resolveFile(inside).catch(() => null);
     if (!file) {
       response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });

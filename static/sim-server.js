@@ -3,20 +3,29 @@
 //
 // Protocol (the only place it is written down; src/runtime/sim_server.rs speaks it):
 //
-//   GET <scope>io/req?run=R&id=I&latency_ms=&dist=&spread_ms=&capacity=&payload_kb=&error_rate=&seed=
+//   GET <scope>io/req?run=R&id=I&latency_ms=&dist=&spread_ms=&capacity=&payload_kb=&error_rate=&fault=&seed=
 //     run         a run id: requests of one run share one server (queue, occupancy)
 //     id          the request's number in the run; with `seed` it fixes its random draws
 //     latency_ms  mean service time in ms            dist  fixed | uniform | exp | lognormal
 //     spread_ms   uniform: half-width; lognormal: standard deviation (ms)
 //     capacity    at most this many in service at once, the rest wait first-in first-out
 //                 (absent: unlimited)
-//     payload_kb  body size in KiB                   error_rate  fraction answered 500
+//     payload_kb  body size in KiB                   error_rate  fraction of requests failed
+//     fault       what a failed request meets, after its service time:
+//                   http   status 500 (the default)
+//                   hang   no answer: the page's own time limit ends it (a hung request gives
+//                          up when the page aborts it, or after HANG_LIMIT_MS with a 504)
+//                   drop   a dropped connection: the page's fetch rejects with a network error
+//                   slow   status 200, the body trickled out in SLOW_PIECES over SLOW_BODY_MS
+//                   burst  status 503 to runs of consecutive ids: the first error_rate share
+//                          of every hundred (not drawn, so the failures come together)
 //   Every answer carries (and nothing else, to keep the path short):
 //     x-lab-sim: 1                     it came from here (anything else is not simulated)
 //     x-lab-queue-ms, x-lab-service-ms time waiting for a free slot, time in service, on the
 //                                      server's own schedule (a late timer's delay is not in
 //                                      them: the page sees it as the browser's overhead)
-//     x-lab-error: injected            on a failure drawn from error_rate (status 500)
+//     x-lab-error: injected            on a failed request that has an answer (http, burst)
+//     x-lab-fault: slow                on a body trickled out slowly
 //
 //   GET <scope>io/stats?run=R   {"mean_occupancy", "window_ms", "served"}: the server's own
 //                               time-average of requests inside it (queue + service), from the
@@ -141,6 +150,12 @@ function until(at) {
   return new Promise((resolve) => waiting.push(resolve));
 }
 
+/** How long a hung request waits for the page to give up on it before answering 504. */
+const HANG_LIMIT_MS = 130_000;
+/** A slow body comes out in this many pieces, spread over this long. */
+const SLOW_PIECES = 10;
+const SLOW_BODY_MS = 1000;
+
 const servers = new Map();
 const payloads = new Map();
 
@@ -154,7 +169,40 @@ function number(params, name, fallback) {
   return params.has(name) && params.get(name) !== '' && Number.isFinite(value) ? value : fallback;
 }
 
-async function serve(url) {
+/** Whether request `id` fails: drawn (`draw` is its first random number) or, for a burst, the
+ *  first `rate` share of every hundred ids. */
+function failed(fault, rate, id, draw) {
+  return fault === 'burst' ? Number(id % 100n) < Math.round(rate * 100) : draw <= rate;
+}
+
+/** A hung request: answers only when the page aborts it (`signal`, where the browser passes it
+ *  on) or after HANG_LIMIT_MS. */
+function hang(signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(new Response('gave up waiting\n', { status: 504 })), HANG_LIMIT_MS);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve(Response.error());
+    });
+  });
+}
+
+/** `bytes` as a stream that sends a piece every SLOW_BODY_MS / SLOW_PIECES. */
+function trickle(bytes) {
+  const piece = Math.ceil(bytes.length / SLOW_PIECES);
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      return new Promise((resolve) => setTimeout(resolve, SLOW_BODY_MS / SLOW_PIECES)).then(() => {
+        controller.enqueue(bytes.subarray(sent, sent + piece));
+        sent += piece;
+        if (sent >= bytes.length) controller.close();
+      });
+    },
+  });
+}
+
+async function serve(url, signal) {
   const p = url.searchParams;
   const run = p.get('run') ?? '';
   const capacity = p.has('capacity') && p.get('capacity') !== '' ? Math.max(1, number(p, 'capacity', 1)) : null;
@@ -164,7 +212,8 @@ async function serve(url) {
   const id = BigInt(Math.max(0, Math.floor(number(p, 'id', 0))) % 2 ** 32);
   const seed = BigInt(Math.max(0, Math.floor(number(p, 'seed', 1))) % 2 ** 32);
   const rng = new Rng((seed << 32n) | id);
-  const fails = rng.nextF64() <= number(p, 'error_rate', 0);
+  const fault = p.get('fault') ?? 'http';
+  const fails = failed(fault, number(p, 'error_rate', 0), id, rng.nextF64());
   const service = serviceTime(rng, p.get('dist') ?? 'fixed', number(p, 'latency_ms', 0), number(p, 'spread_ms', 0));
 
   const arrived = server.count(+1);
@@ -181,10 +230,23 @@ async function serve(url) {
     'x-lab-queue-ms': (started - arrived).toFixed(3),
     'x-lab-service-ms': (ended - started).toFixed(3),
   };
-  if (fails) {
-    return new Response('injected failure\n', { status: 500, headers: { ...headers, 'x-lab-error': 'injected' } });
+  const body = payload(Math.max(0, Math.floor(number(p, 'payload_kb', 0))));
+  if (!fails) return new Response(body, { status: 200, headers });
+  switch (fault) {
+    case 'hang':
+      return hang(signal);
+    case 'drop':
+      return Response.error();
+    case 'slow':
+      return new Response(trickle(body.length ? body : new Uint8Array(SLOW_PIECES).fill(97)), {
+        status: 200,
+        headers: { ...headers, 'x-lab-fault': 'slow' },
+      });
+    case 'burst':
+      return new Response('unavailable\n', { status: 503, headers: { ...headers, 'x-lab-error': 'injected' } });
+    default:
+      return new Response('injected failure\n', { status: 500, headers: { ...headers, 'x-lab-error': 'injected' } });
   }
-  return new Response(payload(Math.max(0, Math.floor(number(p, 'payload_kb', 0)))), { status: 200, headers });
 }
 
 function json(body) {
@@ -214,7 +276,7 @@ self.addEventListener('fetch', (event) => {
       servers.delete(run);
       event.respondWith(json(stats));
     } else {
-      event.respondWith(serve(url));
+      event.respondWith(serve(url, request.signal));
     }
     return;
   }

@@ -35,11 +35,17 @@ function loadWorker() {
     },
     URL,
     Response,
+    ReadableStream,
     BigInt,
     Math,
     performance: { timeOrigin: TIME_ORIGIN, now: () => clock.now },
     setTimeout: (callback, delay = 0) => {
-      clock.timers.push({ at: clock.now + Math.max(0, delay), order: clock.queued++, callback });
+      const timer = { at: clock.now + Math.max(0, delay), order: clock.queued++, callback };
+      clock.timers.push(timer);
+      return timer;
+    },
+    clearTimeout: (timer) => {
+      clock.timers = clock.timers.filter((t) => t !== timer);
     },
   });
   vm.runInContext(source, context, { filename: 'static/sim-server.js' });
@@ -163,3 +169,92 @@ for (const scenario of known.fifo) {
     assert.deepEqual(mismatches, [], `${name}: more than ${TIMER_MS} ms off the model`);
   });
 }
+
+/** Fires the worker's timers in order until none is left or `until` ms is reached. */
+async function runTimers(worker, until = Infinity) {
+  const { clock } = worker;
+  for (;;) {
+    await settle();
+    clock.timers.sort((a, b) => a.at - b.at || a.order - b.order);
+    if (!clock.timers.length || clock.timers[0].at > until) return;
+    const timer = clock.timers.shift();
+    clock.now = timer.at;
+    timer.callback();
+  }
+}
+
+/** Request `id` of a run with `fault` at `error_rate`, 10 ms of service and 1 KiB of body. */
+function faultUrl(fault, errorRate, id) {
+  const params = new URLSearchParams({ run: `fault-${fault}`, id, latency_ms: 10, payload_kb: 1, error_rate: errorRate, fault });
+  return new URL(`io/req?${params}`, SCOPE);
+}
+
+test('fault=http answers 500, marked injected, after the service time', async () => {
+  const worker = loadWorker();
+  let answer;
+  worker.serve(faultUrl('http', 1, 0)).then((r) => (answer = { response: r, at: worker.clock.now }));
+  await runTimers(worker);
+  assert.equal(answer.response.status, 500);
+  assert.equal(answer.response.headers.get('x-lab-error'), 'injected');
+  assert.equal(answer.at, 10);
+});
+
+test('fault=drop drops the connection: a network error, not an answer', async () => {
+  const worker = loadWorker();
+  let response;
+  worker.serve(faultUrl('drop', 1, 0)).then((r) => (response = r));
+  await runTimers(worker);
+  assert.equal(response.type, 'error', 'Response.error() makes the page\'s fetch reject');
+});
+
+test('fault=hang answers nothing until the page aborts, and gives up by itself later', async () => {
+  const worker = loadWorker();
+  const abort = new AbortController();
+  let aborted;
+  worker.serve(faultUrl('hang', 1, 0), abort.signal).then((r) => (aborted = r));
+  await runTimers(worker, 60_000);
+  assert.equal(aborted, undefined, 'still hanging after a minute');
+  abort.abort();
+  await settle();
+  assert.equal(aborted.type, 'error');
+  assert.equal(worker.clock.timers.length, 0, 'an aborted hang leaves no timer behind');
+
+  let late;
+  worker.serve(faultUrl('hang', 1, 1)).then((r) => (late = { response: r, at: worker.clock.now }));
+  const from = worker.clock.now;
+  await runTimers(worker);
+  assert.equal(late.response.status, 504);
+  assert.ok(late.at - from >= 130_000, `gave up after ${late.at - from} ms`);
+});
+
+test('fault=slow answers 200 at once and trickles the body over a second', async () => {
+  const worker = loadWorker();
+  let answer;
+  worker.serve(faultUrl('slow', 1, 0)).then((r) => (answer = { response: r, at: worker.clock.now }));
+  await runTimers(worker, 10);
+  assert.equal(answer.response.status, 200);
+  assert.equal(answer.response.headers.get('x-lab-fault'), 'slow');
+  const reader = answer.response.body.getReader();
+  const pieces = [];
+  for (;;) {
+    const read = reader.read();
+    await runTimers(worker, worker.clock.now + 100);
+    const { done, value } = await read;
+    if (done) break;
+    pieces.push({ bytes: value.length, at: worker.clock.now });
+  }
+  assert.equal(pieces.reduce((sum, p) => sum + p.bytes, 0), 1024);
+  assert.equal(pieces.length, 10);
+  assert.equal(pieces.at(-1).at - answer.at, 1000, 'the last piece a second after the headers');
+});
+
+test('fault=burst fails runs of consecutive ids with 503, the same share of every hundred', async () => {
+  const worker = loadWorker();
+  const statuses = [];
+  for (let id = 0; id < 200; id++) worker.serve(faultUrl('burst', 0.25, id)).then((r) => (statuses[id] = r.status));
+  await runTimers(worker);
+  const failed = statuses.flatMap((status, id) => (status === 503 ? [id] : []));
+  const expected = [...Array(25).keys(), ...Array.from({ length: 25 }, (_, i) => 100 + i)];
+  assert.deepEqual(failed, expected);
+  assert.ok(statuses.every((s) => s === 503 || s === 200));
+});

@@ -47,13 +47,15 @@ pub struct HybridRun {
     pub wall_ms: f64,
     /// Order-independent checksum of every processed item.
     pub checksum: u64,
+    /// Items whose fetch failed: drawn as failed spans, counted as errors, not processed.
+    pub failed: u32,
+    /// Why, in words: each distinct reason once.
+    pub failures: Vec<String>,
 }
 
 /// Why a pipeline run gave no result.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HybridError {
-    /// A fetch failed; the reason in words.
-    Fetch(String),
     /// A worker died.
     PoolLost,
     /// A kernel refused its input.
@@ -65,7 +67,6 @@ pub enum HybridError {
 impl std::fmt::Display for HybridError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Fetch(message) => write!(f, "a fetch failed: {message}"),
             Self::PoolLost => pool::PoolLost.fmt(f),
             Self::Kernel(message) => write!(f, "the kernel failed: {message}"),
             Self::Cancelled => f.write_str("cancelled"),
@@ -73,13 +74,15 @@ impl std::fmt::Display for HybridError {
     }
 }
 
-/// A fetched item.
+/// A fetched item, or one whose fetch failed (`failure` says why; it has no body and is not
+/// processed).
 struct Fetched {
     id: u32,
     slot: u32,
     began: f64,
     ended: f64,
     body: Vec<u8>,
+    failure: Option<String>,
 }
 
 /// A processed item, timed on its worker.
@@ -119,7 +122,7 @@ pub async fn run(
             lane: Lane::Io(f.slot),
             start_ms: at(f.began),
             end_ms: at(f.ended),
-            ok: true,
+            ok: f.failure.is_none(),
         })
         .collect();
     spans.extend(processed.iter().map(|p| Span {
@@ -132,16 +135,24 @@ pub async fn run(
     let items = fetched
         .iter()
         .filter_map(|f| {
-            let done = processed.iter().find(|p| p.id == f.id)?;
+            // A failed item ends when its fetch failed.
+            let ended = match &f.failure {
+                Some(_) => f.ended,
+                None => processed.iter().find(|p| p.id == f.id)?.ended,
+            };
             Some(Span {
                 id: f.id,
                 lane: Lane::Io(f.slot),
                 start_ms: at(f.began),
-                end_ms: at(done.ended),
-                ok: true,
+                end_ms: at(ended),
+                ok: f.failure.is_none(),
             })
         })
         .collect();
+    let mut failures: Vec<String> = fetched.iter().filter_map(|f| f.failure.clone()).collect();
+    let failed = failures.len() as u32;
+    failures.sort();
+    failures.dedup();
     let checksum =
         lab_core::kernel::combine_checksums(processed.iter().map(|p| (p.id, p.checksum)));
     Ok(HybridRun {
@@ -150,9 +161,13 @@ pub async fn run(
         start_ms,
         wall_ms,
         checksum,
+        failed,
+        failures,
     })
 }
 
+/// Fetches item `id`. A failed fetch is a [`Fetched`] with its `failure`: the run goes on
+/// without it. Only a cancel is an error.
 async fn fetch_one(
     plan: &HybridPlan,
     id: u32,
@@ -171,24 +186,49 @@ async fn fetch_one(
         &format!("{}&id={id}", plan.url),
         &AbortSignal::any(&signals),
     )
-    .await
-    .map_err(|e| match e {
-        fetch::FetchError::Aborted => HybridError::Cancelled,
-        other => HybridError::Fetch(other.to_string()),
-    })?;
-    if answer.header("x-lab-sim").is_none() || !answer.ok() {
-        return Err(HybridError::Fetch(format!(
-            "HTTP {} without the simulated server's mark",
-            answer.status
-        )));
-    }
+    .await;
+    let (body, failure) = match answer {
+        Err(fetch::FetchError::Aborted) => return Err(HybridError::Cancelled),
+        Err(other) => (Vec::new(), Some(other.to_string())),
+        Ok(answer) if answer.header("x-lab-sim").is_none() => (
+            Vec::new(),
+            Some(format!(
+                "HTTP {} without the simulated server's mark",
+                answer.status
+            )),
+        ),
+        Ok(answer) if !answer.ok() => (Vec::new(), Some(format!("HTTP {}", answer.status))),
+        Ok(answer) => (answer.body.unwrap_or_default(), None),
+    };
     Ok(Fetched {
         id,
         slot,
         began,
         ended: clock::now_ms(),
-        body: answer.body.unwrap_or_default(),
+        body,
+        failure,
     })
+}
+
+impl Fetched {
+    /// The item without its body, and the body.
+    fn split(self) -> (Fetched, Vec<u8>) {
+        let body = self.body;
+        let copy = Fetched {
+            body: Vec::new(),
+            ..self
+        };
+        (copy, body)
+    }
+
+    /// A copy of the item with `body`.
+    fn with(&self, body: Vec<u8>) -> Fetched {
+        Fetched {
+            body,
+            failure: self.failure.clone(),
+            ..*self
+        }
+    }
 }
 
 /// Processes one item on the calling thread (a worker).
@@ -233,21 +273,13 @@ async fn sequential(plan: &HybridPlan, progress: &Progress, cancel: &Cancel) -> 
     for id in 0..plan.n {
         let item = fetch_one(plan, id, 0, cancel).await?;
         progress.tick();
-        let copy = Fetched {
-            body: Vec::new(),
-            ..item
-        };
-        processed.push(
-            on_pool(
-                plan.job,
-                Fetched {
-                    body: item.body,
-                    ..copy
-                },
-                progress,
-            )
-            .await?,
-        );
+        let (copy, body) = item.split();
+        if copy.failure.is_none() {
+            processed.push(on_pool(plan.job, copy.with(body), progress).await?);
+        } else {
+            // Nothing to process: its processing step counts as done.
+            progress.tick();
+        }
         fetched.push(copy);
     }
     Ok((fetched, processed))
@@ -273,11 +305,14 @@ async fn fetch_all<F: std::future::Future<Output = ()>>(
                 next.set(id + 1);
                 let item = fetch_one(plan, id, slot, cancel).await?;
                 progress.tick();
-                done.borrow_mut().push(Fetched {
-                    body: Vec::new(),
-                    ..item
-                });
-                then(Fetched { ..item }).await;
+                let (copy, body) = item.split();
+                if copy.failure.is_none() {
+                    then(copy.with(body)).await;
+                } else {
+                    // Nothing to process: its processing step counts as done.
+                    progress.tick();
+                }
+                done.borrow_mut().push(copy);
             }
         }
     });

@@ -619,7 +619,7 @@ mod tests {
         let settings = parse_query(
             "lab=io&target=url&url=https%3A%2F%2Fexample.com%2Fa%3Fb%3D1%26c&n=500&c=32&rate=12.5\
              &arrivals=uniform&seed=4294967295&latency_ms=20.5&dist=lognormal&spread_ms=30\
-             &capacity=8&payload_kb=64&error_rate=0.25&timeout_ms=500&sweep=rate&autorun=1",
+             &capacity=8&payload_kb=64&error_rate=0.25&fault=hang&timeout_ms=500&sweep=rate&autorun=1",
         )
         .unwrap();
         let expected = IoSettings {
@@ -636,6 +636,7 @@ mod tests {
             capacity: Some(8),
             payload_kb: 64,
             error_rate: 0.25,
+            fault: Fault::Hang,
             timeout_ms: 500,
             sweep: Some(IoSweep::Rate),
         };
@@ -1285,6 +1286,7 @@ mod tests {
             capacity: Some(1),
             payload_kb: 0,
             error_rate: 0.125,
+            fault: Fault::Burst,
             timeout_ms: 100,
             sweep: Some(IoSweep::C),
         }
@@ -1318,7 +1320,7 @@ mod tests {
         assert_eq!(
             io_defaults.to_query(),
             "lab=io&target=sim&n=100&c=10&arrivals=poisson&seed=1&latency_ms=50&dist=fixed\
-             &spread_ms=0&payload_kb=1&error_rate=0&timeout_ms=10000"
+             &spread_ms=0&payload_kb=1&error_rate=0&fault=http&timeout_ms=10000"
         );
         let full = Settings {
             lab: LabSettings::Io(full_io()),
@@ -1328,8 +1330,8 @@ mod tests {
             full.to_query(),
             "lab=io&target=url&url=https://example.com/a%20b%3Fx%3D1%26y%3D%C3%BC%23f%2B%25\
              &n=5000&c=256&rate=0.1&arrivals=uniform&seed=0&latency_ms=12.345&dist=uniform\
-             &spread_ms=12.345&capacity=1&payload_kb=0&error_rate=0.125&timeout_ms=100\
-             &sweep=c&autorun=1"
+             &spread_ms=12.345&capacity=1&payload_kb=0&error_rate=0.125&fault=burst\
+             &timeout_ms=100&sweep=c&autorun=1"
         );
         let open = Settings {
             lab: LabSettings::Io(IoSettings {
@@ -1364,7 +1366,7 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&io).unwrap(),
-            r#"{"lab":"io","target":"sim","url":null,"n":100,"c":10,"rate":null,"arrivals":"poisson","seed":1,"latency_ms":50.0,"dist":"fixed","spread_ms":0.0,"capacity":null,"payload_kb":1,"error_rate":0.0,"timeout_ms":10000,"sweep":null,"autorun":true}"#
+            r#"{"lab":"io","target":"sim","url":null,"n":100,"c":10,"rate":null,"arrivals":"poisson","seed":1,"latency_ms":50.0,"dist":"fixed","spread_ms":0.0,"capacity":null,"payload_kb":1,"error_rate":0.0,"fault":"http","timeout_ms":10000,"sweep":null,"autorun":true}"#
         );
         let full = Settings {
             lab: LabSettings::Io(full_io()),

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Number;
 
-use crate::config::{Arrivals, Dist, Strategy, Target, WrongCase};
+use crate::config::{Arrivals, Dist, Fault, Strategy, Target, WrongCase};
 use crate::kernel::Kernel;
 use crate::schema::Role;
 
@@ -44,6 +44,9 @@ pub struct Params {
     /// The share of requests the simulated server failed on purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_rate: Option<f64>,
+    /// What the simulated server did to the requests it failed; only with an error rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<Fault>,
     /// The kernel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel: Option<Kernel>,

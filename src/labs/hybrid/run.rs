@@ -64,6 +64,7 @@ pub async fn run(state: LabState) {
     )
     .await;
     let mut records = Vec::new();
+    let mut failed = Vec::new();
     for strategy in strategies {
         state.say(format!(
             "Pipeline: {} — {} items",
@@ -89,7 +90,23 @@ pub async fn run(state: LabState) {
             .await
             .unwrap_or(Err(HybridError::Cancelled))
         {
+            // Every fetch failed: nothing was processed, so there is nothing to compare.
+            Ok(run) if run.failed == settings.n => {
+                let text = format!("Every fetch failed: {}.", run.failures.join("; "));
+                state.abandon(RunState::Error, text);
+                return;
+            }
             Ok(run) => {
+                if run.failed > 0 {
+                    failed.push(format!(
+                        " {}: {} of {} fetches failed ({}); they are drawn as failed spans and \
+                         were not processed.",
+                        strategy.name(),
+                        run.failed,
+                        settings.n,
+                        run.failures.join("; ")
+                    ));
+                }
                 let main_thread = meter().close_record(run.start_ms).await;
                 records.push(record(&settings, strategy, workers, run, main_thread));
             }
@@ -118,15 +135,16 @@ pub async fn run(state: LabState) {
         .collect::<Vec<_>>()
         .join(", ");
     state.finish(
-        RunStatus::new(RunState::Done, format!("Done: {text}.")),
+        RunStatus::new(RunState::Done, format!("Done: {text}.{}", failed.concat())),
         records,
     );
 }
 
+/// The spans of the fetches (`io`) or of the processing that succeeded.
 fn intervals(run: &HybridRun, io: bool) -> Vec<(f64, f64)> {
     run.spans
         .iter()
-        .filter(|s| matches!(s.lane, Lane::Io(_)) == io)
+        .filter(|s| s.ok && matches!(s.lane, Lane::Io(_)) == io)
         .map(|s| (s.start_ms, s.end_ms))
         .collect()
 }

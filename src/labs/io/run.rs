@@ -111,6 +111,9 @@ fn base_url(io: &IoSettings, run: &str) -> String {
             if let Some(capacity) = io.capacity {
                 url.push_str(&format!("&capacity={capacity}"));
             }
+            if io.error_rate > 0.0 {
+                url.push_str(&format!("&fault={}", io.fault.name()));
+            }
             url
         }
     }
@@ -351,6 +354,7 @@ fn record(
         capacity: sim.then_some(io.capacity),
         payload_kb: sim.then_some(io.payload_kb),
         error_rate: sim.then_some(io.error_rate),
+        fault: (sim && io.error_rate > 0.0).then_some(io.fault),
         ..Params::default()
     };
     RunRecord {

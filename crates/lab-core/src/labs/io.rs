@@ -74,6 +74,31 @@ named_choices!(Dist {
     LogNormal => "lognormal",
 });
 
+/// What the simulated server does to the requests it fails (the `error_rate` share).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Fault {
+    /// Answers HTTP 500 after the service time.
+    #[default]
+    Http,
+    /// Never answers: the page's `timeout_ms` ends the request.
+    Hang,
+    /// Drops the connection after the service time: a network error.
+    Drop,
+    /// Answers 200 after the service time, then trickles the body out over a second.
+    Slow,
+    /// Answers HTTP 503 to runs of consecutive requests (the first `error_rate` share of every
+    /// hundred ids), as a server does while it restarts.
+    Burst,
+}
+
+named_choices!(Fault {
+    Http => "http",
+    Hang => "hang",
+    Drop => "drop",
+    Slow => "slow",
+    Burst => "burst",
+});
+
 /// What an I/O sweep varies from level to level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IoSweep {
@@ -218,6 +243,16 @@ pub const IO_DIST: Setting = Setting::choice(
 )
 .hint("of service times");
 
+/// What the simulated server does to the requests it fails.
+pub const IO_FAULT: Setting = Setting::choice(
+    "fault",
+    "Fault",
+    "what a failed request meets: `http` a 500, `hang` no answer until the timeout, `drop` a \
+     network error, `slow` a body trickled over a second, `burst` 503s to runs of requests",
+    &Fault::NAMES,
+    Fault::Http.name(),
+);
+
 /// What an I/O sweep varies.
 pub const IO_SWEEP: Setting = Setting::optional_choice(
     setting::SWEEP,
@@ -230,7 +265,10 @@ pub const IO_SWEEP: Setting = Setting::optional_choice(
 
 lab_settings! {
     /// Settings of the I/O lab; with a `rate` the loop is open, without one it is closed.
+    /// A field missing from a file takes its default, so exports made before it existed
+    /// (`fault`) still read.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct IoSettings (table IO_SETTINGS, read as IoFields, rules io_rules) {
         /// What the requests go to.
         target: Target = IO_TARGET,
@@ -284,8 +322,10 @@ lab_settings! {
         error_rate: f64 = Setting::float(
             IO_ERROR_RATE,
             "Error rate",
-            "fraction of requests the simulated server fails (HTTP 500)",
+            "fraction of requests the simulated server fails (as `fault` says)",
         ),
+        /// What the simulated server does to the requests it fails.
+        fault: Fault = IO_FAULT,
         /// How long a request may take before it is aborted, in ms (see [`IO_TIMEOUT`]).
         timeout_ms: u32 = Setting::int(IO_TIMEOUT, "Timeout", "per-request time limit"),
         /// What a sweep varies; absent for a single run.
