@@ -44,8 +44,13 @@ pub enum ImportError {
         /// Where, as `runs[0].label`.
         path: String,
     },
-    /// JSON of the right version whose shape is not a results file; the reader's words.
-    NotAnExport(String),
+    /// JSON of the right version whose shape is not a results file.
+    NotAnExport {
+        /// Where, as `runs[0].summary`; `.` for the whole file.
+        path: String,
+        /// The reader's words.
+        words: String,
+    },
 }
 
 impl fmt::Display for ImportError {
@@ -83,7 +88,10 @@ impl fmt::Display for ImportError {
                 f,
                 "{path} holds markup, control characters or over {MAX_TEXT_CHARS} characters"
             ),
-            Self::NotAnExport(words) => write!(f, "the file is not a results file of this lab ({words})"),
+            Self::NotAnExport { path, words } => write!(
+                f,
+                "the file is not a results file of this lab: at {path}, {words}"
+            ),
         }
     }
 }
@@ -133,7 +141,10 @@ pub fn read_export(bytes: &[u8]) -> Result<Export, ImportError> {
         return Err(ImportError::TooManySpans(spans));
     }
     check(&value, "", false)?;
-    serde_json::from_value(value).map_err(|error| ImportError::NotAnExport(error.to_string()))
+    serde_path_to_error::deserialize(value).map_err(|error| ImportError::NotAnExport {
+        path: error.path().to_string(),
+        words: error.into_inner().to_string(),
+    })
 }
 
 /// Walks every value: numbers within range (negative only under [`SIGNED`] keys), text free of
