@@ -72,11 +72,13 @@ struct TaskDone<R> {
 
 /// Runs tasks `0..tasks` of `work` in `mode` (`threads` lanes for [`Mode::Lanes`]), timing each
 /// on the thread that ran it. Every CPU workload of the page goes through here: the kernels'
-/// jobs ([`run`]) and the quick comparison's hash chains.
+/// jobs ([`run`]) and the quick comparison's hash chains. One thread would take about
+/// `expected_ms` for all of them: the pool's watchdog scales with it.
 pub async fn run_tasks<R: Send + 'static>(
     tasks: u32,
     mode: Mode,
     threads: u32,
+    expected_ms: f64,
     progress: &Progress,
     cancel: &Cancel,
     work: impl Fn(u32) -> R + Send + Sync + 'static,
@@ -116,18 +118,18 @@ pub async fn run_tasks<R: Send + 'static>(
         // snippet: worker-mode
         Mode::Worker => {
             let start_ms = clock::now_ms();
-            let done = pool::run(move || execute::sequential(tasks, task)).await;
+            let done = pool::run(expected_ms, move || execute::sequential(tasks, task)).await;
             (start_ms, done.map_err(|_| CpuError::PoolLost)?)
         }
         // end snippet
         Mode::Lanes => {
             let start_ms = clock::now_ms();
-            let done = pool::run(move || execute::lanes(tasks, threads, task)).await;
+            let done = pool::run(expected_ms, move || execute::lanes(tasks, threads, task)).await;
             (start_ms, done.map_err(|_| CpuError::PoolLost)?)
         }
         Mode::Rayon => {
             let start_ms = clock::now_ms();
-            let done = pool::run(move || execute::rayon_all(tasks, task)).await;
+            let done = pool::run(expected_ms, move || execute::rayon_all(tasks, task)).await;
             (start_ms, done.map_err(|_| CpuError::PoolLost)?)
         }
     };
@@ -173,7 +175,17 @@ pub async fn run(
         }
         result
     };
-    let timed = run_tasks(job.tasks, mode, threads, progress, cancel, work).await?;
+    let expected_ms = job.single_thread_ms();
+    let timed = run_tasks(
+        job.tasks,
+        mode,
+        threads,
+        expected_ms,
+        progress,
+        cancel,
+        work,
+    )
+    .await?;
     let results = timed
         .results
         .into_iter()
@@ -191,7 +203,8 @@ pub async fn run(
 /// A short unmeasured job on every worker, so the first measured tasks do not pay for the
 /// engine compiling the kernel.
 pub async fn warm_up(threads: u32) -> Result<(), pool::PoolLost> {
-    pool::run(move || {
+    let expected_ms = kernel::chains_single_thread_ms(threads * 4, 500);
+    pool::run(expected_ms, move || {
         execute::rayon_all(threads * 4, |task| kernel::task_checksum(task, 500));
     })
     .await

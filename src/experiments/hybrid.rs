@@ -256,7 +256,9 @@ fn on_pool(
     item: Fetched,
     progress: &Progress,
 ) -> impl std::future::Future<Output = Result<Processed, HybridError>> {
-    let submitted = pool::submit(move || process(job, item.id, &item.body));
+    let submitted = pool::submit(job.single_thread_ms(), move || {
+        process(job, item.id, &item.body)
+    });
     let progress = progress.clone();
     async move {
         let processed = submitted.await.map_err(|_| HybridError::PoolLost)??;
@@ -332,7 +334,8 @@ async fn phased(plan: &HybridPlan, progress: &Progress, cancel: &Cancel) -> Outc
     let job = plan.job;
     let bodies = bodies.into_inner();
     let count = bodies.len() as u32;
-    let processed = pool::run(move || {
+    let expected_ms = job.single_thread_ms() * f64::from(count);
+    let processed = pool::run(expected_ms, move || {
         bodies
             .par_iter()
             .map(|(id, body)| process(job, *id, body))

@@ -83,3 +83,49 @@ pub async fn sleep(ms: f64) {
     // The promise never rejects.
     let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
 }
+
+/// A `setTimeout` as a future that clears its timer when dropped: for a deadline that is
+/// usually not reached (a watchdog), so that thousands of them leave no timer behind.
+pub struct Deadline {
+    handle: Option<i32>,
+    timer: wasm_bindgen_futures::JsFuture,
+}
+
+/// Resolves after `ms` milliseconds, unless dropped first.
+pub fn deadline(ms: f64) -> Deadline {
+    let mut handle = None;
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        handle = web_sys::window().and_then(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.round() as i32)
+                .ok()
+        });
+    });
+    Deadline {
+        handle,
+        timer: wasm_bindgen_futures::JsFuture::from(timer),
+    }
+}
+
+impl std::future::Future for Deadline {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        let fired = std::pin::Pin::new(&mut self.timer).poll(cx).map(drop);
+        if fired.is_ready() {
+            self.handle = None;
+        }
+        fired
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        if let (Some(handle), Some(window)) = (self.handle, web_sys::window()) {
+            window.clear_timeout_with_handle(handle);
+        }
+    }
+}

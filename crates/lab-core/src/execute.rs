@@ -48,6 +48,20 @@ impl Mode {
     }
 }
 
+/// The least time a job on the pool is given before the page stops waiting for it.
+pub const WATCHDOG_FLOOR_MS: f64 = 10_000.0;
+
+/// How many times its expected single-thread time a job on the pool is given on top of the
+/// floor: WebAssembly runs some kernels 3 times slower than native, a busy machine halves that
+/// again, and a watchdog must never end a run that was only slow.
+pub const WATCHDOG_FACTOR: f64 = 20.0;
+
+/// How long the page waits for a job on the pool that one thread would finish in about
+/// `single_thread_ms` (natively) before it gives up on it: a worker hung or died.
+pub fn watchdog_ms(single_thread_ms: f64) -> f64 {
+    WATCHDOG_FLOOR_MS + WATCHDOG_FACTOR * single_thread_ms.max(0.0)
+}
+
 /// Runs tasks `0..tasks` in order on the calling thread; the results come back in task order.
 pub fn sequential<R>(tasks: u32, run: impl Fn(u32) -> R) -> Vec<R> {
     (0..tasks).map(run).collect()
@@ -96,6 +110,13 @@ pub fn rayon_all<R: Send>(tasks: u32, run: impl Fn(u32) -> R + Sync) -> Vec<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_watchdog_gives_a_floor_and_scales_with_the_job() {
+        assert_eq!(watchdog_ms(0.0), WATCHDOG_FLOOR_MS);
+        assert_eq!(watchdog_ms(-5.0), WATCHDOG_FLOOR_MS);
+        assert_eq!(watchdog_ms(1000.0), WATCHDOG_FLOOR_MS + 20_000.0);
+    }
     use crate::kernel::{combine, Job, Kernel};
     use std::sync::atomic::AtomicUsize;
     use std::time::Duration;

@@ -265,7 +265,8 @@ pub async fn run_cpu(state: LabState) -> RunState {
             state.say(format!("Parallel batch: {tasks} tasks on {lanes} {noun}"));
         }
         let chains = move |task| kernel::task_checksum(task, rounds);
-        let batch = cpu_job::run_tasks(tasks, mode, lanes, &progress, &cancel, chains);
+        let expected_ms = kernel::chains_single_thread_ms(tasks, rounds);
+        let batch = cpu_job::run_tasks(tasks, mode, lanes, expected_ms, &progress, &cancel, chains);
         let batch = match cancel.or_cancelled(batch).await {
             Some(Ok(batch)) => batch,
             Some(Err(CpuError::Cancelled)) | None => {

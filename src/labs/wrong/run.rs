@@ -2,7 +2,9 @@
 //! work, and a verdict computed from the two runs against a stated threshold.
 
 use std::cell::RefCell;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::Thread;
 
 use futures::channel::mpsc::unbounded;
 use futures::future::join_all;
@@ -286,23 +288,29 @@ async fn io_side(label: &'static str, pattern: Pattern, cancel: &Cancel) -> Side
     }
 }
 
-/// I/O done by blocking worker threads: each task asks the main thread to fetch and blocks on
-/// a channel until the answer comes. Only as many requests can be in flight as there are
-/// workers to block.
+/// I/O done by blocking worker threads: each task asks the main thread to fetch and blocks
+/// until the answer comes. Only as many requests can be in flight as there are workers to
+/// block.
+///
+/// The worker parks until a flag is set, rather than blocking on a channel: the main thread
+/// then only sets the flag and unparks it, which takes no lock. A channel's send may wait for
+/// a lock the worker holds, and waiting is what the main thread of a browser cannot do.
 async fn blocking_workers() -> Result<Side, RunStatus> {
     let start_ms = clock::now_ms();
-    let (requests, mut incoming) = unbounded::<(u32, mpsc::Sender<()>)>();
+    let (requests, mut incoming) = unbounded::<(u32, Answer)>();
+    // One thread would take the requests one after another.
+    let expected_ms = f64::from(REQUESTS * LATENCY_MS);
     // snippet: blocking-workers
-    let job = pool::submit(move || {
+    let job = pool::submit(expected_ms, move || {
         (0..REQUESTS)
             .into_par_iter()
             .map(|id| {
                 let began = clock::now_ms();
                 // snippet: blocking-workers-shape
-                let (answer, wait) = mpsc::channel();
-                if requests.unbounded_send((id, answer)).is_ok() {
+                let answer = Answer::new();
+                if requests.unbounded_send((id, answer.clone())).is_ok() {
                     // The worker thread does nothing until the main thread answers.
-                    let _ = wait.recv();
+                    answer.wait();
                 }
                 // end snippet
                 (
@@ -338,7 +346,7 @@ async fn blocking_workers() -> Result<Side, RunStatus> {
                         let ok = fetch::get(&url, &web_sys::AbortSignal::timeout_with_u32(30_000)).await.is_ok_and(|a| a.ok());
                         fetches.borrow_mut().push(Span { id, lane: Lane::Io(slot as u32), start_ms: began - start_ms, end_ms: clock::now_ms() - start_ms, ok });
                         busy.borrow_mut()[slot] = false;
-                        let _ = answer.send(());
+                        answer.give();
                     });
                 }
                 () = pending.select_next_some() => served += 1,
@@ -402,4 +410,34 @@ fn record(case: WrongCase, role: Role, side: Side, main_thread: MainThreadSummar
         verdict: None,
     }));
     record
+}
+
+/// The main thread's answer to a blocked worker: a flag and the thread to unpark.
+#[derive(Clone)]
+struct Answer {
+    given: Arc<AtomicBool>,
+    thread: Thread,
+}
+
+impl Answer {
+    /// An answer for the calling (worker) thread to wait on.
+    fn new() -> Answer {
+        Answer {
+            given: Arc::new(AtomicBool::new(false)),
+            thread: std::thread::current(),
+        }
+    }
+
+    /// Blocks the calling worker until [`Answer::give`].
+    fn wait(&self) {
+        while !self.given.load(Ordering::Acquire) {
+            std::thread::park();
+        }
+    }
+
+    /// Wakes the worker; takes no lock, so the main thread may call it.
+    fn give(&self) {
+        self.given.store(true, Ordering::Release);
+        self.thread.unpark();
+    }
 }

@@ -211,6 +211,22 @@ impl Kernel {
     }
 }
 
+/// About how long one thread takes for a kernel's default size, natively (the row's `size`
+/// default is calibrated to it; blur and stats take less even at their largest size).
+pub const DEFAULT_SIZE_MS: f64 = 300.0;
+
+/// About how long one thread takes, natively, for `tasks` chains of `rounds` SHA-256 hashes
+/// (the quick comparison's tasks): in proportion to the SHA-256 kernel's default size.
+pub fn chains_single_thread_ms(tasks: u32, rounds: u32) -> f64 {
+    let hashes = f64::from(tasks) * f64::from(rounds);
+    let default = Job {
+        kernel: Kernel::Sha256,
+        size: Kernel::Sha256.size_field().default,
+        tasks: 1,
+    };
+    DEFAULT_SIZE_MS * hashes / default.items() as f64
+}
+
 /// A kernel's work that could not be done: bad settings, a missing task, or a task out of range.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KernelError(pub String);
@@ -327,6 +343,16 @@ impl Job {
             Some((_, height)) => u64::from(height),
             None => u64::from(self.size),
         }
+    }
+
+    /// About how long one thread takes for the whole job, natively: in proportion to the
+    /// kernel's default size, which takes about [`DEFAULT_SIZE_MS`].
+    pub fn single_thread_ms(&self) -> f64 {
+        let default = Job {
+            size: self.kernel.size_field().default,
+            ..*self
+        };
+        DEFAULT_SIZE_MS * self.items() as f64 / default.items().max(1) as f64
     }
 
     /// The job cut into its smallest natural pieces (a row, a block, a chunk of values), at
@@ -516,6 +542,18 @@ mod tests {
 
     pub(super) fn job(kernel: Kernel, size: u32, tasks: u32) -> Job {
         Job::new(kernel, size, tasks).unwrap()
+    }
+
+    #[test]
+    fn expected_times_scale_with_the_work() {
+        for kernel in Kernel::ALL {
+            let default = kernel.size_field().default;
+            assert_eq!(job(kernel, default, 8).single_thread_ms(), DEFAULT_SIZE_MS);
+        }
+        let half = job(Kernel::Sha256, 3000, 1).single_thread_ms();
+        assert!((half - DEFAULT_SIZE_MS / 2.0).abs() < 1e-9);
+        // 64 chains of 24,000 rounds are the SHA-256 kernel's 6,000 blocks of 256.
+        assert!((chains_single_thread_ms(64, 24_000) - DEFAULT_SIZE_MS).abs() < 1e-9);
     }
 
     pub(super) fn run_all(job: &Job) -> Vec<TaskResult> {
