@@ -39,6 +39,9 @@ export async function openLab({ browser, base }, query = '') {
   });
   // The export button saves a blob through a download link: keep the blob's text instead.
   await page.evaluateOnNewDocument(() => {
+    // Every breach of the page's Content-Security-Policy, which close() asserts there was none of.
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
     window.__exports = [];
     const createObjectURL = URL.createObjectURL;
     URL.createObjectURL = (blob) => {
@@ -57,6 +60,7 @@ export async function openLab({ browser, base }, query = '') {
     page,
     problems,
     async close() {
+      problems.push(...(await page.evaluate(() => window.__violations ?? []).catch(() => [])).map((v) => `CSP violation: ${v}`));
       await context.close();
       assert.deepEqual(problems, [], 'the page logged errors');
     },
