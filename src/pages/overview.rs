@@ -113,8 +113,12 @@ fn HistoryList(
             <p>
                 "Every finished run is kept in this browser (IndexedDB) with its settings, environment, "
                 "summary and spans, across reloads and restarts, up to "
-                {format!("{} MB", lab_history::BUDGET_BYTES / 1_048_576)}
-                "; beyond that the oldest runs go first. Nothing leaves the browser. "
+                {format!(
+                    "{} MB and {} runs",
+                    lab_history::BUDGET_BYTES / 1_048_576,
+                    lab_history::MAX_KEPT
+                )}
+                "; beyond either the oldest runs go first. Nothing leaves the browser. "
                 "Open one to see it drawn as it was recorded."
             </p>
             {move || match listed.get() {

@@ -13,6 +13,10 @@ use crate::schema::{Export, RunKind};
 /// The most the history holds, in bytes of stored export: beyond it the oldest runs go first.
 pub const BUDGET_BYTES: u64 = 50 * 1024 * 1024;
 
+/// The most runs the history holds, however small: beyond it the oldest go first, so that its
+/// list, its menu and its chart stay quick to draw.
+pub const MAX_KEPT: usize = 500;
+
 /// The largest run the history keeps: what the page can read back ([`MAX_FILE_BYTES`]).
 pub const MAX_RUN_BYTES: u64 = MAX_FILE_BYTES;
 
@@ -150,12 +154,14 @@ pub fn plan(entries: &[Entry], bytes: u64, now_ms: u64, budget: u64) -> Result<P
     let mut oldest_first: Vec<&Entry> = entries.iter().collect();
     oldest_first.sort_by_key(|e| e.key);
     let mut used = used_bytes(entries) + bytes;
+    let mut kept = entries.len() + 1;
     let mut evict = Vec::new();
     for entry in oldest_first {
-        if used <= budget {
+        if used <= budget && kept <= MAX_KEPT {
             break;
         }
         used -= entry.bytes;
+        kept -= 1;
         evict.push(entry.key);
     }
     let newest = entries.iter().map(|e| e.key).max();
@@ -262,6 +268,18 @@ mod tests {
         assert_eq!(plan.evict, vec![10, 20]);
         // Room enough: nothing goes.
         assert!(super::plan(&entries, 30, 100, 150)
+            .unwrap()
+            .evict
+            .is_empty());
+    }
+
+    #[test]
+    fn the_oldest_runs_make_room_when_the_count_is_full() {
+        let entries: Vec<Entry> = (0..MAX_KEPT as u64).map(|key| entry(key, 1)).collect();
+        let plan = plan(&entries, 1, 10_000, BUDGET_BYTES).unwrap();
+        assert_eq!(plan.evict, vec![0]);
+        let fewer = &entries[1..];
+        assert!(super::plan(fewer, 1, 10_000, BUDGET_BYTES)
             .unwrap()
             .evict
             .is_empty());
