@@ -137,7 +137,7 @@ test('an open loop at a Poisson rate checks Little against the server', async ({
 test('bad parameters name each field and run nothing', async ({ lab, page }) => {
   await lab.open(ISOLATED, '?lab=io&n=-5&c=abc&dist=gamma&error_rate=2&autorun=1');
   await expect(lab.configError).toBeVisible();
-  await expect(lab.configError).toContainText('n must be a whole number from 1 to 5000');
+  await expect(lab.configError).toContainText('n must be a whole number from 1 to 100000');
   await expect(lab.configError).toContainText('c must be');
   await expect(lab.configError).toContainText('dist must be one of fixed, uniform, exp, lognormal');
   await expect(lab.configError).toContainText('error_rate must be a number from 0 to 1');

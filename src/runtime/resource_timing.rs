@@ -7,8 +7,9 @@ use web_sys::PerformanceResourceTiming;
 
 use super::clock;
 
-/// Entries the browser keeps before it drops new ones (its default is 250).
-const BUFFER: u32 = 20_000;
+/// Entries the browser keeps before it drops new ones (its default is 250): room for a whole
+/// run of the most requests a run may have, and the page's own files.
+const BUFFER: u32 = lab_core::config::IO_N.max + 1000;
 
 fn performance() -> Option<web_sys::Performance> {
     web_sys::window()?.performance()

@@ -5,6 +5,8 @@
 //! delay: how long the finished response waited for the main thread. It is a real effect worth
 //! teaching, and a check that the lab's own bookkeeping does not inflate its latencies.
 
+use std::collections::{BTreeSet, HashMap};
+
 use serde::{Deserialize, Serialize};
 
 use crate::stats::{percentile, saturating_u32};
@@ -44,20 +46,30 @@ pub fn pair(
     entries: &[Entry],
     run_start: f64,
 ) -> Vec<Option<BrowserTiming>> {
-    let mut used = vec![false; entries.len()];
+    // The entries not yet paired, per URL, by start: finding a request's entry is a lookup,
+    // so a run of 100,000 requests pairs in well under a second rather than hours.
+    let mut free: HashMap<&str, BTreeSet<(u64, usize)>> = HashMap::new();
+    for (i, entry) in entries.iter().enumerate() {
+        free.entry(entry.name.as_str())
+            .or_default()
+            .insert((ordered(entry.start_ms), i));
+    }
     let mut order: Vec<usize> = (0..requests.len()).collect();
     order.sort_by(|&a, &b| requests[a].1.total_cmp(&requests[b].1));
     let mut paired = vec![None; requests.len()];
     for index in order {
         let (url, started) = &requests[index];
+        let Some(unpaired) = free.get_mut(url.as_str()) else {
+            continue;
+        };
         // The browser's start follows the call; allow it to read a hair earlier (clock rounding).
-        let candidate = entries
-            .iter()
-            .enumerate()
-            .filter(|(i, e)| !used[*i] && e.name == *url && e.start_ms >= started - 1.0)
-            .min_by(|a, b| a.1.start_ms.total_cmp(&b.1.start_ms));
-        if let Some((i, entry)) = candidate {
-            used[i] = true;
+        let first = unpaired
+            .range((ordered(started - 1.0), 0)..)
+            .next()
+            .copied();
+        if let Some(found) = first {
+            unpaired.remove(&found);
+            let entry = &entries[found.1];
             paired[index] = Some(BrowserTiming {
                 start_ms: entry.start_ms - run_start,
                 response_start_ms: entry.response_start_ms.map(|t| t - run_start),
@@ -66,6 +78,16 @@ pub fn pair(
         }
     }
     paired
+}
+
+/// `x` as a number whose order is `f64::total_cmp`'s.
+fn ordered(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
 }
 
 /// How the lab's ends compare with the browser's, over the requests that have both.
@@ -170,6 +192,14 @@ mod tests {
             start_ms: start,
             response_start_ms: Some(end - 1.0),
             end_ms: end,
+        }
+    }
+
+    #[test]
+    fn ordered_keeps_the_order_of_numbers() {
+        let xs = [-1e12, -5.0, -0.5, 0.0, 0.25, 3.0, 1e12];
+        for pair in xs.windows(2) {
+            assert!(ordered(pair[0]) < ordered(pair[1]), "{pair:?}");
         }
     }
 

@@ -296,10 +296,10 @@ mod tests {
     fn a_number_says_its_range_and_unit_in_the_form_and_the_readme() {
         let n = Setting::int(IO_N, "Requests (n)", "requests");
         assert_eq!(n.name, "n");
-        assert_eq!(n.form_hint(), "1–5000 requests");
+        assert_eq!(n.form_hint(), "1–100000 requests");
         assert_eq!(
             n.readme_row(),
-            "| `n` | requests | `100` | 1 to 5000 requests |"
+            "| `n` | requests | `100` | 1 to 100000 requests |"
         );
     }
 
@@ -315,7 +315,7 @@ mod tests {
     #[test]
     fn a_rule_follows_the_range() {
         let n = Setting::int(IO_N, "n", "requests").rule("at most `m`");
-        assert_eq!(n.accepted_text(), "1 to 5000 requests; at most `m`");
+        assert_eq!(n.accepted_text(), "1 to 100000 requests; at most `m`");
     }
 
     /// Every key a lab writes into its query is in its table, and every setting in the table is
