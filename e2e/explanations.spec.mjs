@@ -9,7 +9,7 @@ const labs = {
   'lab=cpu': ['rayon::spawn', 'in_next_task', 'pool::run', 'rayon::scope', 'into_par_iter'],
   'lab=hybrid': ['async fn pipelined', 'rayon::spawn'],
   'lab=wrong&case=cpu-on-main': ['async fn async_on_main', 'rayon::spawn'],
-  'lab=wrong&case=blocking-io': ['wait.recv()', 'rayon::spawn'],
+  'lab=wrong&case=blocking-io': ['answer.wait()', 'rayon::spawn'],
   'lab=tradeoff': ['pub async fn run_sliced', 'fn in_next_task', '"postTask"'],
 };
 

@@ -591,8 +591,9 @@ impl LabState {
     /// Keeps a finished run in the browser's history, in the background; the status bar says
     /// whether it was kept.
     fn keep_in_history(self, export: Export, cancelled: bool) {
+        let on_pool = self.environment.with_untracked(|e| e.pool_threads() > 0);
         spawn_local(async move {
-            let kept = history::keep(&export, cancelled).await;
+            let kept = history::keep(export, cancelled, on_pool).await;
             self.kept.set(Some(kept));
         });
     }
