@@ -67,6 +67,7 @@ test('fault=burst: consecutive requests get 503, recorded as failed on purpose w
   expect(failed.map((r) => r.id)).toEqual([...Array(25).keys()]);
   expect(failed.every((r) => r.error === 'injected' && r.status === 503)).toBe(true);
   expect(run.summary.completed).toBe(75);
+  await expect(lab.page.getByTestId('errors-caveat')).toContainText('25 of 100 requests failed');
 });
 
 test('fault=http, every request: the run ends in error and says why', async ({ lab }) => {
@@ -131,6 +132,7 @@ test('the quick comparison: one failed fetch is a failed span, and the batch goe
   // The parallel batch ran after it.
   expect(runs.filter((r) => r.kind === 'cpu')).toHaveLength(3);
   await expect(lab.page.locator('.timeline .failed').first()).toBeAttached();
+  await expect(lab.page.getByTestId('key-failed').first()).toBeVisible();
 });
 
 test('the hybrid lab: one failed fetch is a failed span, not processed, and the run completes', async ({ lab, page }) => {

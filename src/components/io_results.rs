@@ -161,8 +161,17 @@ fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView
             None => kinds.push((error, 1)),
         }
     }
+    let (failed, completed) = (record.summary.errors, record.summary.completed);
     let errors = (!kinds.is_empty()).then(|| {
         view! {
+            <p class="check warn" data-testid="errors-caveat">
+                {format!(
+                    "{failed} of {} requests failed. The throughput, the latencies, Little's law \
+                     and the model above count only the {completed} that succeeded; the failed \
+                     ones held a slot too, so those figures leave part of the run out.",
+                    failed + completed
+                )}
+            </p>
             <ul class="error-kinds" data-testid="error-kinds">
                 {kinds
                     .into_iter()

@@ -38,6 +38,7 @@ pub fn Timeline(
     let has_io = lanes.iter().any(|lane| matches!(lane, Lane::Io(_)));
     let has_workers = lanes.iter().any(|lane| matches!(lane, Lane::Worker(_)));
     let has_main_tasks = lanes.contains(&Lane::Main);
+    let has_failed = record.spans.iter().any(|s| !s.ok);
     let end = record.spans.iter().map(|s| s.end_ms).fold(
         record.summary.wall_ms.max(domain_ms.unwrap_or(0.0)),
         f64::max,
@@ -217,6 +218,7 @@ pub fn Timeline(
                 {(has_workers && !workers_wait).then(|| view! { <span class="key worker">"task on a worker"</span> })}
                 {(has_workers && workers_wait).then(|| view! { <span class="key waiting">"worker blocked, waiting (computing nothing)"</span> })}
                 {has_main_tasks.then(|| view! { <span class="key main-task">"task on the main thread"</span> })}
+                {has_failed.then(|| view! { <span class="key failed" data-testid="key-failed">"failed (no answer, or an error)"</span> })}
             </figcaption>
         </figure>
     }
