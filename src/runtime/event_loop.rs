@@ -71,17 +71,9 @@ impl Poster {
 
 /// Resolves after `ms` milliseconds (a `setTimeout`); at once for less than half a millisecond.
 pub async fn sleep(ms: f64) {
-    if ms < 0.5 {
-        return;
+    if ms >= 0.5 {
+        deadline(ms).await;
     }
-    let timer = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.round() as i32);
-        }
-    });
-    // The promise never rejects.
-    let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
 }
 
 /// A `setTimeout` as a future that clears its timer when dropped: for a deadline that is
