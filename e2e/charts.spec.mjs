@@ -49,3 +49,42 @@ test("a timeline's legend lists only the kinds of span it draws", async ({ lab }
   await expect(lab.timelineLegend).toContainText('task on a worker');
   await expect(lab.timelineLegend).not.toContainText('request in flight');
 });
+
+test('dragging across a timeline zooms into that stretch of time, and a click shows the whole run again', async ({ lab, page }) => {
+  await lab.open(ISOLATED, '?lab=io&n=40&c=4&latency_ms=30&autorun=1');
+  await lab.waitForState('done');
+  const figure = page.getByTestId('timeline').first();
+  const bars = figure.locator('rect.span');
+  const whole = await lab.timelineWindow(figure);
+  expect(whole.from).toBe(0);
+  await expect(bars).toHaveCount(40);
+  const { spans } = (await lab.exportJson()).runs.at(-1);
+
+  // The lanes are drawn from x = 78 to 588 of the drawing's 600 units.
+  const shown = await lab.dragTimeline(figure, 200, 300);
+  const near = (a, b) => Math.abs(a - b) < whole.to / 100;
+  expect(near(shown.from, (whole.to * (200 - 78)) / 510), JSON.stringify(shown)).toBe(true);
+  expect(near(shown.to, (whole.to * (300 - 78)) / 510), JSON.stringify(shown)).toBe(true);
+  // Only the requests in flight during that stretch are drawn, each inside the lanes.
+  const inWindow = spans.filter((s) => s.end_ms >= shown.from && s.start_ms <= shown.to).length;
+  expect(inWindow).toBeLessThan(40);
+  await expect(bars).toHaveCount(inWindow);
+  const edges = await bars.evaluateAll((rects) => rects.map((r) => [Number(r.getAttribute('x')), Number(r.getAttribute('x')) + Number(r.getAttribute('width'))]));
+  for (const [x0, x1] of edges) {
+    expect(x0).toBeGreaterThanOrEqual(77.9);
+    expect(x1).toBeLessThanOrEqual(588.1);
+  }
+  await expect(figure.getByTestId('timeline-window')).toContainText('Showing');
+  expect(await lab.chartTextProblems()).toEqual([]);
+
+  // A click is not a drag: the window stays.
+  await lab.dragTimeline(figure, 400, 401);
+  expect(await lab.timelineWindow(figure)).toEqual(shown);
+
+  await figure.getByTestId('timeline-zoom-out').click();
+  expect(await lab.timelineWindow(figure)).toEqual(whole);
+  await expect(bars).toHaveCount(40);
+  // Without a mouse: the button zooms into the middle half.
+  await figure.getByTestId('timeline-zoom-in').click();
+  expect(await lab.timelineWindow(figure)).toEqual({ from: whole.to / 4, to: (whole.to * 3) / 4 });
+});

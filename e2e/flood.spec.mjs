@@ -34,7 +34,7 @@ test('5,000 fetches at C = 256 complete, all paired with Resource Timing, with n
   expect(after.filter((t) => t.duration >= POST_RUN_TASK_MS), JSON.stringify(after)).toEqual([]);
 });
 
-test('65,536 tiny tasks complete on the pool, and the page takes no long task meanwhile or after', async ({ lab, page }) => {
+test('65,536 tiny tasks complete on the pool, and the page takes no long task meanwhile, after, or zooming in', async ({ lab, page }) => {
   test.setTimeout(120_000);
   await lab.open(ISOLATED, '?lab=cpu&kernel=sha256&size=65536&tasks=65536&mode=rayon');
   await lab.waitForPool();
@@ -46,6 +46,12 @@ test('65,536 tiny tasks complete on the pool, and the page takes no long task me
   const [run] = (await lab.exportJson()).runs;
   expect(run.spans).toHaveLength(65536);
   expect(run.summary.completed).toBe(65536);
+  // Zooming into a tenth of the run redraws it from all 65,536 spans, without a long task either.
+  const figure = page.getByTestId('timeline').first();
+  const shown = await lab.dragTimeline(figure, 300, 351);
+  expect(shown.to - shown.from).toBeLessThan(run.summary.wall_ms / 5);
+  await expect(figure.locator('rect.span').first()).toBeVisible();
+  await page.waitForTimeout(500);
   const tasks = await page.evaluate((from) => window.__longTasks.filter((t) => t.start > from), clicked);
   expect(tasks.filter((t) => t.duration >= POST_RUN_TASK_MS), JSON.stringify(tasks)).toEqual([]);
 });

@@ -412,6 +412,29 @@ export class LabPage {
     });
   }
 
+  /**
+   * Drags the mouse across `figure`'s timeline from `from` to `to` (in the drawing's units, 0 to
+   * its viewBox width), as a person zooming into that stretch; resolves with the window it shows.
+   */
+  async dragTimeline(figure, from, to) {
+    const svg = figure.locator('svg');
+    await svg.scrollIntoViewIfNeeded();
+    const box = await svg.boundingBox();
+    const width = await svg.evaluate((s) => s.viewBox.baseVal.width);
+    const x = (unit) => box.x + (unit * box.width) / width;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x(from), y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x(to), y, { steps: 6 });
+    await this.page.mouse.up();
+    return this.timelineWindow(figure);
+  }
+
+  /** The stretch of time `figure`'s timeline shows, in ms since the run was submitted. */
+  async timelineWindow(figure) {
+    return { from: Number(await figure.getAttribute('data-from-ms')), to: Number(await figure.getAttribute('data-to-ms')) };
+  }
+
   /** The glossary's entries, by id, and every term link on the page with whether it resolves. */
   async glossaryLinks() {
     return this.page.evaluate(() => {

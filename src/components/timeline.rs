@@ -1,11 +1,14 @@
 //! The timeline: one lane per request in flight or per worker, the main thread's frames on
-//! top, all on the run's one clock. Idle is empty space.
+//! top, all on the run's one clock. Idle is empty space. Dragging across it zooms into that
+//! stretch of time; spans closer than a pixel at the current zoom are drawn as one bar, so a run
+//! of a hundred thousand spans stays a few hundred rectangles at any zoom.
 
 use lab_core::labels;
 use lab_core::scale::{format_tick, LinearScale};
 use lab_core::schema::RunRecord;
-use lab_core::span::{coalesce, lanes, Lane};
+use lab_core::span::{coalesce, lanes, window, Lane};
 use leptos::prelude::*;
+use leptos::svg::Svg;
 
 use super::chart_scroll::ChartScroll;
 
@@ -22,6 +25,10 @@ const AXIS: f64 = 38.0;
 const TICK_FONT: f64 = 12.0;
 /// Above this many spans, spans closer than a pixel are drawn as one bar.
 const MAX_BARS: usize = 400;
+/// A drag narrower than this (in the timeline's units) is a click, not a zoom.
+const MIN_DRAG: f64 = 4.0;
+/// The narrowest window a zoom opens, in ms: a microsecond.
+const MIN_WINDOW_MS: f64 = 0.001;
 
 /// A run drawn as spans on lanes; `domain_ms` puts several runs on one time axis. With
 /// `workers_wait`, the workers' spans are time spent blocked waiting, not computing, and are
@@ -32,48 +39,206 @@ pub fn Timeline(
     #[prop(optional)] domain_ms: Option<f64>,
     #[prop(optional)] workers_wait: bool,
 ) -> impl IntoView {
-    let main = &record.main_thread;
     let lanes = lanes(&record.spans);
     // The legend lists only what is drawn.
     let has_io = lanes.iter().any(|lane| matches!(lane, Lane::Io(_)));
     let has_workers = lanes.iter().any(|lane| matches!(lane, Lane::Worker(_)));
     let has_main_tasks = lanes.contains(&Lane::Main);
     let has_failed = record.spans.iter().any(|s| !s.ok);
+    let has_blocks = !record.main_thread.block_spans.is_empty();
+    let has_stalls = !record.main_thread.frame_stall_spans.is_empty();
     let end = record.spans.iter().map(|s| s.end_ms).fold(
         record.summary.wall_ms.max(domain_ms.unwrap_or(0.0)),
         f64::max,
     );
-    let x = LinearScale::new((0.0, end.max(1.0)), (LEFT, WIDTH - RIGHT)).nice(6);
-    let (_, domain_end) = x.domain();
-    // What the timeline shows, for a reader who cannot see it.
-    let description = format!(
-        "Timeline of {}: {} spans on {} lanes over {:.0} ms. {}",
-        record.label,
-        record.spans.len(),
-        lanes.len(),
-        record.summary.wall_ms,
-        main.verdict().text
-    );
-    let lane_top = |index: usize| TOP + MAIN_ROW + GAP * 2.0 + index as f64 * (ROW + GAP);
-    let height = lane_top(lanes.len()) + AXIS;
-    let axis_y = lane_top(lanes.len()) + 2.0;
+    let whole = LinearScale::new((0.0, end.max(1.0)), (LEFT, WIDTH - RIGHT)).nice(6);
+    let (_, whole_end) = whole.domain();
+    let lanes_bottom = lane_top(lanes.len());
+    let height = lanes_bottom + AXIS;
 
+    // The stretch of time shown: the whole run, or the window a drag (or a button) zoomed into.
+    let zoom = RwSignal::new(None::<(f64, f64)>);
+    let scale = move || match zoom.get() {
+        Some(window) => LinearScale::new(window, (LEFT, WIDTH - RIGHT)),
+        None => whole,
+    };
+    let zoom_to = move |from: f64, to: f64| {
+        let (from, to) = (from.max(0.0), to.min(whole_end));
+        let to = to.max(from + MIN_WINDOW_MS);
+        zoom.set((to - from < whole_end).then_some((from, to)));
+    };
+    let zoom_in = move |_| {
+        let (from, to) = scale().domain();
+        let quarter = (to - from) / 4.0;
+        zoom_to(from + quarter, to - quarter);
+    };
+
+    // A drag across the drawing, in the timeline's units: where it began and where it is now.
+    let svg = NodeRef::<Svg>::new();
+    let drag = RwSignal::new(None::<(f64, f64)>);
+    let at = move |event: &web_sys::PointerEvent| {
+        let rect = svg.get_untracked()?.get_bounding_client_rect();
+        let x = (f64::from(event.client_x()) - rect.left()) * WIDTH / rect.width();
+        (rect.width() > 0.0).then(|| x.clamp(LEFT, WIDTH - RIGHT))
+    };
+    let on_down = move |event: web_sys::PointerEvent| {
+        if event.button() == 0 {
+            if let (Some(x), Some(svg)) = (at(&event), svg.get_untracked()) {
+                // A drag zooms; it does not select the labels' text.
+                event.prevent_default();
+                let _ = svg.set_pointer_capture(event.pointer_id());
+                drag.set(Some((x, x)));
+            }
+        }
+    };
+    let on_move = move |event: web_sys::PointerEvent| {
+        if let (Some((from, _)), Some(x)) = (drag.get_untracked(), at(&event)) {
+            drag.set(Some((from, x)));
+        }
+    };
+    let on_up = move |event: web_sys::PointerEvent| {
+        let Some((from, _)) = drag.get_untracked() else {
+            return;
+        };
+        drag.set(None);
+        let to = at(&event).unwrap_or(from);
+        let (a, b) = (from.min(to), from.max(to));
+        if b - a >= MIN_DRAG {
+            let x = scale();
+            zoom_to(x.invert(a), x.invert(b));
+        }
+    };
+    let selection = move || {
+        drag.get().map(|(from, to)| {
+            view! {
+                <rect class="zoom-selection" x=format!("{:.1}", from.min(to)) y=TOP
+                    width=format!("{:.1}", (to - from).abs()) height=lanes_bottom - TOP />
+            }
+        })
+    };
+
+    let label = record.label.clone();
+    let spans_count = record.spans.len();
+    let lanes_count = lanes.len();
+    let wall_ms = record.summary.wall_ms;
+    let verdict = record.main_thread.verdict().text;
+    let record = StoredValue::new(record);
+    let lanes = StoredValue::new(lanes);
+    let drawing = move || {
+        let x = scale();
+        record.with_value(|record| lanes.with_value(|lanes| draw(record, lanes, x, workers_wait)))
+    };
+    // What the timeline shows, for a reader who cannot see it.
+    let description = move || {
+        let (from, to) = scale().domain();
+        let shown = match zoom.get() {
+            Some(_) => format!(" Zoomed into {from:.1} to {to:.1} ms."),
+            None => String::new(),
+        };
+        format!(
+            "Timeline of {label}: {spans_count} spans on {lanes_count} lanes over {wall_ms:.0} ms.{shown} {verdict}"
+        )
+    };
+    let readout = move || {
+        let (from, to) = scale().domain();
+        match zoom.get() {
+            Some(_) => format!(
+                "Showing {} to {} ms of {:.0} ms.",
+                short_ms(from),
+                short_ms(to),
+                whole_end
+            ),
+            None => "Drag across the lanes to zoom into a stretch of time.".to_owned(),
+        }
+    };
+    view! {
+        <figure
+            class="timeline"
+            data-testid="timeline"
+            data-from-ms=move || format!("{}", scale().domain().0)
+            data-to-ms=move || format!("{}", scale().domain().1)
+        >
+            <ChartScroll width=WIDTH>
+                <svg
+                    node_ref=svg
+                    viewBox=format!("0 0 {WIDTH} {height:.0}")
+                    role="img"
+                    aria-label=description
+                    on:pointerdown=on_down
+                    on:pointermove=on_move
+                    on:pointerup=on_up
+                    on:pointercancel=move |_| drag.set(None)
+                >
+                    {drawing}
+                    {selection}
+                    <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=height - 4.0 text-anchor="middle">
+                        "time since the run was submitted (ms)"
+                    </text>
+                </svg>
+            </ChartScroll>
+            <p class="timeline-zoom">
+                <span data-testid="timeline-window">{readout}</span>
+                " "
+                <button class="link" data-testid="timeline-zoom-in" on:click=zoom_in>"Zoom in"</button>
+                <Show when=move || zoom.get().is_some()>
+                    " · "
+                    <button class="link" data-testid="timeline-zoom-out" on:click=move |_| zoom.set(None)>
+                        "Show the whole run"
+                    </button>
+                </Show>
+            </p>
+            <figcaption class="legend">
+                <span class="key main">"main thread: a tick per frame drawn"</span>
+                {has_blocks.then(|| view! { <span class="key blocked">"main thread blocked over 50 ms"</span> })}
+                {has_stalls.then(|| view! { <span class="key frame-stall">"no frame drawn, main thread free"</span> })}
+                {has_io.then(|| view! { <span class="key io">"request in flight"</span> })}
+                {(has_workers && !workers_wait).then(|| view! { <span class="key worker">"task on a worker"</span> })}
+                {(has_workers && workers_wait).then(|| view! { <span class="key waiting">"worker blocked, waiting (computing nothing)"</span> })}
+                {has_main_tasks.then(|| view! { <span class="key main-task">"task on the main thread"</span> })}
+                {has_failed.then(|| view! { <span class="key failed" data-testid="key-failed">"failed (no answer, or an error)"</span> })}
+            </figcaption>
+        </figure>
+    }
+}
+
+/// The top of lane `index`, under the main thread's row.
+fn lane_top(index: usize) -> f64 {
+    TOP + MAIN_ROW + GAP * 2.0 + index as f64 * (ROW + GAP)
+}
+
+/// A time for the zoom readout: as many decimals as a narrow window needs.
+fn short_ms(ms: f64) -> String {
+    match ms.abs() {
+        m if m >= 100.0 => format!("{ms:.0}"),
+        m if m >= 1.0 => format!("{ms:.1}"),
+        _ => format!("{ms:.3}"),
+    }
+}
+
+/// Everything inside the drawing that depends on the window shown: grid, frames, blocks, lanes
+/// and the spans that fall in `x`'s domain.
+fn draw(record: &RunRecord, lanes: &[Lane], x: LinearScale, workers_wait: bool) -> impl IntoView {
+    let main = &record.main_thread;
+    let (from, to) = x.domain();
+    let axis_y = lane_top(lanes.len()) + 2.0;
     let frames = main
         .frame_times_ms
         .iter()
-        .filter(|&&t| t <= domain_end)
+        .filter(|&&t| (from..=to).contains(&t))
         .map(|&t| {
             let px = format!("{:.1}", x.map(t));
             view! { <line class="frame-tick" x1=px.clone() x2=px y1=TOP + 3.0 y2=TOP + MAIN_ROW - 3.0 /> }
         })
         .collect_view();
-    let mark = |class: &'static str, from: f64, to: f64, tip: String| {
-        let (x0, x1) = (x.map(from.max(0.0)), x.map(to.min(domain_end)));
-        view! {
-            <rect class=class x=format!("{x0:.1}") y=TOP width=format!("{:.1}", (x1 - x0).max(1.0)) height=MAIN_ROW>
-                <title>{tip}</title>
-            </rect>
-        }
+    let mark = |class: &'static str, start: f64, end: f64, tip: String| {
+        (end >= from && start <= to).then(|| {
+            let (x0, x1) = (x.map(start.max(from)), x.map(end.min(to)));
+            view! {
+                <rect class=class x=format!("{x0:.1}") y=TOP width=format!("{:.1}", (x1 - x0).max(1.0)) height=MAIN_ROW>
+                    <title>{tip}</title>
+                </rect>
+            }
+        })
     };
     let blocks = main
         .block_spans
@@ -104,8 +269,6 @@ pub fn Timeline(
             mark("frame-stall", stall.start_ms, stall.end_ms(), tip)
         })
         .collect_view();
-    let has_blocks = !main.block_spans.is_empty();
-    let has_stalls = !main.frame_stall_spans.is_empty();
     let lane_labels = lanes
         .iter()
         .enumerate()
@@ -119,11 +282,11 @@ pub fn Timeline(
         })
         .collect_view();
     // Thousands of tiny tasks would be thousands of elements: merge what is closer than a pixel.
-    let pixel_ms = domain_end / (WIDTH - LEFT - RIGHT);
-    let spans = if record.spans.len() > MAX_BARS {
-        coalesce(&record.spans, pixel_ms)
+    let shown = window(&record.spans, from, to);
+    let spans = if shown.len() > MAX_BARS {
+        coalesce(&shown, (to - from) / (WIDTH - LEFT - RIGHT))
     } else {
-        record.spans.clone()
+        shown
     };
     let bars = spans
         .iter()
@@ -194,32 +357,13 @@ pub fn Timeline(
         })
         .collect_view();
     view! {
-        <figure class="timeline" data-testid="timeline">
-            <ChartScroll width=WIDTH>
-                <svg viewBox=format!("0 0 {WIDTH} {height:.0}") role="img" aria-label=description>
-                    <g class="grid">{ticks}</g>
-                    <text class="lane-label" x=LEFT - 6.0 y=TOP + MAIN_ROW - 5.0 text-anchor="end">"main"</text>
-                    <rect class="main-lane" x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=MAIN_ROW />
-                    {frames}
-                    {blocks}
-                    {stalls}
-                    {lane_labels}
-                    {bars}
-                    <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=height - 4.0 text-anchor="middle">
-                        "time since the run was submitted (ms)"
-                    </text>
-                </svg>
-            </ChartScroll>
-            <figcaption class="legend">
-                <span class="key main">"main thread: a tick per frame drawn"</span>
-                {has_blocks.then(|| view! { <span class="key blocked">"main thread blocked over 50 ms"</span> })}
-                {has_stalls.then(|| view! { <span class="key frame-stall">"no frame drawn, main thread free"</span> })}
-                {has_io.then(|| view! { <span class="key io">"request in flight"</span> })}
-                {(has_workers && !workers_wait).then(|| view! { <span class="key worker">"task on a worker"</span> })}
-                {(has_workers && workers_wait).then(|| view! { <span class="key waiting">"worker blocked, waiting (computing nothing)"</span> })}
-                {has_main_tasks.then(|| view! { <span class="key main-task">"task on the main thread"</span> })}
-                {has_failed.then(|| view! { <span class="key failed" data-testid="key-failed">"failed (no answer, or an error)"</span> })}
-            </figcaption>
-        </figure>
+        <g class="grid">{ticks}</g>
+        <text class="lane-label" x=LEFT - 6.0 y=TOP + MAIN_ROW - 5.0 text-anchor="end">"main"</text>
+        <rect class="main-lane" x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=MAIN_ROW />
+        {frames}
+        {blocks}
+        {stalls}
+        {lane_labels}
+        {bars}
     }
 }

@@ -34,6 +34,16 @@ impl LinearScale {
         r0 + (x - d0) / (d1 - d0) * (r1 - r0)
     }
 
+    /// The domain value that lands at `px` in the range: [`map`](Self::map) undone.
+    pub fn invert(&self, px: f64) -> f64 {
+        let (d0, d1) = self.domain;
+        let (r0, r1) = self.range;
+        if r1 == r0 {
+            return d0;
+        }
+        d0 + (px - r0) / (r1 - r0) * (d1 - d0)
+    }
+
     /// The domain, after any widening.
     pub fn domain(&self) -> (f64, f64) {
         self.domain
@@ -213,6 +223,18 @@ mod tests {
         assert_eq!(x.map(150.0), 310.0);
         let y = LinearScale::new((0.0, 10.0), (200.0, 0.0));
         assert_eq!(y.map(2.5), 150.0);
+    }
+
+    #[test]
+    fn invert_undoes_map() {
+        let x = LinearScale::new((20.0, 120.0), (78.0, 588.0));
+        for value in [20.0, 37.5, 120.0, 300.0] {
+            assert!((x.invert(x.map(value)) - value).abs() < 1e-9);
+        }
+        let y = LinearScale::new((0.0, 10.0), (200.0, 0.0));
+        assert_eq!(y.invert(150.0), 2.5);
+        // An empty range has nowhere to invert from: it answers the domain's start.
+        assert_eq!(LinearScale::new((5.0, 9.0), (3.0, 3.0)).invert(3.0), 5.0);
     }
 
     #[test]

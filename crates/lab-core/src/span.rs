@@ -191,6 +191,20 @@ pub fn lane_usage(spans: &[Span], wall_ms: f64) -> Vec<LaneUsage> {
         .collect()
 }
 
+/// The spans that overlap the window `from_ms..to_ms`, cut to it: what a timeline zoomed into
+/// that window draws. A span with a NaN time overlaps nothing.
+pub fn window(spans: &[Span], from_ms: f64, to_ms: f64) -> Vec<Span> {
+    spans
+        .iter()
+        .filter(|span| span.end_ms >= from_ms && span.start_ms <= to_ms)
+        .map(|span| Span {
+            start_ms: span.start_ms.max(from_ms),
+            end_ms: span.end_ms.min(to_ms),
+            ..span.clone()
+        })
+        .collect()
+}
+
 /// Merges each lane's spans that follow one another within `gap_ms` into one bar.
 ///
 /// A span joins the bar before it on its lane when it starts less than `gap_ms` after the bar
@@ -370,6 +384,22 @@ mod tests {
             serde_json::to_value(&usage).unwrap(),
             serde_json::json!([{ "lane": "worker-2", "busy_ms": 5.0, "idle_ms": 5.0, "tasks": 1 }])
         );
+    }
+
+    #[test]
+    fn window_keeps_what_overlaps_and_cuts_it_to_the_window() {
+        let spans = [
+            span(0, Lane::Io(0), 0.0, 5.0),
+            span(1, Lane::Io(1), 8.0, 30.0),
+            span(2, Lane::Io(0), 12.0, 14.0),
+            span(3, Lane::Io(1), 40.0, 50.0),
+            span(4, Lane::Io(2), f64::NAN, 12.0),
+        ];
+        let seen = window(&spans, 10.0, 20.0);
+        let kept: Vec<(u32, f64, f64)> =
+            seen.iter().map(|s| (s.id, s.start_ms, s.end_ms)).collect();
+        assert_eq!(kept, [(1, 10.0, 20.0), (2, 12.0, 14.0)]);
+        assert!(window(&spans, 60.0, 70.0).is_empty());
     }
 
     #[test]
