@@ -79,6 +79,8 @@ async function lab(page) {
     end_gap_p50_ms: run.io.resume_delay.p50_ms,
     end_gap_p99_ms: run.io.resume_delay.p99_ms,
     resumed_p50_ms: run.io.resume_delay.resumed_p50_ms,
+    long_tasks: run.main_thread.long_tasks ?? 0,
+    frame_max_ms: run.main_thread.frame_max_ms ?? 0,
   };
 }
 
@@ -119,6 +121,9 @@ try {
         end_gap_p50_ms: spread(runs.lab.map((r) => r.end_gap_p50_ms)),
         end_gap_p99_ms: spread(runs.lab.map((r) => r.end_gap_p99_ms)),
         resumed_p50_ms: spread(runs.lab.map((r) => r.resumed_p50_ms)),
+        // The worst of the runs: what the main thread went through while the requests were out.
+        long_tasks: Math.max(...runs.lab.map((r) => r.long_tasks)),
+        frame_max_ms: Math.max(...runs.lab.map((r) => r.frame_max_ms)),
       },
     };
     // Paired ratios: each lab run against the plain run next to it.
