@@ -1031,7 +1031,7 @@ mod tests {
             (Kernel::Sha256, 420, 9000),
             (Kernel::Mandelbrot, 260, 2400),
             (Kernel::Blur, 240, 2000),
-            (Kernel::Stats, 3_000_000, 50_000_000),
+            (Kernel::Stats, 17_000_000, 350_000_000),
         ];
         for (kernel, hybrid_size, tradeoff_size) in expected {
             assert_eq!(hybrid_default_size(kernel), hybrid_size, "{kernel:?}");

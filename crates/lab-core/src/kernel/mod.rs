@@ -146,9 +146,9 @@ pub const KERNELS: [Spec; 4] = [
         kernel: Kernel::Stats,
         title: "Data: statistics and histogram",
         unit: "values",
-        size: size_field(1, 50_000_000, 50_000_000, "values"),
-        hybrid_size: 3_000_000,
-        tradeoff_size: 50_000_000,
+        size: size_field(1, 500_000_000, 200_000_000, "values"),
+        hybrid_size: 17_000_000,
+        tradeoff_size: 350_000_000,
         finest_units: 20_000,
         work: Work::Units {
             items_per_unit: 1,
@@ -597,7 +597,7 @@ mod tests {
             [
                 (16, 4000, "pixels wide"),
                 (16, 3000, "pixels wide"),
-                (1, 50_000_000, "values"),
+                (1, 500_000_000, "values"),
                 (1, 200_000, "blocks")
             ]
         );
