@@ -14,6 +14,19 @@ test('the page is isolated and starts one worker per hardware thread', async ({ 
   await expect(lab.isolationWarning).toHaveCount(0);
 });
 
+test('the loading note goes once the app starts, and stays to explain a browser that cannot start it', async ({ lab, page }) => {
+  await lab.open(ISOLATED);
+  await expect(lab.status).toBeVisible();
+  await expect(page.locator('#loading')).toHaveCount(0);
+
+  // A browser that cannot compile the module (no WebAssembly SIMD) is one where it never runs.
+  lab.allowFailedResponses(/WebAssembly\.instantiate/);
+  await page.route('**/*_bg.wasm', (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('not wasm') }));
+  await page.reload();
+  await expect(page.locator('#loading')).toContainText('could not start it: the lab needs WebAssembly with SIMD');
+  await expect(lab.status).toHaveCount(0);
+});
+
 test('a page with no query has exactly one status and one export, idle', async ({ lab }) => {
   await lab.open(ISOLATED);
   await expect(lab.visibleStatus).toHaveCount(1);

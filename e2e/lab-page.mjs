@@ -450,7 +450,8 @@ export class LabPage {
     });
   }
 
-  /** Responses the test provokes on purpose (404s from the static server) do not fail it. */
+  /** Failures the test provokes on purpose (404s from the static server, a module that cannot
+   *  compile) do not fail it: `pattern` matches the URL or the error's text. */
   allowFailedResponses(pattern) {
     this.allowed.push(pattern);
   }
@@ -477,7 +478,9 @@ export const test = base.extend({
       const text = `${message.text()} ${message.location()?.url ?? ''}`;
       if (message.type() === 'error' && !allowed(text)) problems.push(`console error: ${text}`);
     });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('pageerror', (error) => {
+      if (!allowed(error.message)) problems.push(`page error: ${error.message}`);
+    });
     page.on('response', (response) => {
       if (response.status() >= 400 && !allowed(response.url())) {
         problems.push(`HTTP ${response.status()} for ${response.url()}`);

@@ -17,5 +17,13 @@ pub mod state;
 
 /// Mounts the app. Called once, on the main thread (workers never run `main`).
 pub fn start() {
+    // The page's static "loading" note stays only if this code never ran: a browser that could
+    // not compile the module (no WebAssembly SIMD, say) keeps it as the explanation.
+    if let Some(note) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("loading"))
+    {
+        note.remove();
+    }
     leptos::mount::mount_to_body(app::App);
 }

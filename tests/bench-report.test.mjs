@@ -70,7 +70,7 @@ test('--compare fails on a figure worse than the baseline beyond its noise, and 
   const slower = await measurements({ sha256Ms: 560, gzipBytes: 990_000 });
   await assert.rejects(run('node', [REPORT, '--dir', slower, '--compare', baseline]), (error) => {
     assert.equal(error.code, 1);
-    assert.match(error.stdout, /sha256: wasm \/ native, one thread: 1\.25 → 1\.75/);
+    assert.match(error.stdout, /sha256: wasm \/ native, one thread: 1\.250 → 1\.750/);
     assert.match(error.stdout, /release wasm, gzipped/);
     return true;
   });

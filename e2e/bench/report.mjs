@@ -66,7 +66,7 @@ const report = {
   wasm_size: { shipped: size.shipped, top_functions: size.named?.top_functions, top_crates: size.named?.top_crates },
 };
 
-const show = (x) => (x === null ? '—' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
+const show = (x) => (x === null ? '—' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
 console.log(`Benchmark report (${report.machine.threads} threads, ${report.machine.os}/${report.machine.arch}, Chromium ${report.browser})`);
 for (const f of figures) {
   const target = f.target === null ? '' : `${f.better === 'lower' ? '≤' : '≥'} ${f.target}`;
