@@ -80,3 +80,14 @@ test('every term links to its glossary entry, and every entry is linked from a l
   await lab.page.locator('a.term[data-term=speedup]').first().click();
   await expect(lab.page.locator('#term-speedup')).toBeInViewport();
 });
+
+test('only the shown lines ship: the wasm holds the snippets, not the files they are cut from', async ({ lab, page }) => {
+  await lab.open(ISOLATED);
+  const wasm = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).find((name) => name.endsWith('_bg.wasm')));
+  const bytes = (await (await page.request.get(wasm)).body()).toString('latin1');
+  // In a snippet (src/runtime/fetch.rs, `fetch-js`) ...
+  expect(bytes).toContain('return response.arrayBuffer().then((body) =>');
+  // ... and outside every snippet of the same file: its module comment and a private function.
+  expect(bytes).not.toContain('One GET through the browser');
+  expect(bytes).not.toContain("fn classify(error: wasm_bindgen::JsValue)");
+});

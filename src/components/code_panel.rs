@@ -1,48 +1,25 @@
-//! The Rust that actually ran, cut from the real source at build time (`include_str!` and
+//! The Rust that actually ran, cut from the real source at build time (`build.rs` and
 //! `// snippet:` markers), so it cannot drift from the code; beside it, the C# shape the idea
 //! is usually taught with.
 
-use lab_core::snippet::extract;
 use leptos::prelude::*;
 
-/// The source files snippets come from, as they were when the app was built.
-const SOURCES: &[(&str, &str)] = &[
-    ("src/runtime/fetch.rs", include_str!("../runtime/fetch.rs")),
-    ("src/runtime/pool.rs", include_str!("../runtime/pool.rs")),
-    (
-        "src/runtime/event_loop.rs",
-        include_str!("../runtime/event_loop.rs"),
-    ),
-    (
-        "src/experiments/io_run.rs",
-        include_str!("../experiments/io_run.rs"),
-    ),
-    (
-        "src/experiments/cpu_job.rs",
-        include_str!("../experiments/cpu_job.rs"),
-    ),
-    (
-        "src/experiments/hybrid.rs",
-        include_str!("../experiments/hybrid.rs"),
-    ),
-    (
-        "src/experiments/tradeoff.rs",
-        include_str!("../experiments/tradeoff.rs"),
-    ),
-    (
-        "src/labs/wrong/run.rs",
-        include_str!("../labs/wrong/run.rs"),
-    ),
-    (
-        "crates/lab-core/src/execute.rs",
-        include_str!("../../crates/lab-core/src/execute.rs"),
-    ),
-];
+/// Every snippet of the quoted files as `(file, name, code)`, cut by `build.rs` when the app was
+/// built: only these lines ship, not the files they come from.
+const SNIPPETS: &[(&str, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/snippets.rs"));
+
+/// The code of snippet `name` in `file`, if `build.rs` found it there.
+fn code(file: &str, name: &str) -> Option<&'static str> {
+    SNIPPETS
+        .iter()
+        .find(|(f, n, _)| *f == file && *n == name)
+        .map(|(_, _, code)| *code)
+}
 
 /// One snippet: which file, which marker.
 #[derive(Clone, Copy, Debug)]
 pub struct Snippet {
-    /// The file, as listed in `SOURCES`.
+    /// The file, as `build.rs` lists it.
     pub file: &'static str,
     /// The marker's name.
     pub name: &'static str,
@@ -59,12 +36,8 @@ pub fn CodePanel(
     let blocks = snippets
         .into_iter()
         .map(|snippet| {
-            let source = SOURCES
-                .iter()
-                .find(|(file, _)| *file == snippet.file)
-                .map_or("", |(_, source)| source);
-            let whole = extract(source, snippet.name).unwrap_or_default();
-            let shape = extract(source, &format!("{}-shape", snippet.name));
+            let whole = code(snippet.file, snippet.name).unwrap_or_default();
+            let shape = code(snippet.file, &format!("{}-shape", snippet.name));
             let body = match shape {
                 Some(shape) => view! {
                     <pre data-testid="rust-code" data-part="shape" tabindex="0"><code>{shape}</code></pre>

@@ -63,6 +63,18 @@ pub fn extract(source: &str, name: &str) -> Option<String> {
     Some(dedented.join("\n"))
 }
 
+/// The names of the snippets in `source`, nested ones included, in order of their start markers,
+/// each once.
+pub fn names(source: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for name in source.lines().filter_map(marker_name) {
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
 /// The name of a `// snippet: NAME` line, trimmed; `None` for any other line.
 fn marker_name(line: &str) -> Option<&str> {
     line.trim().strip_prefix(START).map(str::trim)
@@ -135,6 +147,16 @@ let x = 1;
             extract("/// see // snippet: a\nx\n// end snippet", "a"),
             None
         );
+    }
+
+    #[test]
+    fn names_lists_every_marker_once_in_order() {
+        assert_eq!(names(SOURCE), ["fetch-all", "join", "empty", "open"]);
+        assert_eq!(
+            names("// snippet: a\n// snippet:  \n// snippet: a\n"),
+            ["a"]
+        );
+        assert!(names("").is_empty());
     }
 
     #[test]
