@@ -1,0 +1,100 @@
+// Where the cores went: the CPU time each of the browser's threads used while the lab ran a
+// kernel on T web workers, read from the operating system (/proc/<pid>/task/<tid>/stat, Linux
+// only) before and after each run. A wasm worker runs its rayon thread inside one task that never
+// ends, so Chromium's trace cannot show its CPU time; the kernel's scheduler can. Prints each
+// thread kind's share of the run's wall time (100 % = one core) and writes target/bench/cores.json.
+//   node e2e/bench/cores.mjs [--kernels sha256,mandelbrot] [--reps 5] [--out target/bench/cores.json]
+// Needs the release build in dist/ (scripts/bench builds it).
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright';
+import { startServer } from '../start-server.mjs';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, word, i, all) => (word.startsWith('--') ? [...pairs, [word.slice(2), all[i + 1]]] : pairs), []),
+);
+const KERNELS = (args.kernels ?? 'sha256,mandelbrot').split(',');
+const REPS = Number(args.reps ?? 5);
+const OUT = args.out ?? 'target/bench/cores.json';
+const TICK_MS = 10; // USER_HZ = 100 on Linux: /proc counts CPU time in 10 ms ticks
+
+/** Every thread of every Chromium process: `${pid}/${tid}` -> { process, thread, ticks }. */
+async function threads() {
+  const found = new Map();
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    try {
+      // Chromium rewrites its children's command lines into one string: match, do not split.
+      const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+      if (!/^\S*chrom/.test(cmdline)) continue;
+      const process = /--type=(\S+)/.exec(cmdline)?.[1] ?? 'browser';
+      for (const tid of await readdir(`/proc/${pid}/task`)) {
+        const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        // The name sits in parentheses and may hold spaces; the fields after it are fixed.
+        const thread = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        found.set(`${pid}/${tid}`, { process, thread, ticks: Number(fields[11]) + Number(fields[12]) });
+      }
+    } catch {
+      // A process or thread that ended while it was read.
+    }
+  }
+  return found;
+}
+
+/** A thread's kind: its process type and its name (15 characters at most, as Linux keeps it;
+ *  a renderer's main thread bears the program's name), numbered names folded together. */
+const kind = ({ process, thread }) => `${process}: ${thread.replace(/\d+$/, '#')}`;
+
+const server = await startServer('dist', 'isolated');
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+});
+const report = { browser: browser.version(), reps: REPS, tick_ms: TICK_MS, kernels: [] };
+try {
+  for (const kernel of KERNELS) {
+    const page = await browser.newPage();
+    await page.goto(`${server.base}/?lab=cpu&kernel=${kernel}&tasks=64&mode=lanes`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=env-pool]')?.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
+    const pool = Number(await page.getByTestId('env-pool').getAttribute('data-threads'));
+    const used = new Map();
+    let wall = 0;
+    for (let rep = 0; rep < REPS; rep++) {
+      const before = await threads();
+      const started = Date.now();
+      await page.getByTestId('run-cpu-lab').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.getAttribute('data-state') === 'done', null, { timeout: 600_000, polling: 50 });
+      wall += Date.now() - started;
+      for (const [key, after] of await threads()) {
+        const ticks = after.ticks - (before.get(key)?.ticks ?? 0);
+        if (ticks > 0) used.set(kind(after), (used.get(kind(after)) ?? 0) + ticks);
+      }
+    }
+    await page.close();
+    const cpuMs = (ticks) => ticks * TICK_MS;
+    const total = [...used.values()].reduce((a, b) => a + b, 0);
+    report.kernels.push({
+      kernel,
+      threads: pool,
+      wall_ms: wall,
+      cpu_ms: cpuMs(total),
+      // Of the machine's cores over the runs' wall time: 1 = every core busy all the time.
+      of_machine: cpuMs(total) / (wall * (await import('node:os')).availableParallelism()),
+      by_thread: [...used.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, ticks]) => ({ name, cpu_ms: cpuMs(ticks), of_wall: cpuMs(ticks) / wall })),
+    });
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+await mkdir(path.dirname(OUT), { recursive: true });
+await writeFile(OUT, JSON.stringify(report, null, 2));
+console.log(`Where the cores went (CPU time per thread from /proc, ${REPS} runs each; 100 % = one core for the whole run)`);
+for (const k of report.kernels) {
+  const top = k.by_thread.slice(0, 8).map((t) => `${t.name} ${(100 * t.of_wall).toFixed(0)} %`).join(', ');
+  console.log(`${k.kernel}, T = ${k.threads}: ${(100 * k.of_machine).toFixed(0)} % of the machine over ${k.wall_ms} ms; ${top}`);
+}
+console.log(`wrote ${OUT}`);
