@@ -75,3 +75,28 @@ test('--compare fails on a figure worse than the baseline beyond its noise, and 
     return true;
   });
 });
+
+test('where the cores went: the workers over T cores, the main thread over one, and the plain client\'s long tasks', async () => {
+  const dir = await measurements();
+  const io = JSON.parse(await readFile(path.join(dir, 'io.json'), 'utf8'));
+  io.levels[0].plain.long_tasks = 2;
+  await writeFile(path.join(dir, 'io.json'), JSON.stringify(io));
+  const byThread = [
+    { name: 'renderer: DedicatedWorker', of_wall: 1.5 },
+    { name: 'renderer: chromium', of_wall: 0.25 },
+    { name: 'gpu-process: VizCompositorTh', of_wall: 0.05 },
+  ];
+  await writeFile(path.join(dir, 'cores.json'), JSON.stringify({ kernels: [{ kernel: 'sha256', threads: 2, by_thread: byThread }] }));
+  await run('node', [REPORT, '--dir', dir]);
+  const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8'));
+  assert.equal(value(report, 'cores.sha256.workers').value, 0.75);
+  assert.equal(value(report, 'cores.sha256.main').value, 0.25);
+  assert.equal(value(report, 'plain_long_tasks').value, 2);
+
+  // A run from before cores.mjs existed still reports, without those figures.
+  const older = await measurements();
+  await run('node', [REPORT, '--dir', older]);
+  const plain = JSON.parse(await readFile(path.join(older, 'report.json'), 'utf8'));
+  assert.equal(value(plain, 'cores.sha256.workers'), undefined);
+  assert.equal(value(plain, 'plain_long_tasks'), undefined);
+});
