@@ -6,6 +6,7 @@
 //   node e2e/bench/cores.mjs [--kernels sha256,mandelbrot] [--reps 5] [--out target/bench/cores.json]
 // Needs the release build in dist/ (scripts/bench builds it).
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright';
 import { startServer } from '../start-server.mjs';
@@ -67,7 +68,8 @@ try {
       wall += Date.now() - started;
       for (const [key, after] of await threads()) {
         const ticks = after.ticks - (before.get(key)?.ticks ?? 0);
-        if (ticks > 0) used.set(kind(after), (used.get(kind(after)) ?? 0) + ticks);
+        const name = kind(after);
+        if (ticks > 0) used.set(name, (used.get(name) ?? 0) + ticks);
       }
     }
     await page.close();
@@ -79,7 +81,7 @@ try {
       wall_ms: wall,
       cpu_ms: cpuMs(total),
       // Of the machine's cores over the runs' wall time: 1 = every core busy all the time.
-      of_machine: cpuMs(total) / (wall * (await import('node:os')).availableParallelism()),
+      of_machine: cpuMs(total) / (wall * availableParallelism()),
       by_thread: [...used.entries()]
         .sort((a, b) => b[1] - a[1])
         .map(([name, ticks]) => ({ name, cpu_ms: cpuMs(ticks), of_wall: cpuMs(ticks) / wall })),
