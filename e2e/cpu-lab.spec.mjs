@@ -103,7 +103,7 @@ test('a sweep over the task count shows per-task overhead winning', async ({ lab
 test('bad CPU settings name the field and its range, and nothing runs', async ({ lab, page }) => {
   await lab.open(ISOLATED, '?lab=cpu&kernel=fft&tasks=0&mode=gpu&autorun=1');
   await expect(lab.configError).toContainText('kernel must be one of mandelbrot, blur, stats, sha256');
-  await expect(lab.configError).toContainText('tasks must be a whole number from 1 to 65536');
+  await expect(lab.configError).toContainText('tasks must be a whole number from 1 to 1048576');
   await expect(lab.configError).toContainText('mode must be one of');
   await page.waitForTimeout(800);
   await expect(lab.status).toHaveAttribute('data-state', 'idle');

@@ -546,14 +546,12 @@ impl LabState {
                 .get_value()
                 .unwrap_or_else(|| self.settings.get_untracked());
             self.ran_with.set_value(Some(ran_with.clone()));
-            self.keep_in_history(
-                self.export_of(ran_with, records.clone()),
-                status.state == RunState::Cancelled,
-            );
+            let count = records.len();
             self.runs.update(|runs| {
                 runs.retain(|r| !records.iter().any(|n| n.kind == r.kind));
                 runs.extend(records);
             });
+            self.keep_in_history(ran_with, count, status.state == RunState::Cancelled);
         }
         let state = status.state;
         self.status.set(status);
@@ -588,12 +586,18 @@ impl LabState {
             .unwrap_or_else(|| self.settings.get_untracked())
     }
 
-    /// Keeps a finished run in the browser's history, in the background; the status bar says
-    /// whether it was kept.
-    fn keep_in_history(self, export: Export, cancelled: bool) {
+    /// Keeps the runs just finished (the last `count` of the runs) in the browser's history, in
+    /// the background; the status bar says whether they were kept. Their copy is made in a task
+    /// of its own: for a million spans it is tens of milliseconds, better not added to the task
+    /// that draws them.
+    fn keep_in_history(self, settings: Settings, count: usize, cancelled: bool) {
         let on_pool = self.environment.with_untracked(|e| e.pool_threads() > 0);
         spawn_local(async move {
-            let kept = history::keep(export, cancelled, on_pool).await;
+            event_loop::in_next_task(|| ()).await;
+            let records = self
+                .runs
+                .with_untracked(|runs| runs[runs.len().saturating_sub(count)..].to_vec());
+            let kept = history::keep(self.export_of(settings, records), cancelled, on_pool).await;
             self.kept.set(Some(kept));
         });
     }

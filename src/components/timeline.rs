@@ -282,11 +282,20 @@ fn draw(record: &RunRecord, lanes: &[Lane], x: LinearScale, workers_wait: bool) 
         })
         .collect_view();
     // Thousands of tiny tasks would be thousands of elements: merge what is closer than a pixel.
-    let shown = window(&record.spans, from, to);
+    // The whole run needs no clipping, and a million spans are not copied to get it.
+    let all_shown = record
+        .spans
+        .iter()
+        .all(|span| span.start_ms >= from && span.end_ms <= to);
+    let shown = if all_shown {
+        std::borrow::Cow::Borrowed(record.spans.as_slice())
+    } else {
+        std::borrow::Cow::Owned(window(&record.spans, from, to))
+    };
     let spans = if shown.len() > MAX_BARS {
         coalesce(&shown, (to - from) / (WIDTH - LEFT - RIGHT))
     } else {
-        shown
+        shown.into_owned()
     };
     let bars = spans
         .iter()

@@ -5,7 +5,8 @@
 use futures::channel::mpsc::UnboundedSender;
 use lab_core::execute::{self, Mode};
 use lab_core::kernel::{self, Job, JobResult, Tile};
-use lab_core::span::{Lane, Span};
+use lab_core::span::{lane_usage, Lane, LaneUsage, Span};
+use lab_core::stats::{self, Summary};
 
 use super::{Cancel, Progress};
 use crate::runtime::event_loop::in_next_task;
@@ -17,6 +18,10 @@ use crate::runtime::{clock, pool};
 pub struct CpuRun {
     /// One span per task on its thread's lane, relative to `start_ms`.
     pub spans: Vec<Span>,
+    /// The spans summarised (computed with them, off the main thread).
+    pub summary: Summary,
+    /// How busy each lane was.
+    pub lanes: Vec<LaneUsage>,
     /// Submission time on the shared clock.
     pub start_ms: f64,
     /// Job latency: from submission to the result on the main thread.
@@ -134,9 +139,38 @@ pub async fn run_tasks<R: Send + 'static>(
         }
     };
     let wall_ms = clock::now_ms() - start_ms;
-    let Some(mut done) = done.into_iter().collect::<Option<Vec<_>>>() else {
-        return Err(CpuError::Cancelled);
-    };
+    let (spans, results) = off_the_main_thread(mode, tasks, move || in_order(done, start_ms))
+        .await?
+        .ok_or(CpuError::Cancelled)?;
+    Ok(Timed {
+        spans,
+        results,
+        start_ms,
+        wall_ms,
+    })
+}
+
+/// Runs `work` that follows a job of `tasks` tasks: on the pool, unless the job ran on the main
+/// thread (where there may be no pool). Putting a million tasks in order is hundreds of
+/// milliseconds, and the main thread is the page's.
+pub async fn off_the_main_thread<T: Send + 'static>(
+    mode: Mode,
+    tasks: u32,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CpuError> {
+    match mode {
+        Mode::Main => Ok(work()),
+        // About a microsecond a task natively, for the watchdog.
+        _ => pool::run(f64::from(tasks) * 1e-3, work)
+            .await
+            .map_err(|_| CpuError::PoolLost),
+    }
+}
+
+/// The tasks in task order, as spans relative to `start_ms` and their results; `None` if a
+/// task was skipped (cancelled).
+fn in_order<R>(done: Vec<Option<TaskDone<R>>>, start_ms: f64) -> Option<(Vec<Span>, Vec<R>)> {
+    let mut done = done.into_iter().collect::<Option<Vec<_>>>()?;
     done.sort_by_key(|t| t.task);
     let spans = done
         .iter()
@@ -148,12 +182,7 @@ pub async fn run_tasks<R: Send + 'static>(
             ok: true,
         })
         .collect();
-    Ok(Timed {
-        spans,
-        results: done.into_iter().map(|t| t.result).collect(),
-        start_ms,
-        wall_ms,
-    })
+    Some((spans, done.into_iter().map(|t| t.result).collect()))
 }
 
 /// Runs `job` in `mode` (`threads` lanes for [`Mode::Lanes`]). Tiles go to `tiles` as they finish.
@@ -186,16 +215,27 @@ pub async fn run(
         work,
     )
     .await?;
-    let results = timed
-        .results
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| CpuError::Kernel(e.to_string()))?;
-    let result = kernel::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
+    let (spans, wall_ms) = (timed.spans, timed.wall_ms);
+    let results = timed.results;
+    let (result, spans, summary) = off_the_main_thread(mode, job.tasks, move || {
+        let results = results
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CpuError::Kernel(e.to_string()))?;
+        let result =
+            kernel::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
+        let summary = stats::summarize(&spans, wall_ms);
+        let lanes = lane_usage(&spans, wall_ms);
+        Ok((result, spans, (summary, lanes)))
+    })
+    .await??;
+    let (summary, lanes) = summary;
     Ok(CpuRun {
-        spans: timed.spans,
+        spans,
+        summary,
+        lanes,
         start_ms: timed.start_ms,
-        wall_ms: timed.wall_ms,
+        wall_ms,
         result,
     })
 }

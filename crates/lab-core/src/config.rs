@@ -880,16 +880,33 @@ mod tests {
             messages,
             [
                 "kernel must be one of mandelbrot, blur, stats, sha256; got \"gpu\"",
-                "tasks must be a whole number from 1 to 65536 tasks; got \"0\"",
+                "tasks must be a whole number from 1 to 1048576 tasks; got \"0\"",
                 "threads must be a whole number from 1 to 64 threads; got \"65\"",
                 "mode must be one of main, worker, lanes, rayon; got \"fast\"",
                 "sweep must be one of threads, tasks; got \"n\"",
             ]
         );
         assert_eq!(
-            fields(&parse_query("lab=cpu&tasks=65537").unwrap_err()),
+            fields(&parse_query("lab=cpu&tasks=1048577").unwrap_err()),
             ["tasks"]
         );
+    }
+
+    #[test]
+    fn a_million_tasks_for_every_kernel_but_stats() {
+        for kernel in ["mandelbrot", "blur", "sha256"] {
+            assert!(parse_query(&format!("lab=cpu&kernel={kernel}&tasks=1048576")).is_ok());
+        }
+        assert!(parse_query("lab=cpu&kernel=stats&tasks=65536").is_ok());
+        let errors = parse_query("lab=cpu&kernel=stats&tasks=65537").unwrap_err();
+        assert_eq!(fields(&errors), ["tasks"]);
+        assert_eq!(
+            errors[0].message,
+            "tasks must be at most 65536 for kernel=stats (each task keeps its own histogram \
+             until the job is combined); got 65537"
+        );
+        // The README's rule says the same number.
+        assert_eq!(crate::kernel::Kernel::Stats.max_tasks(), 65_536);
     }
 
     #[test]

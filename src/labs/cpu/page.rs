@@ -108,8 +108,7 @@ pub fn CpuLabPage() -> impl IntoView {
                         "image is not (it is drawn while a run computes it). Run it again to see the image."
                     </p>
                 </Show>
-                {move || {
-                    let runs = runs.get();
+                {move || runs.with(|runs| {
                     match runs.len() {
                         0 => {
                             view! {
@@ -121,9 +120,9 @@ pub fn CpuLabPage() -> impl IntoView {
                                 .into_any()
                         }
                         1 => view! { <CpuRunView record=runs[0].clone() resolution_ms=resolution() /> }.into_any(),
-                        _ => view! { <CpuSweepView records=runs resolution_ms=resolution() /> }.into_any(),
+                        _ => view! { <CpuSweepView records=runs.clone() resolution_ms=resolution() /> }.into_any(),
                     }
-                }}
+                })}
             </section>
         </div>
         <CodePanel

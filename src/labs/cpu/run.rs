@@ -12,7 +12,6 @@ use lab_core::meter::MainThreadSummary;
 use lab_core::models::{efficiency, estimate_amdahl, karp_flatt, speedup};
 use lab_core::params::{int_level, Params};
 use lab_core::schema::{CpuBlock, Detail, RunKind, RunRecord};
-use lab_core::span::lane_usage;
 use lab_core::{format, kernel, stats, sweep};
 use leptos::prelude::*;
 
@@ -243,7 +242,7 @@ fn records(
     measured
         .into_iter()
         .map(|(level, run, main_thread, walls)| {
-            let mut summary = stats::summarize(&run.spans, run.wall_ms);
+            let mut summary = run.summary.clone();
             summary.throughput_per_s = if run.wall_ms > 0.0 {
                 run.result.items as f64 / (run.wall_ms / 1000.0)
             } else {
@@ -293,7 +292,7 @@ fn records(
                     speedup,
                     efficiency,
                     karp_flatt: speedup.and_then(|s| karp_flatt(s, level.threads)),
-                    lanes: lane_usage(&run.spans, run.wall_ms),
+                    lanes: run.lanes,
                     repetitions: walls,
                     stats: run.result.stats.clone(),
                     amdahl: amdahl.clone(),

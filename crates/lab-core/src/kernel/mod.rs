@@ -31,8 +31,12 @@ pub use stats::{data_value, DataStats, StatsPartial, DATA_SEED, HISTOGRAM_BINS};
 use crate::field::IntField;
 use checksum::mix;
 
-/// The most tasks a job may be split into.
-pub const MAX_TASKS: u32 = 65_536;
+/// The most tasks a job may be split into: a million tiny tasks is a flood the page must survive.
+pub const MAX_TASKS: u32 = 1_048_576;
+
+/// The most tasks a stats job may be split into: each task keeps its own histogram (about half a
+/// kilobyte) until the job is combined, so a million of them would not fit in the page's memory.
+pub const MAX_STATS_TASKS: u32 = 65_536;
 
 /// The golden-ratio increment of SplitMix64, also used to spread indices before mixing.
 pub(crate) const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -109,8 +113,8 @@ pub struct Share {
     pub items: u64,
     /// The share's checksum.
     pub checksum: u64,
-    /// The share's statistics, for the stats kernel.
-    pub partial: Option<StatsPartial>,
+    /// The share's statistics, for the stats kernel (boxed: the other kernels' results stay small).
+    pub partial: Option<Box<StatsPartial>>,
 }
 
 /// Every kernel, one row each.
@@ -181,6 +185,14 @@ const fn size_field(min: u32, max: u32, default: u32, unit: &'static str) -> Int
 }
 
 impl Kernel {
+    /// The most tasks a job of this kernel may be split into.
+    pub fn max_tasks(self) -> u32 {
+        match self {
+            Kernel::Stats => MAX_STATS_TASKS,
+            _ => MAX_TASKS,
+        }
+    }
+
     /// The kernel's row of [`KERNELS`].
     pub fn spec(self) -> &'static Spec {
         // Every kernel has its row (a test checks); the first row stands in otherwise.
@@ -261,8 +273,9 @@ pub struct TaskResult {
     pub checksum: u64,
     /// The rows an image task rendered; `None` for other kernels and for tasks with no rows.
     pub tile: Option<Tile>,
-    /// The statistics of a stats task's values; `None` for other kernels.
-    pub partial: Option<StatsPartial>,
+    /// The statistics of a stats task's values; `None` for other kernels (boxed, so that a
+    /// million results of the other kernels take little memory).
+    pub partial: Option<Box<StatsPartial>>,
 }
 
 /// Rows of an image, RGBA with 4 bytes per pixel, ready for a canvas's `putImageData`.
@@ -292,7 +305,8 @@ pub struct JobResult {
 }
 
 impl Job {
-    /// A job, if `size` is within the kernel's range and `tasks` within 1 to [`MAX_TASKS`].
+    /// A job, if `size` is within the kernel's range and `tasks` within 1 to [`MAX_TASKS`]
+    /// ([`MAX_STATS_TASKS`] for stats).
     ///
     /// More tasks than rows or items is fine: the extra tasks get nothing to do.
     pub fn new(kernel: Kernel, size: u32, tasks: u32) -> Result<Job, KernelError> {
@@ -306,9 +320,16 @@ impl Job {
                 kernel.name()
             )));
         }
-        if !(1..=MAX_TASKS).contains(&tasks) {
+        let most = kernel.max_tasks();
+        if !(1..=most).contains(&tasks) {
+            let why = match kernel {
+                Kernel::Stats => {
+                    " for stats (each task keeps its own histogram until the job is combined)"
+                }
+                _ => "",
+            };
             return Err(KernelError(format!(
-                "tasks must be from 1 to {MAX_TASKS}; got {tasks}"
+                "tasks must be from 1 to {most}{why}; got {tasks}"
             )));
         }
         Ok(Job {
@@ -356,12 +377,11 @@ impl Job {
     }
 
     /// The job cut into its smallest natural pieces (a row, a block, a chunk of values), at
-    /// most [`MAX_TASKS`] of them.
+    /// most [`Kernel::max_tasks`] of them.
     pub fn finest(&self) -> Job {
         let pieces = self.units() / u64::from(self.kernel.spec().finest_units.max(1));
-        let tasks = u32::try_from(pieces)
-            .unwrap_or(MAX_TASKS)
-            .clamp(1, MAX_TASKS);
+        let most = self.kernel.max_tasks();
+        let tasks = u32::try_from(pieces).unwrap_or(most).clamp(1, most);
         Job::new(self.kernel, self.size, tasks).unwrap_or(*self)
     }
 
@@ -630,7 +650,7 @@ mod tests {
             for size in [field.min - 1, field.max + 1, u32::MAX] {
                 assert!(Job::new(kernel, size, 1).is_err(), "{kernel:?} {size}");
             }
-            for tasks in [0, MAX_TASKS + 1, u32::MAX] {
+            for tasks in [0, kernel.max_tasks() + 1, u32::MAX] {
                 assert!(Job::new(kernel, field.min, tasks).is_err(), "{tasks}");
             }
             // Built by hand past `new`, a bad job still gives errors and not panics.
@@ -648,8 +668,14 @@ mod tests {
         );
         assert_eq!(
             Job::new(Kernel::Stats, 5, 0).unwrap_err().0,
-            "tasks must be from 1 to 65536; got 0"
+            "tasks must be from 1 to 65536 for stats (each task keeps its own histogram until \
+             the job is combined); got 0"
         );
+        assert_eq!(
+            Job::new(Kernel::Sha256, 5, MAX_TASKS + 1).unwrap_err().0,
+            "tasks must be from 1 to 1048576; got 1048577"
+        );
+        assert!(Job::new(Kernel::Sha256, 5, MAX_TASKS).is_ok());
         let small = job(Kernel::Stats, 10, 4);
         for task in [4, 5, u32::MAX] {
             assert_eq!(
@@ -704,7 +730,8 @@ mod tests {
             }
             // At the top of the range only the last of many tasks: small, and quick.
             for size in [field.max, field.max - 1, field.default] {
-                for tasks in [MAX_TASKS, MAX_TASKS - 1, 40_000] {
+                let most = kernel.max_tasks();
+                for tasks in [most, most - 1, 40_000] {
                     let job = job(kernel, size, tasks);
                     let last = job.run_task(tasks - 1).unwrap();
                     assert_eq!(last.task, tasks - 1);
@@ -737,9 +764,9 @@ mod tests {
         ] {
             let one = job(kernel, size, 1);
             let expected = combine(&one, &run_all(&one)).unwrap();
-            let most = job(kernel, size, MAX_TASKS);
+            let most = job(kernel, size, kernel.max_tasks());
             let results = run_all(&most);
-            assert_eq!(results.len(), MAX_TASKS as usize);
+            assert_eq!(results.len(), kernel.max_tasks() as usize);
             assert_eq!(combine(&most, &shuffled(results)), Ok(expected));
         }
     }
@@ -844,7 +871,7 @@ mod tests {
         assert_eq!(job(Kernel::Blur, 300, 1).finest().tasks, 300);
         assert_eq!(job(Kernel::Stats, 50_000_000, 1).finest().tasks, 2500);
         assert_eq!(job(Kernel::Stats, 100, 1).finest().tasks, 1);
-        assert_eq!(job(Kernel::Sha256, 200_000, 1).finest().tasks, MAX_TASKS);
+        assert_eq!(job(Kernel::Sha256, 200_000, 1).finest().tasks, 200_000);
     }
 
     #[test]

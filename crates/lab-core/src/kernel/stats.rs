@@ -61,7 +61,7 @@ pub(super) fn run(values: Range<u64>) -> Share {
     Share {
         items: partial.count,
         checksum: partial.checksum(),
-        partial: Some(partial),
+        partial: Some(Box::new(partial)),
     }
 }
 

@@ -33,7 +33,7 @@ named_choices!(CpuSweep {
 pub const CPU_TASKS: IntField = IntField {
     name: "tasks",
     min: 1,
-    max: 65_536,
+    max: crate::kernel::MAX_TASKS,
     default: 64,
     unit: "tasks",
 };
@@ -101,7 +101,8 @@ lab_settings! {
             CPU_TASKS,
             "Tasks",
             "tasks the job is cut into (the top level with `sweep=tasks`)",
-        ),
+        )
+        .rule("at most 65536 for `stats`"),
         /// Threads to use; absent for the whole pool (see [`CPU_THREADS`]).
         threads: Option<u32> = Setting::int(
             CPU_THREADS,
@@ -117,12 +118,26 @@ lab_settings! {
     }
 }
 
-/// The CPU lab's rule between fields: a sweep over threads needs threads to vary.
+/// The CPU lab's rules between fields: a sweep over threads needs threads to vary, and a stats
+/// job has fewer tasks than the others ([`Kernel::max_tasks`]).
 fn cpu_rules<'a>(
     fields: &mut CpuFields,
     _: &impl Fn(&str) -> Option<&'a str>,
     errors: &mut Vec<FieldError>,
 ) {
+    if let (Some(kernel), Some(tasks)) = (fields.kernel, fields.tasks) {
+        let most = kernel.max_tasks();
+        if tasks > most {
+            errors.push(FieldError::new(
+                CPU_TASKS.name,
+                format!(
+                    "tasks must be at most {most} for kernel={} (each task keeps its own \
+                     histogram until the job is combined); got {tasks}",
+                    kernel.name()
+                ),
+            ));
+        }
+    }
     if let (Some(Some(CpuSweep::Threads)), Some(Mode::Main | Mode::Worker)) =
         (fields.sweep, fields.mode)
     {
