@@ -217,7 +217,7 @@ pub async fn run(
     .await?;
     let (spans, wall_ms) = (timed.spans, timed.wall_ms);
     let results = timed.results;
-    let (result, spans, summary) = off_the_main_thread(mode, job.tasks, move || {
+    let (result, spans, summary, lanes) = off_the_main_thread(mode, job.tasks, move || {
         let results = results
             .into_iter()
             .collect::<Result<Vec<_>, _>>()
@@ -226,10 +226,9 @@ pub async fn run(
             kernel::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
         let summary = stats::summarize(&spans, wall_ms);
         let lanes = lane_usage(&spans, wall_ms);
-        Ok((result, spans, (summary, lanes)))
+        Ok((result, spans, summary, lanes))
     })
     .await??;
-    let (summary, lanes) = summary;
     Ok(CpuRun {
         spans,
         summary,
