@@ -495,15 +495,16 @@ export { expect };
 
 /**
  * The main thread stayed free: no block of 100 ms or more, and under a tenth of the run blocked.
- * On a 2-core machine whose two workers hold both cores, the OS can keep the main thread off a
- * core for 50 to 60 ms now and then; the long-task report and the heartbeat rightly record that
- * (it is real lateness), so a short block is allowed here. A page that blocked for real, as the
- * main-thread mode does for the whole job (hundreds of ms), fails.
+ * On a shared 2-core machine the OS can keep the main thread off a core for 50 to 70 ms now and
+ * then; the long-task report and the heartbeat rightly record that (it is real lateness), so
+ * short blocks are allowed here: up to 200 ms of them, enough for the three seen in one 310 ms
+ * run of a loaded CI machine (and reproduced under two busy loops). A page that blocked for
+ * real, as the main-thread mode does for the whole job (hundreds of ms in one block), fails.
  */
 export function expectMainThreadFree(mainThread, wallMs, what = '') {
   const detail = `${what} blocked in ${wallMs} ms: ${JSON.stringify(mainThread.block_spans)}`;
   expect(mainThread.block_spans.every((b) => b.duration_ms < 100), detail).toBe(true);
-  expect(mainThread.blocked_ms, detail).toBeLessThan(Math.max(100, 0.1 * wallMs));
+  expect(mainThread.blocked_ms, detail).toBeLessThan(Math.max(200, 0.1 * wallMs));
 }
 
 /** The largest number of spans open at one instant. */
