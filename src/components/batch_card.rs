@@ -2,7 +2,7 @@
 //! once it ran, its summary and timeline.
 
 use lab_core::schema::{RunKind, RunRecord};
-use lab_core::span::{lanes, max_concurrent, Lane};
+use lab_core::span::{max_concurrent, Lane};
 use leptos::prelude::*;
 
 use super::summary::Summary;
@@ -144,8 +144,10 @@ fn Baseline(record: RunRecord, axis_ms: f64) -> impl IntoView {
 /// A finished run: what it was, its numbers and its timeline.
 #[component]
 fn Result(record: RunRecord, resolution_ms: f64, axis_ms: f64) -> impl IntoView {
-    let workers = lanes(&record.spans)
-        .into_iter()
+    let workers = record
+        .spans
+        .lanes()
+        .iter()
         .filter(|l| matches!(l, Lane::Worker(_)))
         .count();
     let overlap = max_concurrent(&record.spans);

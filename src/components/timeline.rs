@@ -6,7 +6,7 @@
 use lab_core::labels;
 use lab_core::scale::{format_tick, LinearScale};
 use lab_core::schema::RunRecord;
-use lab_core::span::{coalesce, lanes, window, Lane};
+use lab_core::span::{coalesce, tick_bands, window, Lane};
 use leptos::prelude::*;
 use leptos::svg::Svg;
 
@@ -23,6 +23,8 @@ const GAP: f64 = 2.0;
 const AXIS: f64 = 38.0;
 /// The size of a tick label, in the timeline's units (as `.timeline svg` in the stylesheet).
 const TICK_FONT: f64 = 12.0;
+/// Frame ticks closer than this (in the timeline's units, on average) are drawn as bands.
+const TICK_SPACING: f64 = 3.0;
 /// Above this many spans, spans closer than a pixel are drawn as one bar.
 const MAX_BARS: usize = 400;
 /// A drag narrower than this (in the timeline's units) is a click, not a zoom.
@@ -39,18 +41,20 @@ pub fn Timeline(
     #[prop(optional)] domain_ms: Option<f64>,
     #[prop(optional)] workers_wait: bool,
 ) -> impl IntoView {
-    let lanes = lanes(&record.spans);
+    let lanes = record.spans.lanes().to_vec();
     // The legend lists only what is drawn.
     let has_io = lanes.iter().any(|lane| matches!(lane, Lane::Io(_)));
     let has_workers = lanes.iter().any(|lane| matches!(lane, Lane::Worker(_)));
     let has_main_tasks = lanes.contains(&Lane::Main);
-    let has_failed = record.spans.iter().any(|s| !s.ok);
     let has_blocks = !record.main_thread.block_spans.is_empty();
     let has_stalls = !record.main_thread.frame_stall_spans.is_empty();
-    let end = record.spans.iter().map(|s| s.end_ms).fold(
-        record.summary.wall_ms.max(domain_ms.unwrap_or(0.0)),
-        f64::max,
-    );
+    // Found when the spans were made: no pass here over what may be a million of them.
+    let has_failed = record.spans.any_failed();
+    let end = record
+        .spans
+        .end_ms()
+        .max(record.summary.wall_ms)
+        .max(domain_ms.unwrap_or(0.0));
     let whole = LinearScale::new((0.0, end.max(1.0)), (LEFT, WIDTH - RIGHT)).nice(6);
     let (_, whole_end) = whole.domain();
     let lanes_bottom = lane_top(lanes.len());
@@ -126,7 +130,10 @@ pub fn Timeline(
     let lanes = StoredValue::new(lanes);
     let drawing = move || {
         let x = scale();
-        record.with_value(|record| lanes.with_value(|lanes| draw(record, lanes, x, workers_wait)))
+        let whole_run = zoom.with(Option::is_none);
+        record.with_value(|record| {
+            lanes.with_value(|lanes| draw(record, lanes, x, whole_run, workers_wait))
+        })
     };
     // What the timeline shows, for a reader who cannot see it.
     let description = move || {
@@ -201,6 +208,39 @@ pub fn Timeline(
     }
 }
 
+/// The main thread's row: a tick per frame drawn in `x`'s window. Where ticks would be closer
+/// than [`TICK_SPACING`] pixels on average (a run of minutes is tens of thousands of frames),
+/// those closer than that merge into bands, and a stall shows as the gap between two.
+fn frames(frame_times_ms: &[f64], x: LinearScale) -> impl IntoView {
+    let (from, to) = x.domain();
+    let first = frame_times_ms.partition_point(|&t| t < from);
+    let last = frame_times_ms.partition_point(|&t| t <= to);
+    let shown = &frame_times_ms[first..last.max(first)];
+    let plot_px = WIDTH - LEFT - RIGHT;
+    if (shown.len() as f64) * TICK_SPACING <= plot_px {
+        return shown
+            .iter()
+            .map(|&t| {
+                let px = format!("{:.1}", x.map(t));
+                view! { <line class="frame-tick" x1=px.clone() x2=px y1=TOP + 3.0 y2=TOP + MAIN_ROW - 3.0 /> }
+            })
+            .collect_view()
+            .into_any();
+    }
+    let gap_ms = TICK_SPACING * (to - from) / plot_px;
+    tick_bands(shown, gap_ms)
+        .into_iter()
+        .map(|(start, end)| {
+            let (x0, x1) = (x.map(start), x.map(end));
+            view! {
+                <rect class="frame-band" x=format!("{x0:.1}") y=TOP + 3.0
+                    width=format!("{:.1}", (x1 - x0).max(0.8)) height=MAIN_ROW - 6.0 />
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
 /// The top of lane `index`, under the main thread's row.
 fn lane_top(index: usize) -> f64 {
     TOP + MAIN_ROW + GAP * 2.0 + index as f64 * (ROW + GAP)
@@ -215,21 +255,19 @@ fn short_ms(ms: f64) -> String {
     }
 }
 
-/// Everything inside the drawing that depends on the window shown: grid, frames, blocks, lanes
-/// and the spans that fall in `x`'s domain.
-fn draw(record: &RunRecord, lanes: &[Lane], x: LinearScale, workers_wait: bool) -> impl IntoView {
+/// Everything inside the drawing that depends on the window shown (`whole_run`, or a zoom):
+/// grid, frames, blocks, lanes and the spans that fall in `x`'s domain.
+fn draw(
+    record: &RunRecord,
+    lanes: &[Lane],
+    x: LinearScale,
+    whole_run: bool,
+    workers_wait: bool,
+) -> impl IntoView {
     let main = &record.main_thread;
     let (from, to) = x.domain();
     let axis_y = lane_top(lanes.len()) + 2.0;
-    let frames = main
-        .frame_times_ms
-        .iter()
-        .filter(|&&t| (from..=to).contains(&t))
-        .map(|&t| {
-            let px = format!("{:.1}", x.map(t));
-            view! { <line class="frame-tick" x1=px.clone() x2=px y1=TOP + 3.0 y2=TOP + MAIN_ROW - 3.0 /> }
-        })
-        .collect_view();
+    let frames = frames(&main.frame_times_ms, x);
     let mark = |class: &'static str, start: f64, end: f64, tip: String| {
         (end >= from && start <= to).then(|| {
             let (x0, x1) = (x.map(start.max(from)), x.map(end.min(to)));
@@ -282,25 +320,26 @@ fn draw(record: &RunRecord, lanes: &[Lane], x: LinearScale, workers_wait: bool) 
         })
         .collect_view();
     // Thousands of tiny tasks would be thousands of elements: merge what is closer than a pixel.
-    // The whole run needs no clipping, and a million spans are not copied to get it.
-    let all_shown = record
-        .spans
-        .iter()
-        .all(|span| span.start_ms >= from && span.end_ms <= to);
-    let shown = if all_shown {
-        std::borrow::Cow::Borrowed(record.spans.as_slice())
+    // The whole run needs no clipping, and merges from the overview made with its spans.
+    let pixel_ms = (to - from) / (WIDTH - LEFT - RIGHT);
+    let spans = if whole_run {
+        if record.spans.len() > MAX_BARS {
+            record.spans.bars(pixel_ms)
+        } else {
+            record.spans.to_vec()
+        }
     } else {
-        std::borrow::Cow::Owned(window(&record.spans, from, to))
-    };
-    let spans = if shown.len() > MAX_BARS {
-        coalesce(&shown, (to - from) / (WIDTH - LEFT - RIGHT))
-    } else {
-        shown.into_owned()
+        let shown = window(&record.spans, from, to);
+        if shown.len() > MAX_BARS {
+            coalesce(&shown, lanes, pixel_ms)
+        } else {
+            shown
+        }
     };
     let bars = spans
         .iter()
         .map(|span| {
-            let row = lanes.iter().position(|l| *l == span.lane).unwrap_or(0);
+            let row = lanes.binary_search(&span.lane).unwrap_or(0);
             let (x0, x1) = (x.map(span.start_ms), x.map(span.end_ms));
             let class = match span.lane {
                 Lane::Main => "span main",

@@ -5,7 +5,7 @@
 use futures::channel::mpsc::UnboundedSender;
 use lab_core::execute::{self, Mode};
 use lab_core::kernel::{self, Job, JobResult, Tile};
-use lab_core::span::{lane_usage, Lane, LaneUsage, Span};
+use lab_core::span::{lane_usage, Lane, LaneUsage, Span, Spans};
 use lab_core::stats::{self, Summary};
 
 use super::{Cancel, Progress};
@@ -17,7 +17,7 @@ use crate::runtime::{clock, pool};
 #[derive(Clone, Debug)]
 pub struct CpuRun {
     /// One span per task on its thread's lane, relative to `start_ms`.
-    pub spans: Vec<Span>,
+    pub spans: Spans,
     /// The spans summarised (computed with them, off the main thread).
     pub summary: Summary,
     /// How busy each lane was.
@@ -226,7 +226,8 @@ pub async fn run(
             kernel::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
         let summary = stats::summarize(&spans, wall_ms);
         let lanes = lane_usage(&spans, wall_ms);
-        Ok((result, spans, summary, lanes))
+        // Shared from here on: the page's views and its history hold these, never copies.
+        Ok((result, Spans::from(spans), summary, lanes))
     })
     .await??;
     Ok(CpuRun {

@@ -1,5 +1,7 @@
 //! The results file the page exports: settings, environment and every run, as JSON.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 pub use crate::labs::cpu::CpuBlock;
@@ -14,7 +16,7 @@ pub use crate::labs::wrong::{Role, WrongBlock};
 use crate::config::Settings;
 use crate::meter::MainThreadSummary;
 use crate::params::Params;
-use crate::span::Span;
+use crate::span::Spans;
 use crate::stats::Summary;
 
 /// Version of the export format; bump it when a field changes meaning or goes away.
@@ -91,7 +93,7 @@ pub struct RunRecord {
     /// The main thread's responsiveness during the run.
     pub main_thread: MainThreadSummary,
     /// Every piece of work in the run.
-    pub spans: Vec<Span>,
+    pub spans: Spans,
     /// What only this kind of run records, under its own key (`cpu`, `io`, `hybrid`, `wrong`
     /// or `tradeoff`); none for the quick comparison's I/O batch.
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
@@ -104,8 +106,8 @@ pub struct RunRecord {
 pub enum Detail {
     /// A CPU run's checksum, threads and speedup.
     Cpu(CpuBlock),
-    /// An I/O lab run's requests.
-    Io(Box<IoBlock>),
+    /// An I/O lab run's requests, shared as its spans are (a run can hold a hundred thousand).
+    Io(Arc<IoBlock>),
     /// A hybrid lab run's pipeline.
     Hybrid(HybridBlock),
     /// A wrong-tool lab run's case and verdict.
@@ -121,7 +123,7 @@ impl RunRecord {
         label: String,
         summary: Summary,
         main_thread: MainThreadSummary,
-        spans: Vec<Span>,
+        spans: impl Into<Spans>,
     ) -> RunRecord {
         RunRecord {
             kind,
@@ -129,7 +131,7 @@ impl RunRecord {
             params: Params::default(),
             summary,
             main_thread,
-            spans,
+            spans: spans.into(),
             detail: None,
         }
     }
@@ -153,7 +155,7 @@ impl RunRecord {
     /// The I/O block, to fill in.
     pub fn io_mut(&mut self) -> Option<&mut IoBlock> {
         match &mut self.detail {
-            Some(Detail::Io(block)) => Some(block),
+            Some(Detail::Io(block)) => Some(Arc::make_mut(block)),
             _ => None,
         }
     }
@@ -246,7 +248,7 @@ pub(crate) mod tests {
     use crate::labs::io::queueing::Prediction;
     use crate::labs::io::results::sample_request;
     use crate::meter::{Observations, Source, Stall};
-    use crate::span::Lane;
+    use crate::span::{Lane, Span};
     use crate::stats::summarize;
     use serde_json::{json, Value};
 
@@ -284,7 +286,7 @@ pub(crate) mod tests {
             },
             summary: summarize(&spans, 50.0),
             main_thread: observed.summarize(0.0, 100.0),
-            spans,
+            spans: spans.into(),
             detail: Some(Detail::Cpu(CpuBlock::basic(
                 "00000000deadbeef".to_owned(),
                 2,
@@ -456,7 +458,7 @@ pub(crate) mod tests {
             sample_request(0, None),
             sample_request(1, Some(ErrorKind::NotSimulated)),
         ];
-        run.detail = Some(Detail::Io(Box::new(IoBlock {
+        run.detail = Some(Detail::Io(Arc::new(IoBlock {
             target: Target::Sim,
             url: "/sim?latency_ms=50".to_owned(),
             loop_kind: LoopKind::Closed,
@@ -797,7 +799,10 @@ pub(crate) mod tests {
         assert_eq!(tradeoff["slice_ms"], 16.0);
         assert_eq!(tradeoff["on_workers"], false);
         assert_eq!(tradeoff["frame_p99_ms"], Value::Null);
-        assert_eq!(export.file_name(), "async-vs-parallel-lab-wrong.json");
+        assert_eq!(
+            export.file_name(),
+            "async-vs-parallel-lab-wrong.json"
+        );
 
         let back: Export = serde_json::from_value(json).unwrap();
         assert_eq!(back, export);
@@ -812,9 +817,14 @@ pub(crate) mod tests {
 
     #[test]
     fn file_name_names_the_lab() {
+        let export = sample_export();
         assert_eq!(
-            sample_export().file_name(),
+            export.file_name(),
             "async-vs-parallel-lab-start.json"
+        );
+        assert_eq!(
+            export.file_name("-spans.csv"),
+            "async-vs-parallel-lab-start-spans.csv"
         );
     }
 }

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::ops::Deref;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
@@ -102,19 +104,158 @@ impl Span {
     }
 }
 
-/// The distinct lanes used by `spans`: main first, then I/O slots, then workers, each by number.
-pub fn lanes(spans: &[Span]) -> Vec<Lane> {
-    let mut seen = BTreeSet::new();
-    let mut last = None;
-    for span in spans {
-        // A lane's spans mostly come one after another: a million spans are a few thousand
-        // insertions, not a million.
-        if last != Some(span.lane) {
-            seen.insert(span.lane);
-            last = Some(span.lane);
+/// A run's spans, shared rather than copied, with what a timeline needs before it draws any of
+/// them (their lanes, their end, whether any failed) found once, where they are made: for a
+/// million tasks that is on the pool, not on the page's main thread. The page's views of a run
+/// and its history hold the same spans, and handing a run to one of them costs a reference
+/// count. Serialized as a plain list.
+#[derive(Clone, Debug, Default)]
+pub struct Spans(Arc<Shared>);
+
+#[derive(Debug, Default)]
+struct Shared {
+    spans: Box<[Span]>,
+    lanes: Vec<Lane>,
+    end_ms: f64,
+    any_failed: bool,
+    /// The spans [`coalesce`]d at `overview_gap_ms`: what a view of the whole run merges
+    /// further, rather than every span.
+    overview: Vec<Span>,
+    overview_gap_ms: f64,
+}
+
+/// The overview merges spans closer than this fraction of the run: far finer than a pixel of
+/// any drawing of the whole run.
+const OVERVIEW_FRACTION: f64 = 1.0 / 4096.0;
+
+impl Spans {
+    /// The distinct lanes, as [`lanes`] lists them.
+    pub fn lanes(&self) -> &[Lane] {
+        &self.0.lanes
+    }
+
+    /// When the last span ended, in ms (0 for none; NaN ends are passed over).
+    pub fn end_ms(&self) -> f64 {
+        self.0.end_ms
+    }
+
+    /// Whether any span failed.
+    pub fn any_failed(&self) -> bool {
+        self.0.any_failed
+    }
+
+    /// The spans merged into bars, as [`coalesce`] with `gap_ms` does: from the overview made
+    /// with the spans when the gap is at least its own (as for a drawing of the whole run),
+    /// so a million spans are a few thousand bars to merge.
+    pub fn bars(&self, gap_ms: f64) -> Vec<Span> {
+        let shared = &self.0;
+        if gap_ms >= shared.overview_gap_ms {
+            coalesce(&shared.overview, &shared.lanes, gap_ms)
+        } else {
+            coalesce(&shared.spans, &shared.lanes, gap_ms)
         }
     }
-    seen.into_iter().collect()
+}
+
+impl PartialEq for Spans {
+    fn eq(&self, other: &Spans) -> bool {
+        self.0.spans == other.0.spans
+    }
+}
+
+impl Deref for Spans {
+    type Target = [Span];
+
+    fn deref(&self) -> &[Span] {
+        &self.0.spans
+    }
+}
+
+impl From<Vec<Span>> for Spans {
+    fn from(spans: Vec<Span>) -> Spans {
+        let (end_ms, any_failed) = spans.iter().fold((0.0_f64, false), |(end, failed), s| {
+            (end.max(s.end_ms), failed || !s.ok)
+        });
+        let lanes = lanes(&spans);
+        let overview_gap_ms = end_ms * OVERVIEW_FRACTION;
+        Spans(Arc::new(Shared {
+            overview: coalesce(&spans, &lanes, overview_gap_ms),
+            overview_gap_ms,
+            lanes,
+            spans: spans.into_boxed_slice(),
+            end_ms,
+            any_failed,
+        }))
+    }
+}
+
+impl FromIterator<Span> for Spans {
+    fn from_iter<I: IntoIterator<Item = Span>>(spans: I) -> Spans {
+        Spans::from(spans.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl<'a> IntoIterator for &'a Spans {
+    type Item = &'a Span;
+    type IntoIter = std::slice::Iter<'a, Span>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.spans.iter()
+    }
+}
+
+impl Serialize for Spans {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.spans.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Spans {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<Span>::deserialize(deserializer).map(Spans::from)
+    }
+}
+
+/// The distinct lanes used by `spans`: main first, then I/O slots, then workers, each by number.
+pub fn lanes(spans: &[Span]) -> Vec<Lane> {
+    // One flag per lane number, for the numbers a run uses (a few hundred at most): a million
+    // spans are a million lookups in a short list, not in a set. Numbers beyond (an imported
+    // file may have any) go to a set.
+    const DENSE: u32 = 1 << 16;
+    fn mark(flags: &mut Vec<bool>, n: u32) {
+        let n = n as usize;
+        if n >= flags.len() {
+            flags.resize(n + 1, false);
+        }
+        flags[n] = true;
+    }
+    let (mut main, mut io, mut workers) = (false, Vec::new(), Vec::new());
+    let mut sparse = BTreeSet::new();
+    for span in spans {
+        match span.lane {
+            Lane::Main => main = true,
+            Lane::Io(n) if n < DENSE => mark(&mut io, n),
+            Lane::Worker(n) if n < DENSE => mark(&mut workers, n),
+            lane => {
+                sparse.insert(lane);
+            }
+        }
+    }
+    let numbered = |flags: Vec<bool>, lane: fn(u32) -> Lane| {
+        (0..)
+            .zip(flags)
+            .filter(|(_, used)| *used)
+            .map(move |(n, _)| lane(n))
+    };
+    let mut lanes: Vec<Lane> = main
+        .then_some(Lane::Main)
+        .into_iter()
+        .chain(numbered(io, Lane::Io))
+        .chain(numbered(workers, Lane::Worker))
+        .chain(sparse)
+        .collect();
+    lanes.sort_unstable();
+    lanes
 }
 
 /// The largest number of spans open at the same instant.
@@ -210,19 +351,43 @@ pub fn window(spans: &[Span], from_ms: f64, to_ms: f64) -> Vec<Span> {
         .collect()
 }
 
-/// Merges each lane's spans that follow one another within `gap_ms` into one bar.
+/// Merges each lane's spans that follow one another within `gap_ms` into one bar. `lanes` are
+/// the lanes of `spans` as [`lanes`] lists them (a superset will do); spans on any other lane
+/// are left out.
 ///
 /// A span joins the bar before it on its lane when it starts less than `gap_ms` after the bar
 /// ends (overlapping spans always join when `gap_ms` is positive); the bar keeps the first span's
 /// id and is ok only if all its spans are. The bars come sorted by lane, then by start, so a
 /// timeline of tens of thousands of tiny tasks draws a few hundred rectangles.
-pub fn coalesce(spans: &[Span], gap_ms: f64) -> Vec<Span> {
-    // Lane by lane: a lane's spans mostly come in order of start already, and a sort finds that
-    // out in one pass, where the lanes interleaved would be a full sort of a million spans.
-    let order = lanes(spans);
-    let mut by_lane: Vec<Vec<&Span>> = vec![Vec::new(); order.len()];
+pub fn coalesce(spans: &[Span], lanes: &[Lane], gap_ms: f64) -> Vec<Span> {
+    // A run's spans come in order of start on each lane (interleaved across lanes), so one pass
+    // that keeps each lane's bars merges them; spans out of order on a lane (an imported file
+    // may have them) take the way that sorts.
+    let mut by_lane: Vec<Vec<Span>> = vec![Vec::new(); lanes.len()];
     for span in spans {
-        if let Ok(index) = order.binary_search(&span.lane) {
+        let Ok(index) = lanes.binary_search(&span.lane) else {
+            continue;
+        };
+        let bars = &mut by_lane[index];
+        match bars.last_mut() {
+            Some(bar) if span.start_ms < bar.start_ms => {
+                return coalesce_sorted(spans, lanes, gap_ms)
+            }
+            Some(bar) if span.start_ms - bar.end_ms < gap_ms => {
+                bar.end_ms = bar.end_ms.max(span.end_ms);
+                bar.ok &= span.ok;
+            }
+            _ => bars.push(span.clone()),
+        }
+    }
+    by_lane.concat()
+}
+
+/// [`coalesce`] for spans in any order: each lane's sorted by start first.
+fn coalesce_sorted(spans: &[Span], lanes: &[Lane], gap_ms: f64) -> Vec<Span> {
+    let mut by_lane: Vec<Vec<&Span>> = vec![Vec::new(); lanes.len()];
+    for span in spans {
+        if let Ok(index) = lanes.binary_search(&span.lane) {
             by_lane[index].push(span);
         }
     }
@@ -240,6 +405,20 @@ pub fn coalesce(spans: &[Span], gap_ms: f64) -> Vec<Span> {
         }
     }
     bars
+}
+
+/// Ticks (sorted times, such as the frames drawn) merged into bands: a tick less than `gap_ms`
+/// after the band before it extends that band. A timeline of minutes draws tens of thousands of
+/// frames as a few bands, and a stall as the gap between two.
+pub fn tick_bands(ticks: &[f64], gap_ms: f64) -> Vec<(f64, f64)> {
+    let mut bands: Vec<(f64, f64)> = Vec::new();
+    for &tick in ticks {
+        match bands.last_mut() {
+            Some(band) if tick - band.1 < gap_ms => band.1 = band.1.max(tick),
+            _ => bands.push((tick, tick)),
+        }
+    }
+    bands
 }
 
 #[cfg(test)]
@@ -332,6 +511,23 @@ mod tests {
             ]
         );
         assert!(lanes(&[]).is_empty());
+        // Lane numbers far beyond any run's (an imported file's) keep their order too.
+        let far = [
+            span(0, Lane::Worker(u32::MAX), 0.0, 1.0),
+            span(1, Lane::Io(70_000), 0.0, 1.0),
+            span(2, Lane::Worker(1), 0.0, 1.0),
+            span(3, Lane::Io(3), 0.0, 1.0),
+            span(4, Lane::Io(70_000), 1.0, 2.0),
+        ];
+        assert_eq!(
+            lanes(&far),
+            [
+                Lane::Io(3),
+                Lane::Io(70_000),
+                Lane::Worker(1),
+                Lane::Worker(u32::MAX)
+            ]
+        );
     }
 
     #[test]
@@ -429,7 +625,7 @@ mod tests {
             span(5, Lane::Worker(1), 0.0, 3.0),
             span(6, Lane::Main, 0.0, 100.0),
         ];
-        let bars = coalesce(&spans, 0.5);
+        let bars = coalesce(&spans, &lanes(&spans), 0.5);
         let shape: Vec<(u32, Lane, f64, f64, bool)> = bars
             .iter()
             .map(|b| (b.id, b.lane, b.start_ms, b.end_ms, b.ok))
@@ -449,9 +645,9 @@ mod tests {
             span(1, Lane::Io(0), 5.0, 8.0),
             span(2, Lane::Io(0), 7.0, 9.0),
         ];
-        assert_eq!(coalesce(&touching, 0.0).len(), 2);
-        assert_eq!(coalesce(&touching, f64::NAN).len(), 3);
-        assert!(coalesce(&[], 1.0).is_empty());
+        assert_eq!(coalesce(&touching, &[Lane::Io(0)], 0.0).len(), 2);
+        assert_eq!(coalesce(&touching, &[Lane::Io(0)], f64::NAN).len(), 3);
+        assert!(coalesce(&[], &[], 1.0).is_empty());
     }
 
     #[test]
@@ -464,7 +660,7 @@ mod tests {
                 span(id, Lane::Worker(id % 4), start, start + 0.01)
             })
             .collect();
-        let bars = coalesce(&spans, 0.5);
+        let bars = coalesce(&spans, &lanes(&spans), 0.5);
         assert_eq!(bars.len(), 4 * 32);
         assert!(bars.iter().all(|bar| bar.ok));
         assert_eq!(bars[0].id, 0);
@@ -479,5 +675,44 @@ mod tests {
             span(3, Lane::Io(3), 0.0, 10.0),
         ];
         assert_eq!(max_concurrent(&spans), 1);
+    }
+
+    #[test]
+    fn ticks_closer_than_the_gap_make_one_band_and_a_stall_splits_them() {
+        let mut ticks: Vec<f64> = (0..60).map(|i| f64::from(i) * 16.7).collect();
+        // A 200 ms stall, then frames again.
+        ticks.extend((0..30).map(|i| 1200.0 + f64::from(i) * 16.7));
+        let bands = tick_bands(&ticks, 20.0);
+        assert_eq!(
+            bands,
+            vec![(0.0, 59.0 * 16.7), (1200.0, 1200.0 + 29.0 * 16.7)]
+        );
+        // A gap no wider than the frames' own keeps every tick its own band.
+        assert_eq!(tick_bands(&ticks, 10.0).len(), 90);
+        assert!(tick_bands(&[], 10.0).is_empty());
+    }
+
+    #[test]
+    fn bars_from_the_overview_are_the_bars_from_every_span() {
+        // 40 000 tasks on 3 lanes, with pauses of every length between them.
+        let spans: Vec<Span> = (0..40_000u32)
+            .map(|id| {
+                let slot = id / 3;
+                let start =
+                    f64::from(slot) * 0.02 + f64::from(slot % 97) * 0.001 * f64::from(slot / 700);
+                span(id, Lane::Worker(id % 3), start, start + 0.015)
+            })
+            .collect();
+        let shared = Spans::from(spans.clone());
+        assert_eq!(shared.lanes(), lanes(&spans));
+        for gap in [0.0001, 0.01, 0.05, 0.5, 5.0, 50.0] {
+            assert_eq!(
+                shared.bars(gap),
+                coalesce(&spans, &lanes(&spans), gap),
+                "gap {gap}"
+            );
+        }
+        assert!(shared.0.overview.len() < spans.len() / 4);
+        assert_eq!(Spans::default().bars(1.0), []);
     }
 }

@@ -7,7 +7,6 @@
 use serde_json::{json, Value};
 
 use crate::schema::{Export, RunRecord};
-use crate::span::lanes;
 
 /// The track of the main thread's frames and blocks, in every run's process.
 pub const MAIN_TRACK: u32 = 0;
@@ -59,8 +58,8 @@ fn run_events(pid: u32, run: &RunRecord, events: &mut Vec<Value>) {
             "pid": pid, "tid": MAIN_TRACK, "args": { "seen_by": block.seen_by },
         }));
     }
-    let lanes = lanes(&run.spans);
-    for (tid, lane) in (1..).zip(&lanes) {
+    let lanes = run.spans.lanes();
+    for (tid, lane) in (1..).zip(lanes) {
         events.push(metadata(
             "thread_name",
             pid,
@@ -76,7 +75,7 @@ fn run_events(pid: u32, run: &RunRecord, events: &mut Vec<Value>) {
     }
     for span in &run.spans {
         let tid = (1..)
-            .zip(&lanes)
+            .zip(lanes)
             .find(|(_, lane)| **lane == span.lane)
             .map_or(MAIN_TRACK, |(tid, _)| tid);
         events.push(json!({

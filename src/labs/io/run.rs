@@ -1,6 +1,8 @@
 //! The I/O lab ("timing"): requests in a closed or open loop against the simulated server, the
 //! app's own static files or a URL; one run, or a sweep over the concurrency or the arrival rate.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use lab_core::config::{IoSettings, IoSweep, Target};
@@ -363,8 +365,8 @@ fn record(
         params,
         summary,
         main_thread,
-        spans: run.spans,
-        detail: Some(Detail::Io(Box::new(IoBlock {
+        spans: run.spans.into(),
+        detail: Some(Detail::Io(Arc::new(IoBlock {
             target: io.target,
             url: plan.url.clone(),
             loop_kind,

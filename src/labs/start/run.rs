@@ -88,7 +88,7 @@ fn io_record(
         params,
         summary: stats::summarize(&run.spans, run.wall_ms),
         main_thread,
-        spans: run.spans,
+        spans: run.spans.into(),
         detail: None,
     }
 }
@@ -217,7 +217,7 @@ fn cpu_record(
         params,
         summary: stats::summarize(&batch.spans, batch.wall_ms),
         main_thread,
-        spans: batch.spans,
+        spans: batch.spans.into(),
         detail: Some(Detail::Cpu(CpuBlock::basic(
             kernel::format_checksum(checksum),
             threads,

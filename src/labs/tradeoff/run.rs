@@ -7,7 +7,7 @@ use lab_core::kernel::Job;
 use lab_core::meter::MainThreadSummary;
 use lab_core::params::{float_level, Params};
 use lab_core::schema::{Detail, RunKind, RunRecord, TradeoffBlock};
-use lab_core::span::Span;
+use lab_core::span::Spans;
 use lab_core::stats;
 use lab_core::sweep::slice_levels;
 use leptos::prelude::*;
@@ -101,7 +101,7 @@ async fn measure(
     let outcome = match slice_ms {
         Some(slice) => run_sliced(job, slice, progress, cancel)
             .await
-            .map(|run| (run.spans, run.start_ms, run.wall_ms, run.result)),
+            .map(|run| (run.spans.into(), run.start_ms, run.wall_ms, run.result)),
         None => cancel
             .or_cancelled(cpu_job::run(job, Mode::Rayon, 0, progress, cancel, None))
             .await
@@ -134,7 +134,7 @@ fn record(
     settings: &TradeoffSettings,
     job: Job,
     slice_ms: Option<f64>,
-    spans: Vec<Span>,
+    spans: Spans,
     wall_ms: f64,
     items: u64,
     main_thread: MainThreadSummary,

@@ -16,7 +16,7 @@ use lab_core::labs::wrong::verdict::{self, Verdict};
 use lab_core::meter::MainThreadSummary;
 use lab_core::params::Params;
 use lab_core::schema::{Detail, Role, RunKind, RunRecord, WrongBlock};
-use lab_core::span::{max_concurrent, Lane, Span};
+use lab_core::span::{max_concurrent, Lane, Span, Spans};
 use lab_core::stats;
 use leptos::prelude::*;
 use rayon::prelude::*;
@@ -37,7 +37,7 @@ const LATENCY_MS: u32 = 80;
 struct Side {
     label: &'static str,
     kind: RunKind,
-    spans: Vec<Span>,
+    spans: Spans,
     start_ms: f64,
     wall_ms: f64,
     items: Option<u64>,
@@ -223,7 +223,7 @@ async fn async_on_main(job: Job) -> Side {
     Side {
         label: "async fns awaited on the main thread",
         kind: RunKind::Cpu,
-        spans,
+        spans: spans.into(),
         start_ms,
         wall_ms: clock::now_ms() - start_ms,
         items: Some(job.items()),
@@ -281,7 +281,7 @@ async fn io_side(label: &'static str, pattern: Pattern, cancel: &Cancel) -> Side
     Side {
         label,
         kind: RunKind::Io,
-        spans: run.spans,
+        spans: run.spans.into(),
         start_ms: run.start_ms,
         wall_ms: run.wall_ms,
         items: None,
@@ -369,7 +369,7 @@ async fn blocking_workers() -> Result<Side, RunStatus> {
     Ok(Side {
         label: "worker threads blocked on each fetch",
         kind: RunKind::Io,
-        spans,
+        spans: spans.into(),
         start_ms,
         wall_ms: clock::now_ms() - start_ms,
         items: None,

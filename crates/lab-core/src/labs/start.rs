@@ -393,7 +393,7 @@ mod tests {
                     sources: vec![Source::Heartbeat],
                     ..MainThreadSummary::default()
                 },
-                spans: Vec::new(),
+                spans: crate::span::Spans::default(),
                 detail: None,
             }
         };
