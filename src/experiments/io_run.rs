@@ -107,8 +107,8 @@ async fn measure(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
         // The requests the cancel aborted never finished: only what finished is kept.
         requests.retain(|r| r.error != Some(ErrorKind::Aborted));
     }
-    requests.sort_by_key(|r| r.id);
-    attach_browser_timing(plan, &mut requests, start_ms);
+    let mut requests = in_id_order(requests);
+    attach_browser_timing(plan, &mut requests, start_ms).await;
     let spans = requests
         .iter()
         .map(|r| Span {
@@ -128,8 +128,25 @@ async fn measure(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
     }
 }
 
+/// `requests` (each id once) in order of id: each put in its place, where a sort of a hundred
+/// thousand records would move them about many times.
+fn in_id_order(requests: Vec<RequestRecord>) -> Vec<RequestRecord> {
+    let places = requests
+        .iter()
+        .map(|r| r.id as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut placed: Vec<Option<RequestRecord>> = Vec::new();
+    placed.resize_with(places, || None);
+    for request in requests {
+        let place = request.id as usize;
+        placed[place] = Some(request);
+    }
+    placed.into_iter().flatten().collect()
+}
+
 /// Pairs each request with the browser's Resource Timing entry for it.
-fn attach_browser_timing(plan: &IoPlan, requests: &mut [RequestRecord], start_ms: f64) {
+async fn attach_browser_timing(plan: &IoPlan, requests: &mut [RequestRecord], start_ms: f64) {
     let base = resource_timing::absolute(&plan.url);
     let keys: Vec<(String, f64)> = requests
         .iter()
@@ -141,7 +158,7 @@ fn attach_browser_timing(plan: &IoPlan, requests: &mut [RequestRecord], start_ms
             (url, start_ms + r.start_ms)
         })
         .collect();
-    let timings = pair(&keys, &resource_timing::entries(), start_ms);
+    let timings = pair(&keys, &resource_timing::entries().await, start_ms);
     for (request, timing) in requests.iter_mut().zip(timings) {
         request.browser = timing;
     }

@@ -17,6 +17,12 @@ pub fn now_ms() -> f64 {
     PERFORMANCE.with(|p| p.time_origin() + p.now())
 }
 
+/// This thread's `performance.timeOrigin`: a `DOMHighResTimeStamp` plus this is on the shared
+/// clock, for code that converts many at once.
+pub fn origin_ms() -> f64 {
+    PERFORMANCE.with(|p| p.time_origin())
+}
+
 /// Converts a `DOMHighResTimeStamp` of this thread (rAF, performance entries) to the shared clock.
 pub fn from_high_res(timestamp: f64) -> f64 {
     PERFORMANCE.with(|p| p.time_origin() + timestamp)

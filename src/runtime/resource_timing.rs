@@ -5,7 +5,12 @@ use lab_core::resource_timing::Entry;
 use wasm_bindgen::JsCast;
 use web_sys::PerformanceResourceTiming;
 
-use super::clock;
+use super::{clock, event_loop};
+
+/// The longest stretch of reading entries in one task, in ms.
+const SLICE_MS: f64 = 8.0;
+/// Entries read between two looks at the clock.
+const CHECK_EVERY: u32 = 256;
 
 /// Entries the browser keeps before it drops new ones (its default is 250): room for a whole
 /// run of the most requests a run may have, and the page's own files.
@@ -23,25 +28,36 @@ pub fn reset() {
     }
 }
 
-/// Every resource entry in the buffer, on the shared clock.
-pub fn entries() -> Vec<Entry> {
+/// Every resource entry in the buffer, on the shared clock. A flood's hundred thousand entries
+/// are hundreds of milliseconds of calls into the browser, so they are read in slices of at most
+/// [`SLICE_MS`], each in a task of its own.
+pub async fn entries() -> Vec<Entry> {
     let Some(performance) = performance() else {
         return Vec::new();
     };
-    performance
-        .get_entries_by_type("resource")
-        .iter()
-        .filter_map(|entry| entry.dyn_into::<PerformanceResourceTiming>().ok())
-        .map(|entry| Entry {
+    let list = performance.get_entries_by_type("resource");
+    let origin = clock::origin_ms();
+    let mut entries = Vec::with_capacity(list.length() as usize);
+    let mut since = performance.now();
+    for index in 0..list.length() {
+        if index % CHECK_EVERY == 0 && performance.now() - since >= SLICE_MS {
+            event_loop::in_next_task(|| ()).await;
+            since = performance.now();
+        }
+        let Ok(entry) = list.get(index).dyn_into::<PerformanceResourceTiming>() else {
+            continue;
+        };
+        entries.push(Entry {
             name: entry.name(),
-            start_ms: clock::from_high_res(entry.start_time()),
+            start_ms: origin + entry.start_time(),
             // 0 means the browser may not say (a cross-origin answer without Timing-Allow-Origin).
             response_start_ms: Some(entry.response_start())
                 .filter(|t| *t > 0.0)
-                .map(clock::from_high_res),
-            end_ms: clock::from_high_res(entry.response_end()),
-        })
-        .collect()
+                .map(|t| origin + t),
+            end_ms: origin + entry.response_end(),
+        });
+    }
+    entries
 }
 
 /// `url` made absolute against the page, as the browser names its entry.
