@@ -5,9 +5,13 @@
 import { ISOLATED } from '../playwright.config.mjs';
 import { test, expect } from './lab-page.mjs';
 
-// Far above what this work takes (under 130 ms here), far below what a quadratic step took (the
+// Far above what this work takes (under 80 ms here), far below what a quadratic step took (the
 // pairing of 5,000 requests with Resource Timing once took 830 ms).
 const POST_RUN_TASK_MS = 250;
+// Drawing a million tasks' run took one task of 114 to 129 ms while the page copied its spans
+// and merged them all; shared spans and the overview made on the pool take no long task at all
+// here (none of 50 ms), so twice that is room for a loaded machine.
+const CPU_FLOOD_TASK_MS = 100;
 
 test.beforeEach(async ({ page }) => {
   await page.addInitScript(() => {
@@ -27,6 +31,12 @@ test('5,000 fetches at C = 256 complete, all paired with Resource Timing, with n
   const [run] = (await lab.exportJson()).runs;
   expect(run.summary.completed).toBe(5000);
   expect(run.io.resume_delay.matched).toBe(5000);
+  // Seconds of frames are bands in the main thread's row, not a line per frame.
+  const timeline = page.getByTestId('timeline').first();
+  const bands = await timeline.locator('rect.frame-band').count();
+  expect(bands).toBeGreaterThan(0);
+  expect(bands).toBeLessThan(run.main_thread.frame_times_ms.length / 10);
+  expect(await timeline.locator('line.frame-tick').count()).toBe(0);
   const after = await page.evaluate(() => {
     const lastEnd = Math.max(...performance.getEntriesByType('resource').filter((e) => e.name.includes('/io/req?')).map((e) => e.responseEnd));
     return window.__longTasks.filter((t) => t.start > lastEnd);
@@ -47,20 +57,21 @@ async function runTinyTasks(lab, page, query) {
   return clicked;
 }
 
-test('65,536 tiny tasks complete on the pool, and the page takes no long task meanwhile, after, or zooming in', async ({ lab, page }) => {
+test('65,536 tiny tasks complete on the pool, and the page takes no long task meanwhile, after, exporting or zooming in', async ({ lab, page }) => {
   test.setTimeout(120_000);
   const clicked = await runTinyTasks(lab, page, 'size=65536&tasks=65536');
   const [run] = (await lab.exportJson()).runs;
   expect(run.spans).toHaveLength(65536);
   expect(run.summary.completed).toBe(65536);
-  // Zooming into a tenth of the run redraws it from all 65,536 spans, without a long task either.
+  // The export above is written on the pool (on the page it took 140 ms at once). Zooming into a
+  // tenth of the run redraws it from all 65,536 spans, without a long task either.
   const figure = page.getByTestId('timeline').first();
   const shown = await lab.dragTimeline(figure, 300, 351);
   expect(shown.to - shown.from).toBeLessThan(run.summary.wall_ms / 5);
   await expect(figure.locator('rect.span').first()).toBeVisible();
   await page.waitForTimeout(500);
   const tasks = await page.evaluate((from) => window.__longTasks.filter((t) => t.start > from), clicked);
-  expect(tasks.filter((t) => t.duration >= POST_RUN_TASK_MS), JSON.stringify(tasks)).toEqual([]);
+  expect(tasks.filter((t) => t.duration >= CPU_FLOOD_TASK_MS), JSON.stringify(tasks)).toEqual([]);
 });
 
 test('a million tiny tasks complete on the pool, and what follows takes no long task over the bound', async ({ lab, page }) => {
@@ -73,7 +84,7 @@ test('a million tiny tasks complete on the pool, and what follows takes no long 
   // Far fewer bars than spans: the timeline merged what is closer than a pixel.
   expect(await page.getByTestId('timeline').first().locator('rect.span').count()).toBeLessThan(2000);
   const tasks = await page.evaluate((from) => window.__longTasks.filter((t) => t.start > from), clicked);
-  expect(tasks.filter((t) => t.duration >= POST_RUN_TASK_MS), JSON.stringify(tasks)).toEqual([]);
+  expect(tasks.filter((t) => t.duration >= CPU_FLOOD_TASK_MS), JSON.stringify(tasks)).toEqual([]);
   // The same job in one task has the same checksum: every task came back, once.
   await lab.open(ISOLATED, '?lab=cpu&kernel=sha256&size=1000&tasks=1&mode=rayon&autorun=1');
   await lab.waitForState('done');

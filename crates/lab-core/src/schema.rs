@@ -233,9 +233,10 @@ impl Export {
             .unwrap_or_else(|error| serde_json::json!({ "error": error.to_string() }).to_string())
     }
 
-    /// A file name for the download, e.g. "async-vs-parallel-lab-start.json".
-    pub fn file_name(&self) -> String {
-        format!("async-vs-parallel-lab-{}.json", self.config.lab().name())
+    /// A file name for a download of the export ending in `suffix`: `".json"` gives
+    /// "async-vs-parallel-lab-start.json", `"-spans.csv"` "async-vs-parallel-lab-start-spans.csv".
+    pub fn file_name(&self, suffix: &str) -> String {
+        format!("async-vs-parallel-lab-{}{suffix}", self.config.lab().name())
     }
 }
 
@@ -542,7 +543,7 @@ pub(crate) mod tests {
             io["server"],
             json!({ "mean_occupancy": 1.5, "window_ms": 100.0, "served": 2 })
         );
-        assert_eq!(export.file_name(), "async-vs-parallel-lab-io.json");
+        assert_eq!(export.file_name(".json"), "async-vs-parallel-lab-io.json");
         let back: Export = serde_json::from_value(json).unwrap();
         assert_eq!(back, export);
     }
@@ -620,7 +621,7 @@ pub(crate) mod tests {
         assert_eq!(cpu["stats"]["count"], 1000);
         assert_eq!(cpu["stats"]["histogram"].as_array().map(Vec::len), Some(64));
         assert_eq!(cpu["amdahl"]["kind"], "single");
-        assert_eq!(export.file_name(), "async-vs-parallel-lab-cpu.json");
+        assert_eq!(export.file_name(".json"), "async-vs-parallel-lab-cpu.json");
         let back: Export = serde_json::from_value(json).unwrap();
         assert_eq!(back, export);
     }
@@ -800,7 +801,7 @@ pub(crate) mod tests {
         assert_eq!(tradeoff["on_workers"], false);
         assert_eq!(tradeoff["frame_p99_ms"], Value::Null);
         assert_eq!(
-            export.file_name(),
+            export.file_name(".json"),
             "async-vs-parallel-lab-wrong.json"
         );
 
@@ -819,7 +820,7 @@ pub(crate) mod tests {
     fn file_name_names_the_lab() {
         let export = sample_export();
         assert_eq!(
-            export.file_name(),
+            export.file_name(".json"),
             "async-vs-parallel-lab-start.json"
         );
         assert_eq!(
