@@ -4,7 +4,7 @@
 //! of a hundred thousand spans stays a few hundred rectangles at any zoom.
 
 use lab_core::labels;
-use lab_core::scale::{format_tick, LinearScale};
+use lab_core::scale::{format_tick, LinearScale, Rows};
 use lab_core::schema::RunRecord;
 use lab_core::span::{coalesce, tick_bands, window, Lane};
 use leptos::prelude::*;
@@ -20,6 +20,12 @@ const TOP: f64 = 8.0;
 const MAIN_ROW: f64 = 18.0;
 const ROW: f64 = 13.0;
 const GAP: f64 = 2.0;
+/// Lanes beyond what fits in this height (32 at full size) get thinner, to a pitch of
+/// `MIN_PITCH`: 256 requests in flight make a chart, not a scroll of 4,000 px.
+const LANES_HEIGHT: f64 = 480.0;
+const MIN_PITCH: f64 = 2.0;
+/// Lane labels are this tall; on thin lanes, only every second, fourth… lane has one.
+const LABEL_HEIGHT: f64 = 12.0;
 const AXIS: f64 = 38.0;
 /// The size of a tick label, in the timeline's units (as `.timeline svg` in the stylesheet).
 const TICK_FONT: f64 = 12.0;
@@ -57,7 +63,8 @@ pub fn Timeline(
         .max(domain_ms.unwrap_or(0.0));
     let whole = LinearScale::new((0.0, end.max(1.0)), (LEFT, WIDTH - RIGHT)).nice(6);
     let (_, whole_end) = whole.domain();
-    let lanes_bottom = lane_top(lanes.len());
+    let rows = Rows::fit(lanes.len(), ROW, GAP, LANES_HEIGHT, MIN_PITCH, LABEL_HEIGHT);
+    let lanes_bottom = lane_top(rows, lanes.len());
     let height = lanes_bottom + AXIS;
 
     // The stretch of time shown: the whole run, or the window a drag (or a button) zoomed into.
@@ -132,7 +139,7 @@ pub fn Timeline(
         let x = scale();
         let whole_run = zoom.with(Option::is_none);
         record.with_value(|record| {
-            lanes.with_value(|lanes| draw(record, lanes, x, whole_run, workers_wait))
+            lanes.with_value(|lanes| draw(record, lanes, rows, x, whole_run, workers_wait))
         })
     };
     // What the timeline shows, for a reader who cannot see it.
@@ -241,9 +248,9 @@ fn frames(frame_times_ms: &[f64], x: LinearScale) -> impl IntoView {
         .into_any()
 }
 
-/// The top of lane `index`, under the main thread's row.
-fn lane_top(index: usize) -> f64 {
-    TOP + MAIN_ROW + GAP * 2.0 + index as f64 * (ROW + GAP)
+/// The top of lane `index` of `rows`, under the main thread's row.
+fn lane_top(rows: Rows, index: usize) -> f64 {
+    TOP + MAIN_ROW + GAP * 2.0 + rows.top(index)
 }
 
 /// A time for the zoom readout: as many decimals as a narrow window needs.
@@ -260,13 +267,14 @@ fn short_ms(ms: f64) -> String {
 fn draw(
     record: &RunRecord,
     lanes: &[Lane],
+    rows: Rows,
     x: LinearScale,
     whole_run: bool,
     workers_wait: bool,
 ) -> impl IntoView {
     let main = &record.main_thread;
     let (from, to) = x.domain();
-    let axis_y = lane_top(lanes.len()) + 2.0;
+    let axis_y = lane_top(rows, lanes.len()) + 2.0;
     let frames = frames(&main.frame_times_ms, x);
     let mark = |class: &'static str, start: f64, end: f64, tip: String| {
         (end >= from && start <= to).then(|| {
@@ -310,9 +318,12 @@ fn draw(
     let lane_labels = lanes
         .iter()
         .enumerate()
+        .filter(|(i, _)| rows.labelled(*i))
         .map(|(i, lane)| {
+            // Centred on its lane, whatever the lane's height.
+            let y = lane_top(rows, i) + rows.height / 2.0 + 4.5;
             view! {
-                <text class="lane-label" x=LEFT - 6.0 y=lane_top(i) + ROW - 2.0 text-anchor="end">
+                <text class="lane-label" x=LEFT - 6.0 y=format!("{y:.1}") text-anchor="end">
                     // The top row is the main thread's frames; its tasks get a lane of their own.
                     {if *lane == Lane::Main { "on main".to_owned() } else { lane.to_string() }}
                 </text>
@@ -367,9 +378,9 @@ fn draw(
                     style=shade
                     data-lane=span.lane.to_string()
                     x=format!("{x0:.2}")
-                    y=format!("{:.1}", lane_top(row))
+                    y=format!("{:.2}", lane_top(rows, row))
                     width=format!("{:.2}", (x1 - x0).max(0.75))
-                    height=ROW
+                    height=format!("{:.2}", rows.height)
                 >
                     <title>{tip}</title>
                 </rect>

@@ -198,6 +198,59 @@ fn from_steps(i: f64, step: f64) -> f64 {
     }
 }
 
+/// How a chart stacks many rows (a timeline's lanes) in a bounded height: each row `pitch`
+/// apart, thinner as rows grow in number, and a label on every `label_every`-th row so that
+/// labels never overlap.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rows {
+    /// From the top of one row to the top of the next.
+    pub pitch: f64,
+    /// The height of a row; the rest of the pitch is the gap under it.
+    pub height: f64,
+    /// Which rows are labelled: those whose index is a multiple of this (a power of two).
+    pub label_every: usize,
+}
+
+impl Rows {
+    /// `count` rows at their full `height` and `gap` while they fit in `max_height`; for more,
+    /// rows and gaps shrink alike, to no less than `min_pitch` (past that the chart grows).
+    /// Labels `label_height` tall go on every row, or every second, fourth… as the pitch allows.
+    pub fn fit(
+        count: usize,
+        height: f64,
+        gap: f64,
+        max_height: f64,
+        min_pitch: f64,
+        label_height: f64,
+    ) -> Rows {
+        let full = height + gap;
+        let pitch = if count == 0 {
+            full
+        } else {
+            (max_height / count as f64).clamp(min_pitch.min(full), full)
+        };
+        let mut label_every = 1;
+        while (label_every as f64) * pitch < label_height && label_every < count {
+            label_every *= 2;
+        }
+        Rows {
+            pitch,
+            height: pitch * height / full,
+            label_every,
+        }
+    }
+
+    /// The top of row `index`, from the top of the first.
+    pub fn top(&self, index: usize) -> f64 {
+        index as f64 * self.pitch
+    }
+
+    /// Whether row `index` carries a label.
+    pub fn labelled(&self, index: usize) -> bool {
+        index % self.label_every == 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +359,38 @@ mod tests {
         assert_eq!(format_tick(-1e-17, 0.1), "0.0");
         assert_eq!(format_tick(-2.0, 1.0), "-2");
         assert_eq!(format_tick(7.0, 0.0), "7");
+    }
+
+    #[test]
+    fn few_rows_keep_their_size_and_every_label() {
+        let rows = Rows::fit(8, 13.0, 2.0, 480.0, 2.0, 12.0);
+        assert_eq!(
+            rows,
+            Rows {
+                pitch: 15.0,
+                height: 13.0,
+                label_every: 1
+            }
+        );
+        assert_eq!(rows.top(3), 45.0);
+        assert!((0..8).all(|i| rows.labelled(i)));
+        assert_eq!(Rows::fit(0, 13.0, 2.0, 480.0, 2.0, 12.0).pitch, 15.0);
+    }
+
+    #[test]
+    fn many_rows_shrink_to_fit_and_label_every_few() {
+        // 64 lanes fit 480 at a pitch of 7.5: a label every second lane.
+        let rows = Rows::fit(64, 13.0, 2.0, 480.0, 2.0, 12.0);
+        assert_eq!(rows.pitch, 7.5);
+        assert_eq!(rows.height, 6.5);
+        assert_eq!(rows.label_every, 2);
+        assert!(rows.labelled(2) && !rows.labelled(3));
+        // 256 lanes stop at the smallest pitch, with a label on every eighth, 16 apart.
+        let rows = Rows::fit(256, 13.0, 2.0, 480.0, 2.0, 12.0);
+        assert_eq!(rows.pitch, 2.0);
+        assert_eq!(rows.label_every, 8);
+        assert!(rows.label_every as f64 * rows.pitch >= 12.0);
+        // A single row is labelled however tight the fit.
+        assert_eq!(Rows::fit(1, 13.0, 2.0, 1.0, 0.5, 12.0).label_every, 1);
     }
 }
