@@ -1,10 +1,12 @@
 //! What an I/O run or sweep measured: the numbers, the checks against the models, and the
 //! charts.
 
+use std::sync::Arc;
+
 use lab_core::config::IoSweep;
 use lab_core::format;
 use lab_core::labs::io::queueing::{knee, predict_io, unbroken_growth, Prediction, KNEE_TOLERANCE};
-use lab_core::schema::{ErrorKind, IoBlock, LittleReference, LoopKind, RunKind, RunRecord};
+use lab_core::schema::{Detail, ErrorKind, IoBlock, LittleReference, LoopKind, RunKind, RunRecord};
 use leptos::prelude::*;
 
 use super::glossary::term;
@@ -18,7 +20,11 @@ use crate::state::LabState;
 /// One run: numbers, Little's law, where the time went, the model, errors, charts.
 #[component]
 pub fn IoRunView(record: RunRecord, resolution_ms: f64) -> impl IntoView {
-    let io = record.io().cloned();
+    // Shared with the record: a flood's block holds a hundred thousand requests.
+    let io = match &record.detail {
+        Some(Detail::Io(io)) => Some(Arc::clone(io)),
+        _ => None,
+    };
     let samples: Vec<f64> = record
         .spans
         .iter()
@@ -39,7 +45,7 @@ pub fn IoRunView(record: RunRecord, resolution_ms: f64) -> impl IntoView {
 
 /// Little's law, the latency split, the model's prediction and the errors of one run.
 #[component]
-fn IoChecks(io: IoBlock, record: RunRecord, resolution_ms: f64) -> impl IntoView {
+fn IoChecks(io: Arc<IoBlock>, record: RunRecord, resolution_ms: f64) -> impl IntoView {
     let ms = move |v: f64| format::ms(v, resolution_ms);
     let little = io.little.map(|l| {
         let reference = match l.reference_kind {
