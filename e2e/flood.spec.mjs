@@ -31,12 +31,15 @@ test('5,000 fetches at C = 256 complete, all paired with Resource Timing, with n
   const [run] = (await lab.exportJson()).runs;
   expect(run.summary.completed).toBe(5000);
   expect(run.io.resume_delay.matched).toBe(5000);
-  // Seconds of frames are bands in the main thread's row, not a line per frame.
+  // Frames closer than 3 px in the main thread's row are bands, never a line each: at most a
+  // mark every 3 px of the 510 px plot. (A loaded machine may draw only 10 frames a second
+  // during the flood: then they are few enough for a tick each.)
   const timeline = page.getByTestId('timeline').first();
   const bands = await timeline.locator('rect.frame-band').count();
-  expect(bands).toBeGreaterThan(0);
-  expect(bands).toBeLessThan(run.main_thread.frame_times_ms.length / 10);
-  expect(await timeline.locator('line.frame-tick').count()).toBe(0);
+  const ticks = await timeline.locator('line.frame-tick').count();
+  expect(bands + ticks).toBeGreaterThan(0);
+  expect(bands + ticks).toBeLessThanOrEqual(170);
+  if (run.main_thread.frame_times_ms.length > 170) expect(ticks).toBe(0);
   const after = await page.evaluate(() => {
     const lastEnd = Math.max(...performance.getEntriesByType('resource').filter((e) => e.name.includes('/io/req?')).map((e) => e.responseEnd));
     return window.__longTasks.filter((t) => t.start > lastEnd);
