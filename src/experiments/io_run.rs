@@ -16,6 +16,7 @@ use lab_core::span::{Lane, Span};
 use web_sys::AbortSignal;
 
 use super::{Cancel, Progress};
+use crate::runtime::event_loop::Slices;
 use crate::runtime::fetch::{self, FetchError};
 use crate::runtime::{clock, event_loop, microtask, resource_timing, sim_server};
 
@@ -175,7 +176,7 @@ struct Context<'a> {
 // snippet: closed-loop
 async fn closed_loop(context: &Context<'_>, c: u32) -> Vec<RequestRecord> {
     let next = Cell::new(0);
-    let opening = Opening::new();
+    let opening = Slices::new(OPENING_SLICE_MS);
     let slots = (0..c.min(context.plan.n)).map(|slot| {
         let (next, opening) = (&next, &opening);
         async move {
@@ -201,30 +202,6 @@ async fn closed_loop(context: &Context<'_>, c: u32) -> Vec<RequestRecord> {
 /// draws and answers input in between. A slot's first request starts when it is issued, so the
 /// opening adds no latency to any request.
 const OPENING_SLICE_MS: f64 = 8.0;
-
-struct Opening {
-    since: Cell<f64>,
-}
-
-impl Opening {
-    fn new() -> Opening {
-        Opening {
-            since: Cell::new(clock::now_ms()),
-        }
-    }
-
-    /// Returns at once while this slice has time left; otherwise after a task boundary.
-    async fn turn(&self) {
-        if clock::now_ms() - self.since.get() < OPENING_SLICE_MS {
-            return;
-        }
-        event_loop::in_next_task(|| ()).await;
-        // The first slot to run in a new task starts a new slice.
-        if clock::now_ms() - self.since.get() >= OPENING_SLICE_MS {
-            self.since.set(clock::now_ms());
-        }
-    }
-}
 
 // snippet: open-loop
 async fn open_loop(context: &Context<'_>, schedule: &[f64]) -> Vec<RequestRecord> {

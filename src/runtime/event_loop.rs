@@ -1,8 +1,12 @@
 //! Giving the event loop its turn: work in a task of its own.
 
+use std::cell::Cell;
+
 use futures::channel::oneshot;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+use super::clock;
 
 /// Runs `work` in a task of its own, posted to the event loop, and resolves with its result;
 /// until that task starts, the browser is free to draw and to handle input. Work inside a task
@@ -68,6 +72,35 @@ impl Poster {
     }
 }
 // end snippet
+
+/// Long work on the main thread cut into slices of at most `slice_ms`, each in a task of its own,
+/// so that the page draws and answers input in between. Shared by reference, so that concurrent
+/// futures (a closed loop's slots) take their turns in the same slices.
+pub struct Slices {
+    slice_ms: f64,
+    since: Cell<f64>,
+}
+
+impl Slices {
+    pub fn new(slice_ms: f64) -> Slices {
+        Slices {
+            slice_ms,
+            since: Cell::new(clock::now_ms()),
+        }
+    }
+
+    /// Returns at once while this slice has time left; otherwise after a task boundary.
+    pub async fn turn(&self) {
+        if clock::now_ms() - self.since.get() < self.slice_ms {
+            return;
+        }
+        in_next_task(|| ()).await;
+        // The first to run in a new task starts a new slice.
+        if clock::now_ms() - self.since.get() >= self.slice_ms {
+            self.since.set(clock::now_ms());
+        }
+    }
+}
 
 /// Resolves after `ms` milliseconds (a `setTimeout`); at once for less than half a millisecond.
 pub async fn sleep(ms: f64) {

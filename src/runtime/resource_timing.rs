@@ -5,7 +5,8 @@ use lab_core::resource_timing::Entry;
 use wasm_bindgen::JsCast;
 use web_sys::PerformanceResourceTiming;
 
-use super::{clock, event_loop};
+use super::clock;
+use super::event_loop::Slices;
 
 /// The longest stretch of reading entries in one task, in ms.
 const SLICE_MS: f64 = 8.0;
@@ -38,11 +39,10 @@ pub async fn entries() -> Vec<Entry> {
     let list = performance.get_entries_by_type("resource");
     let origin = clock::origin_ms();
     let mut entries = Vec::with_capacity(list.length() as usize);
-    let mut since = performance.now();
+    let slices = Slices::new(SLICE_MS);
     for index in 0..list.length() {
-        if index % CHECK_EVERY == 0 && performance.now() - since >= SLICE_MS {
-            event_loop::in_next_task(|| ()).await;
-            since = performance.now();
+        if index % CHECK_EVERY == 0 {
+            slices.turn().await;
         }
         let Ok(entry) = list.get(index).dyn_into::<PerformanceResourceTiming>() else {
             continue;

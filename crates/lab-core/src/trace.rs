@@ -74,10 +74,10 @@ fn run_events(pid: u32, run: &RunRecord, events: &mut Vec<Value>) {
         ));
     }
     for span in &run.spans {
-        let tid = (1..)
-            .zip(lanes)
-            .find(|(_, lane)| **lane == span.lane)
-            .map_or(MAIN_TRACK, |(tid, _)| tid);
+        // `lanes` are sorted: the track of a span's lane is its place there, after the main track.
+        let tid = lanes
+            .binary_search(&span.lane)
+            .map_or(MAIN_TRACK, |index| index as u32 + 1);
         events.push(json!({
             "name": format!("{kind} {}", span.id), "cat": kind, "ph": "X",
             "ts": micros(span.start_ms), "dur": micros(span.duration_ms()),
