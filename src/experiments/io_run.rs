@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 
 use futures::future::join_all;
 use lab_core::config::Target;
-use lab_core::resource_timing::pair;
+use lab_core::resource_timing::{pair, Entry};
 use lab_core::schema::{ErrorKind, RequestRecord};
 use lab_core::span::{Lane, Span};
 use web_sys::AbortSignal;
@@ -18,7 +18,7 @@ use web_sys::AbortSignal;
 use super::{Cancel, Progress};
 use crate::runtime::event_loop::Slices;
 use crate::runtime::fetch::{self, FetchError};
-use crate::runtime::{clock, event_loop, microtask, resource_timing, sim_server};
+use crate::runtime::{clock, event_loop, microtask, pool, resource_timing, sim_server};
 
 /// One of the app's own static files, for runs that measure the network stack without a
 /// simulated wait.
@@ -108,24 +108,68 @@ async fn measure(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
         // The requests the cancel aborted never finished: only what finished is kept.
         requests.retain(|r| r.error != Some(ErrorKind::Aborted));
     }
-    let mut requests = in_id_order(requests);
-    attach_browser_timing(plan, &mut requests, start_ms).await;
-    let spans = requests
-        .iter()
-        .map(|r| Span {
-            id: r.id,
-            lane: Lane::Io(r.slot),
-            start_ms: r.intended_ms,
-            end_ms: r.end_ms,
-            ok: r.error.is_none(),
-        })
-        .collect();
+    // What the browser saw is read here, in slices; putting the requests in order, pairing
+    // them with it and making their spans is done on the pool, where the page has one: for a
+    // flood of 100,000 requests that is a long task the main thread need not take.
+    let finishing = Finishing {
+        target: plan.target,
+        base: resource_timing::absolute(&plan.url),
+        start_ms,
+        requests,
+        entries: resource_timing::entries().await,
+    };
+    // About 2 µs a request on one thread, for the job's watchdog.
+    let single_thread_ms = finishing.requests.len() as f64 * 2e-3;
+    let (requests, spans) = pool::or_here(single_thread_ms, finishing, Finishing::finish).await;
     IoRun {
         requests,
         spans,
         start_ms,
         wall_ms,
         network_errors: messages.into_inner(),
+    }
+}
+
+/// A run's requests as they finished, and the browser's Resource Timing entries.
+#[derive(Clone)]
+struct Finishing {
+    target: Target,
+    /// The run's address, absolute, as the browser names its entries.
+    base: String,
+    start_ms: f64,
+    requests: Vec<RequestRecord>,
+    entries: Vec<Entry>,
+}
+
+impl Finishing {
+    /// The requests in id order, each with the browser's timing, and their spans.
+    fn finish(self) -> (Vec<RequestRecord>, Vec<Span>) {
+        let mut requests = in_id_order(self.requests);
+        let keys: Vec<(String, f64)> = requests
+            .iter()
+            .map(|r| {
+                let url = match self.target {
+                    Target::Sim => format!("{}&id={}", self.base, r.id),
+                    Target::Static | Target::Url => self.base.clone(),
+                };
+                (url, self.start_ms + r.start_ms)
+            })
+            .collect();
+        let timings = pair(&keys, &self.entries, self.start_ms);
+        for (request, timing) in requests.iter_mut().zip(timings) {
+            request.browser = timing;
+        }
+        let spans = requests
+            .iter()
+            .map(|r| Span {
+                id: r.id,
+                lane: Lane::Io(r.slot),
+                start_ms: r.intended_ms,
+                end_ms: r.end_ms,
+                ok: r.error.is_none(),
+            })
+            .collect();
+        (requests, spans)
     }
 }
 
@@ -144,25 +188,6 @@ fn in_id_order(requests: Vec<RequestRecord>) -> Vec<RequestRecord> {
         placed[place] = Some(request);
     }
     placed.into_iter().flatten().collect()
-}
-
-/// Pairs each request with the browser's Resource Timing entry for it.
-async fn attach_browser_timing(plan: &IoPlan, requests: &mut [RequestRecord], start_ms: f64) {
-    let base = resource_timing::absolute(&plan.url);
-    let keys: Vec<(String, f64)> = requests
-        .iter()
-        .map(|r| {
-            let url = match plan.target {
-                Target::Sim => format!("{base}&id={}", r.id),
-                Target::Static | Target::Url => base.clone(),
-            };
-            (url, start_ms + r.start_ms)
-        })
-        .collect();
-    let timings = pair(&keys, &resource_timing::entries().await, start_ms);
-    for (request, timing) in requests.iter_mut().zip(timings) {
-        request.browser = timing;
-    }
 }
 
 struct Context<'a> {

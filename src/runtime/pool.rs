@@ -7,9 +7,10 @@
 //! a word (hung in a loop, or terminated), so every job has a watchdog too: past its time limit
 //! the page gives up on it, and on the pool, the same way.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use futures::channel::oneshot;
 use futures::future::{select, Either};
@@ -45,6 +46,7 @@ extern "C" {
 type OnLost = Rc<dyn Fn(String)>;
 
 thread_local! {
+    static READY: Cell<bool> = const { Cell::new(false) };
     static LOST: RefCell<Option<String>> = const { RefCell::new(None) };
     static WAITING: RefCell<Vec<oneshot::Sender<()>>> = const { RefCell::new(Vec::new()) };
     static ON_LOST: RefCell<Option<OnLost>> = const { RefCell::new(None) };
@@ -81,7 +83,26 @@ pub async fn start(threads: usize, on_lost: impl Fn(String) + 'static) -> Result
     JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads))
         .await
         .map_err(|e| format!("the worker pool did not start: {}", describe(&e)))?;
+    READY.set(true);
     Ok(clock::now_ms() - began)
+}
+
+/// `work(input)` on the pool when this page has one, leaving the main thread free meanwhile;
+/// here when it has none, or the pool was lost on the way (then with a copy of `input`, if the
+/// lost worker still holds it). For what a finished run needs computed before it is shown.
+pub async fn or_here<I, T>(single_thread_ms: f64, input: I, work: fn(I) -> T) -> T
+where
+    I: Clone + Send + Sync + 'static,
+    T: Send + 'static,
+{
+    let input = Arc::new(input);
+    if READY.get() && LOST.with(|lost| lost.borrow().is_none()) {
+        let shared = Arc::clone(&input);
+        if let Ok(done) = run(single_thread_ms, move || work(Arc::unwrap_or_clone(shared))).await {
+            return done;
+        }
+    }
+    work(Arc::unwrap_or_clone(input))
 }
 
 /// Runs `job` on the pool and resolves with its result, leaving the main thread free meanwhile.

@@ -17,9 +17,9 @@ use serde_json::Number;
 
 use crate::experiments::io_run::{self, IoPlan, IoRun, Pattern, STATIC_FILE};
 use crate::experiments::Progress;
-use crate::runtime::clock;
 use crate::runtime::meter::meter;
 use crate::runtime::sim_server::{self, ServerReport};
+use crate::runtime::{clock, pool};
 use crate::state::{LabState, RunState, RunStatus, SimStatus};
 
 /// Runs the configured single run or sweep.
@@ -49,6 +49,7 @@ pub fn may_autorun(state: LabState) -> bool {
 }
 
 /// One level of an experiment: a single run has one, a sweep several.
+#[derive(Clone)]
 struct Level {
     label: String,
     /// The swept value, for `params.level` (None for a single run).
@@ -189,7 +190,19 @@ async fn execute(state: LabState, io: &IoSettings, levels: Vec<Level>) {
             }
         }
         let cut_short = cancel.is_cancelled();
-        let mut record = record(io, &level, &plan, run, main_thread, server, is_sweep);
+        let measured = Measured {
+            io: io.clone(),
+            level,
+            url: plan.url,
+            run,
+            main_thread,
+            server,
+            is_sweep,
+        };
+        // About 5 µs a request on one thread (summaries, the split, the spans' overview), for
+        // the job's watchdog.
+        let single_thread_ms = f64::from(measured.level.n) * 5e-3;
+        let mut record = pool::or_here(single_thread_ms, measured, Measured::record).await;
         if cut_short {
             record.label.push_str(" · cancelled");
         }
@@ -290,10 +303,39 @@ async fn ceiling(payload_kb: u32) -> Option<f64> {
     Some(known)
 }
 
+/// One level's run and what was measured around it, to be made a record: on the pool where the
+/// page has one, since a flood's summaries and spans are a long task's worth of work.
+#[derive(Clone)]
+struct Measured {
+    io: IoSettings,
+    level: Level,
+    /// The address requests went to.
+    url: String,
+    run: IoRun,
+    main_thread: MainThreadSummary,
+    server: Option<ServerReport>,
+    is_sweep: bool,
+}
+
+impl Measured {
+    fn record(self) -> RunRecord {
+        let Measured {
+            io,
+            level,
+            url,
+            run,
+            main_thread,
+            server,
+            is_sweep,
+        } = self;
+        record(&io, &level, url, run, main_thread, server, is_sweep)
+    }
+}
+
 fn record(
     io: &IoSettings,
     level: &Level,
-    plan: &IoPlan,
+    url: String,
     run: IoRun,
     main_thread: MainThreadSummary,
     server: Option<ServerReport>,
@@ -368,7 +410,7 @@ fn record(
         spans: run.spans.into(),
         detail: Some(Detail::Io(Arc::new(IoBlock {
             target: io.target,
-            url: plan.url.clone(),
+            url,
             loop_kind,
             concurrency,
             rate_per_s: rate,
