@@ -17,6 +17,7 @@ pub mod io_results;
 pub mod lab_controls;
 pub mod latency_throughput;
 pub mod live_meter;
+pub mod next_task;
 pub mod overlay;
 pub mod run_status;
 pub mod settings_form;

@@ -12,10 +12,15 @@ use leptos::prelude::*;
 use super::glossary::term;
 use super::histogram::Histogram;
 use super::latency_throughput::{LatencyThroughput, Point};
+use super::next_task::NextTask;
 use super::overlay;
 use super::summary::Summary;
 use super::timeline::Timeline;
 use crate::state::LabState;
+
+/// Runs of more requests than this draw their timeline one task after their numbers: 256 lanes
+/// of a flood took the page about 50 ms to draw, on top of the rest.
+const TIMELINE_LATER_ABOVE: usize = 4096;
 
 /// One run: numbers, Little's law, where the time went, the model, errors, charts.
 #[component]
@@ -32,13 +37,16 @@ pub fn IoRunView(record: RunRecord, resolution_ms: f64) -> impl IntoView {
         .map(|s| s.duration_ms())
         .collect();
     let latency = record.summary.latency_ms;
+    let flood = record.spans.len() > TIMELINE_LATER_ABOVE;
     view! {
         <div class="result" data-testid="result" data-kind="io">
             <p class="result-label" data-testid="result-detail">{record.label.clone()}</p>
             <Summary record=record.clone() resolution_ms=resolution_ms />
             {io.map(|io| view! { <IoChecks io=io record=record.clone() resolution_ms=resolution_ms /> })}
             <Histogram samples=samples latency=latency />
-            <Timeline record=record />
+            <NextTask defer=flood note="Drawing the timeline…">
+                <Timeline record=record />
+            </NextTask>
         </div>
     }
 }
