@@ -66,7 +66,11 @@ pub async fn keep(export: Export, cancelled: bool, on_pool: bool) -> Result<Kept
         runs.delete(&key(*old)).map_err(|e| describe(&e))?;
         listed.delete(&key(*old)).map_err(|e| describe(&e))?;
     }
-    runs.put_with_key(&JsValue::from_str(&json), &key(plan.key))
+    // Kept as bytes: the browser copies them as they are, where a string of a flood's run (tens
+    // of megabytes) was decoded and then cloned on the main thread, hundreds of milliseconds.
+    let kept = js_sys::Uint8Array::new_from_slice(json.as_bytes());
+    drop(json);
+    runs.put_with_key(&kept, &key(plan.key))
         .map_err(|e| describe(&e))?;
     listed
         .put_with_key(&JsValue::from_str(&entry_json), &key(plan.key))
@@ -96,10 +100,15 @@ pub async fn load(run: u64) -> Result<Export, String> {
         .and_then(|store| store.get(&key(run)))
         .map_err(|e| describe(&e))?;
     let value = settled(&request).await?;
-    let json = value
-        .as_string()
-        .ok_or_else(|| format!("no run with key {run} is kept in this browser"))?;
-    import::read_export(json.as_bytes()).map_err(|e| e.to_string())
+    // Kept as bytes; a run kept by an earlier build, as a string.
+    let json = match value.dyn_into::<js_sys::Uint8Array>() {
+        Ok(bytes) => bytes.to_vec(),
+        Err(value) => value
+            .as_string()
+            .ok_or_else(|| format!("no run with key {run} is kept in this browser"))?
+            .into_bytes(),
+    };
+    import::read_export(&json).map_err(|e| e.to_string())
 }
 
 /// Forgets the kept run `key`.
