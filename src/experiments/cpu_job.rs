@@ -4,7 +4,7 @@
 
 use futures::channel::mpsc::UnboundedSender;
 use lab_core::execute::{self, Mode};
-use lab_core::kernel::{self, Job, JobResult, Tile};
+use lab_core::kernel::{self, Job, JobResult, KernelError, TaskResult, Tile};
 use lab_core::span::{lane_usage, Lane, LaneUsage, Span, Spans};
 use lab_core::stats::{self, Summary};
 
@@ -75,19 +75,39 @@ struct TaskDone<R> {
     result: R,
 }
 
-/// Runs tasks `0..tasks` of `work` in `mode` (`threads` lanes for [`Mode::Lanes`]), timing each
-/// on the thread that ran it. Every CPU workload of the page goes through here: the kernels'
-/// jobs ([`run`]) and the quick comparison's hash chains. One thread would take about
-/// `expected_ms` for all of them: the pool's watchdog scales with it.
-pub async fn run_tasks<R: Send + 'static>(
-    tasks: u32,
-    mode: Mode,
-    threads: u32,
-    expected_ms: f64,
+/// How a job's tasks run.
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    /// Tasks `0..tasks`.
+    pub tasks: u32,
+    /// Where they run.
+    pub mode: Mode,
+    /// Lanes for [`Mode::Lanes`].
+    pub threads: u32,
+    /// About how long one thread would take for all of them: the pool's watchdog scales with it.
+    pub expected_ms: f64,
+}
+
+/// Runs the tasks of `work` as `shape` says, timing each on the thread that ran it, then
+/// `finish` on what they returned, in task order. Every CPU workload of the page goes through
+/// here: the kernels' jobs ([`run`]) and the quick comparison's hash chains.
+///
+/// Putting a million tasks in order and summarising them is hundreds of milliseconds, and the
+/// main thread is the page's: unless the tasks ran on the main thread (where there may be no
+/// pool), both happen on the pool, in one job.
+pub async fn run_tasks<R: Send + 'static, T: Send + 'static>(
+    shape: Shape,
     progress: &Progress,
     cancel: &Cancel,
     work: impl Fn(u32) -> R + Send + Sync + 'static,
-) -> Result<Timed<R>, CpuError> {
+    finish: impl FnOnce(Timed<R>) -> T + Send + 'static,
+) -> Result<T, CpuError> {
+    let Shape {
+        tasks,
+        mode,
+        threads,
+        expected_ms,
+    } = shape;
     let progress = progress.clone();
     let cancelled = cancel.flag();
     let task = move |task: u32| -> Option<TaskDone<R>> {
@@ -139,32 +159,23 @@ pub async fn run_tasks<R: Send + 'static>(
         }
     };
     let wall_ms = clock::now_ms() - start_ms;
-    let (spans, results) = off_the_main_thread(mode, tasks, move || in_order(done, start_ms))
-        .await?
-        .ok_or(CpuError::Cancelled)?;
-    Ok(Timed {
-        spans,
-        results,
-        start_ms,
-        wall_ms,
-    })
-}
-
-/// Runs `work` that follows a job of `tasks` tasks: on the pool, unless the job ran on the main
-/// thread (where there may be no pool). Putting a million tasks in order is hundreds of
-/// milliseconds, and the main thread is the page's.
-pub async fn off_the_main_thread<T: Send + 'static>(
-    mode: Mode,
-    tasks: u32,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, CpuError> {
-    match mode {
-        Mode::Main => Ok(work()),
+    let finished = move || {
+        let (spans, results) = in_order(done, start_ms)?;
+        Some(finish(Timed {
+            spans,
+            results,
+            start_ms,
+            wall_ms,
+        }))
+    };
+    let finished = match mode {
+        Mode::Main => finished(),
         // About a microsecond a task natively, for the watchdog.
-        _ => pool::run(f64::from(tasks) * 1e-3, work)
+        _ => pool::run(f64::from(tasks) * 1e-3, finished)
             .await
-            .map_err(|_| CpuError::PoolLost),
-    }
+            .map_err(|_| CpuError::PoolLost)?,
+    };
+    finished.ok_or(CpuError::Cancelled)
 }
 
 /// The tasks in task order, as spans relative to `start_ms` and their results; `None` if a
@@ -204,40 +215,31 @@ pub async fn run(
         }
         result
     };
-    let expected_ms = job.single_thread_ms();
-    let timed = run_tasks(
-        job.tasks,
-        mode,
-        threads,
-        expected_ms,
-        progress,
-        cancel,
-        work,
-    )
-    .await?;
-    let (spans, wall_ms) = (timed.spans, timed.wall_ms);
-    let results = timed.results;
-    let (result, spans, summary, lanes) = off_the_main_thread(mode, job.tasks, move || {
-        let results = results
+    let combine = move |timed: Timed<Result<TaskResult, KernelError>>| {
+        let results = timed
+            .results
             .into_iter()
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| CpuError::Kernel(e.to_string()))?;
         let result =
             kernel::combine(&job, &results).map_err(|e| CpuError::Kernel(e.to_string()))?;
-        let summary = stats::summarize(&spans, wall_ms);
-        let lanes = lane_usage(&spans, wall_ms);
-        // Shared from here on: the page's views and its history hold these, never copies.
-        Ok((result, Spans::from(spans), summary, lanes))
-    })
-    .await??;
-    Ok(CpuRun {
-        spans,
-        summary,
-        lanes,
-        start_ms: timed.start_ms,
-        wall_ms,
-        result,
-    })
+        Ok(CpuRun {
+            summary: stats::summarize(&timed.spans, timed.wall_ms),
+            lanes: lane_usage(&timed.spans, timed.wall_ms),
+            // Shared from here on: the page's views and its history hold these, never copies.
+            spans: Spans::from(timed.spans),
+            start_ms: timed.start_ms,
+            wall_ms: timed.wall_ms,
+            result,
+        })
+    };
+    let shape = Shape {
+        tasks: job.tasks,
+        mode,
+        threads,
+        expected_ms: job.single_thread_ms(),
+    };
+    run_tasks(shape, progress, cancel, work, combine).await?
 }
 
 /// A short unmeasured job on every worker, so the first measured tasks do not pay for the

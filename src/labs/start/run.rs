@@ -14,7 +14,7 @@ use lab_core::params::Params;
 use lab_core::schema::{CpuBlock, Detail, RunKind, RunRecord};
 use lab_core::{kernel, stats};
 
-use crate::experiments::cpu_job::{self, CpuError, Timed};
+use crate::experiments::cpu_job::{self, CpuError, Shape, Timed};
 use crate::experiments::io_run::{self, IoPlan, IoRun, Pattern, STATIC_FILE};
 use crate::experiments::{Cancel, Progress};
 use crate::runtime::clock;
@@ -266,7 +266,13 @@ pub async fn run_cpu(state: LabState) -> RunState {
         }
         let chains = move |task| kernel::task_checksum(task, rounds);
         let expected_ms = kernel::chains_single_thread_ms(tasks, rounds);
-        let batch = cpu_job::run_tasks(tasks, mode, lanes, expected_ms, &progress, &cancel, chains);
+        let shape = Shape {
+            tasks,
+            mode,
+            threads: lanes,
+            expected_ms,
+        };
+        let batch = cpu_job::run_tasks(shape, &progress, &cancel, chains, |batch| batch);
         let batch = match cancel.or_cancelled(batch).await {
             Some(Ok(batch)) => batch,
             Some(Err(CpuError::Cancelled)) | None => {
