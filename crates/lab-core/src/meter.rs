@@ -390,6 +390,35 @@ pub enum Tone {
 }
 
 impl MainThreadSummary {
+    /// Where the browser reports long tasks and a block lasted far longer than any of them
+    /// (more than twice the longest): it was many tasks queued back to back, each short, that
+    /// made the page answer late, not one task holding it. A flood of responses does that.
+    fn queued_back_to_back(&self) -> Option<String> {
+        self.long_tasks?;
+        let longest_task = self
+            .long_task_spans
+            .iter()
+            .map(|s| s.duration_ms)
+            .fold(0.0, f64::max);
+        let longest_block = self
+            .block_spans
+            .iter()
+            .map(|b| b.duration_ms)
+            .fold(0.0, f64::max);
+        if longest_block <= 2.0 * longest_task.max(LONG_TASK_MS) {
+            return None;
+        }
+        let tasks = if longest_task > LONG_TASK_MS {
+            format!("the longest took {}", format::ms(longest_task, 1.0))
+        } else {
+            "none took over 50 ms".to_owned()
+        };
+        Some(format!(
+            " No single task held it that long ({tasks}): many shorter tasks ran back to back, \
+             and input waited behind them."
+        ))
+    }
+
     /// The verdict on the main thread: "stayed free" only when every source this browser offered
     /// agrees; a missing source is named, never counted as zero.
     pub fn verdict(&self) -> MainThreadVerdict {
@@ -431,9 +460,10 @@ impl MainThreadSummary {
             return MainThreadVerdict {
                 tone: Tone::Bad,
                 text: format!(
-                    "The main thread was blocked {times}, {} in all (seen by {}).{unseen}",
+                    "The main thread was blocked {times}, {} in all (seen by {}).{}{unseen}",
                     ms(self.blocked_ms),
                     join(&seen.iter().map(|s| s.describe()).collect::<Vec<_>>()),
+                    self.queued_back_to_back().unwrap_or_default(),
                 ),
             };
         }
@@ -644,6 +674,45 @@ mod tests {
         let json = serde_json::to_value(&summary).unwrap();
         assert_eq!(json["long_tasks"], serde_json::Value::Null);
         assert_eq!(json["sources"], serde_json::json!(["frames", "heartbeat"]));
+    }
+
+    #[test]
+    fn a_block_of_tasks_queued_back_to_back_says_no_single_task_held_it() {
+        // A flood: every heartbeat 150 ms late for two seconds, the longest task 224 ms.
+        let observed = Observations {
+            sources: ALL.to_vec(),
+            long_tasks: vec![Stall::between(500.0, 724.0), Stall::between(1500.0, 1560.0)],
+            heartbeats: (0..200)
+                .map(|beat| {
+                    let due = f64::from(beat) * HEARTBEAT_MS;
+                    (due, due + 150.0)
+                })
+                .collect(),
+            frame_times_ms: (0..20).map(|frame| f64::from(frame) * 100.0).collect(),
+            ..Observations::default()
+        };
+        let summary = observed.summarize(0.0, 2000.0);
+        assert_eq!(summary.blocks, 1);
+        let verdict = summary.verdict();
+        assert_eq!(verdict.tone, Tone::Bad);
+        assert!(
+            verdict
+                .text
+                .contains("No single task held it that long (the longest took 224 ms)"),
+            "{}",
+            verdict.text
+        );
+        // One long task that is the block: nothing to add.
+        let one = Observations {
+            sources: ALL.to_vec(),
+            long_tasks: vec![Stall::between(100.0, 400.0)],
+            ..Observations::default()
+        };
+        assert!(!one
+            .summarize(0.0, 500.0)
+            .verdict()
+            .text
+            .contains("No single task"));
     }
 
     #[test]
