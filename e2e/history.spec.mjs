@@ -44,6 +44,44 @@ test('a finished run is kept, survives a reload and reopens drawn as it was', as
   expect(await drawn(page)).toEqual(originalDrawing);
 });
 
+test('a run is kept as bytes, and a run an earlier build kept as a string still reopens', async ({ lab, page }) => {
+  await lab.open(ISOLATED, IO);
+  await lab.waitForState('done');
+  const key = Number(await lab.waitForKept());
+  const original = await lab.exportJson();
+  // Bytes: a string of a flood's run was decoded and cloned on the main thread.
+  const stored = await page.evaluate(
+    (k) =>
+      new Promise((resolve) => {
+        indexedDB.open('async-vs-parallel-lab').onsuccess = (e) => {
+          const r = e.target.result.transaction('runs').objectStore('runs').get(k);
+          r.onsuccess = () => resolve(Object.prototype.toString.call(r.result));
+        };
+      }),
+    key,
+  );
+  expect(stored).toBe('[object Uint8Array]');
+  // The same run as an earlier build kept it: a string.
+  await page.evaluate(
+    (k) =>
+      new Promise((resolve, reject) => {
+        indexedDB.open('async-vs-parallel-lab').onsuccess = (e) => {
+          const store = e.target.result.transaction('runs', 'readwrite').objectStore('runs');
+          const read = store.get(k);
+          read.onsuccess = () => {
+            const put = store.put(new TextDecoder().decode(read.result), k);
+            put.onsuccess = resolve;
+            put.onerror = () => reject(put.error);
+          };
+        };
+      }),
+    key,
+  );
+  await lab.open(ISOLATED, `?lab=io&reopen=${key}`);
+  await lab.waitForState('done');
+  expect((await lab.exportJson()).runs).toEqual(original.runs);
+});
+
 test('a reopened image run says its image is not kept, and draws its numbers', async ({ lab, page }) => {
   await lab.open(ISOLATED, '?lab=cpu&kernel=mandelbrot&size=200&tasks=8&mode=rayon&autorun=1');
   await lab.waitForState('done');
