@@ -322,7 +322,9 @@ export class LabPage {
 
   /**
    * The main-thread verdict beside a run says what its record says: "blocked" exactly when a
-   * block was counted, "stayed free" only when nothing was seen.
+   * block was counted, "stayed free" only when nothing was seen, and "no single task held it
+   * that long" exactly when the browser reports long tasks and a block lasted more than twice
+   * the longest of them (and 50 ms).
    */
   async expectVerdictMatches(mainThread, verdict = this.page.getByTestId('main-thread-verdict').last()) {
     const text = await verdict.textContent();
@@ -330,6 +332,12 @@ export class LabPage {
     if (mainThread.blocks > 0) {
       expect(tone).toBe('bad');
       expect(text).toContain(mainThread.blocks === 1 ? 'blocked once' : `blocked ${mainThread.blocks} times`);
+      const longest = (spans) => Math.max(0, ...spans.map((s) => s.duration_ms));
+      const queued =
+        mainThread.long_tasks !== null &&
+        longest(mainThread.block_spans) > 2 * Math.max(longest(mainThread.long_task_spans), 50);
+      if (queued) expect(text).toContain('No single task held it that long');
+      else expect(text).not.toContain('No single task');
     } else {
       expect(text).not.toContain('blocked');
       expect(tone).toBe(mainThread.frame_stalls > 0 || mainThread.hidden_ms > 0 ? 'warn' : 'good');
