@@ -591,13 +591,12 @@ impl LabState {
     /// of its own: for a million spans it is tens of milliseconds, better not added to the task
     /// that draws them.
     fn keep_in_history(self, settings: Settings, count: usize, cancelled: bool) {
-        let on_pool = self.environment.with_untracked(|e| e.pool_threads() > 0);
         spawn_local(async move {
             event_loop::in_next_task(|| ()).await;
             let records = self
                 .runs
                 .with_untracked(|runs| runs[runs.len().saturating_sub(count)..].to_vec());
-            let kept = history::keep(self.export_of(settings, records), cancelled, on_pool).await;
+            let kept = history::keep(self.export_of(settings, records), cancelled).await;
             self.kept.set(Some(kept));
         });
     }

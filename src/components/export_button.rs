@@ -76,11 +76,7 @@ pub fn ExportButton() -> impl IntoView {
             spawn_local(async move {
                 let export = state.export();
                 let name = export.file_name(format.suffix);
-                save(
-                    &name,
-                    &written(export, format.write, state).await,
-                    format.mime,
-                );
+                save(&name, &written(export, format.write).await, format.mime);
                 writing.set(false);
             });
         };
@@ -118,16 +114,13 @@ pub fn ExportButton() -> impl IntoView {
 /// `export` written by `write`: on the pool when there is one, since the JSON of a run of
 /// 65,536 tasks took the page 140 ms at once; on the main thread when there is no pool, or it
 /// was lost on the way.
-async fn written(export: Export, write: fn(&Export) -> String, state: LabState) -> String {
-    if state.environment().with_untracked(|e| e.pool_threads() > 0) {
-        // About 2 µs a span on one thread, for the job's watchdog.
-        let spans = export.runs.iter().map(|r| r.spans.len()).sum::<usize>();
-        if let Ok(text) = pool::run(spans as f64 * 2e-3, move || write(&export)).await {
-            return text;
-        }
-        return write(&state.export());
-    }
-    write(&export)
+async fn written(export: Export, write: fn(&Export) -> String) -> String {
+    // About 2 µs a span on one thread, for the job's watchdog.
+    let spans = export.runs.iter().map(|r| r.spans.len()).sum::<usize>();
+    pool::or_here(spans as f64 * 2e-3, (export, write), |(export, write)| {
+        write(&export)
+    })
+    .await
 }
 
 /// Copies a link that runs the settings of the runs on the page again, and shows it.

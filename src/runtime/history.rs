@@ -35,21 +35,16 @@ pub struct Kept {
 }
 
 /// Keeps `export` (a finished run) in the history, dropping the oldest runs beyond the budget.
-/// With `on_pool`, the run is written as JSON on a worker: for a flood of 100,000 requests that
-/// is hundreds of milliseconds the main thread would otherwise spend at once.
-pub async fn keep(export: Export, cancelled: bool, on_pool: bool) -> Result<Kept, String> {
-    let (json, export) = if on_pool {
-        // A guess of what one thread takes (about 100 ms a million spans and requests), for
-        // the job's watchdog.
-        let expected_ms = export.runs.iter().map(|r| r.spans.len()).sum::<usize>() as f64 * 2e-4;
-        pool::run(expected_ms, move || {
-            serde_json::to_string(&export).map(|json| (json, export))
-        })
-        .await
-        .map_err(|lost| lost.to_string())?
-    } else {
+/// The run is written as JSON on the pool where the page has one: for a flood of 100,000
+/// requests that is hundreds of milliseconds the main thread would otherwise spend at once.
+pub async fn keep(export: Export, cancelled: bool) -> Result<Kept, String> {
+    // A guess of what one thread takes (about 100 ms a million spans and requests), for the
+    // job's watchdog.
+    let expected_ms = export.runs.iter().map(|r| r.spans.len()).sum::<usize>() as f64 * 2e-4;
+    let (json, export) = pool::or_here(expected_ms, export, |export| {
         serde_json::to_string(&export).map(|json| (json, export))
-    }
+    })
+    .await
     .map_err(|e| e.to_string())?;
     let export = &export;
     let bytes = json.len() as u64;
