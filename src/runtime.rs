@@ -15,6 +15,7 @@ pub mod pool;
 pub mod resource_timing;
 pub mod sim_server;
 pub mod tile_canvas;
+pub mod time_limit;
 pub mod url;
 
 use wasm_bindgen::{JsCast, JsValue};

@@ -14,9 +14,9 @@ use lab_core::config::Strategy;
 use lab_core::kernel::Job;
 use lab_core::span::{Lane, Span};
 use rayon::prelude::*;
-use web_sys::AbortSignal;
 
 use super::{Cancel, Progress};
+use crate::runtime::time_limit::TimeLimits;
 use crate::runtime::{clock, fetch, pool};
 
 /// Everything one pipeline run needs.
@@ -108,10 +108,15 @@ pub async fn run(
     cancel: &Cancel,
 ) -> Result<HybridRun, HybridError> {
     let start_ms = clock::now_ms();
+    let fetching = Fetching {
+        plan,
+        cancel,
+        limits: TimeLimits::new(plan.timeout_ms, cancel.signal()),
+    };
     let (fetched, processed) = match strategy {
-        Strategy::Sequential => sequential(plan, progress, cancel).await?,
-        Strategy::Phased => phased(plan, progress, cancel).await?,
-        Strategy::Pipelined | Strategy::All => pipelined(plan, progress, cancel).await?,
+        Strategy::Sequential => sequential(&fetching, progress).await?,
+        Strategy::Phased => phased(&fetching, progress).await?,
+        Strategy::Pipelined | Strategy::All => pipelined(&fetching, progress).await?,
     };
     let wall_ms = clock::now_ms() - start_ms;
     let at = |t: f64| t - start_ms;
@@ -166,25 +171,23 @@ pub async fn run(
     })
 }
 
+/// What every fetch of a run shares.
+struct Fetching<'a> {
+    plan: &'a HybridPlan,
+    cancel: &'a Cancel,
+    limits: TimeLimits,
+}
+
 /// Fetches item `id`. A failed fetch is a [`Fetched`] with its `failure`: the run goes on
 /// without it. Only a cancel is an error.
-async fn fetch_one(
-    plan: &HybridPlan,
-    id: u32,
-    slot: u32,
-    cancel: &Cancel,
-) -> Result<Fetched, HybridError> {
-    if cancel.is_cancelled() {
+async fn fetch_one(fetching: &Fetching<'_>, id: u32, slot: u32) -> Result<Fetched, HybridError> {
+    if fetching.cancel.is_cancelled() {
         return Err(HybridError::Cancelled);
     }
-    let signals = js_sys::Array::of2(
-        &cancel.signal(),
-        &AbortSignal::timeout_with_u32(plan.timeout_ms),
-    );
     let began = clock::now_ms();
     let answer = fetch::get_body(
-        &format!("{}&id={id}", plan.url),
-        &AbortSignal::any(&signals),
+        &format!("{}&id={id}", fetching.plan.url),
+        &fetching.limits.signal(),
     )
     .await;
     let (body, failure) = match answer {
@@ -269,11 +272,12 @@ fn on_pool(
 
 type Outcome = Result<(Vec<Fetched>, Vec<Processed>), HybridError>;
 
-async fn sequential(plan: &HybridPlan, progress: &Progress, cancel: &Cancel) -> Outcome {
+async fn sequential(fetching: &Fetching<'_>, progress: &Progress) -> Outcome {
+    let plan = fetching.plan;
     let mut fetched = Vec::new();
     let mut processed = Vec::new();
     for id in 0..plan.n {
-        let item = fetch_one(plan, id, 0, cancel).await?;
+        let item = fetch_one(fetching, id, 0).await?;
         progress.tick();
         let (copy, body) = item.split();
         if copy.failure.is_none() {
@@ -289,11 +293,11 @@ async fn sequential(plan: &HybridPlan, progress: &Progress, cancel: &Cancel) -> 
 
 /// `c` slots fetching in a closed loop; `then` gets each item as it arrives.
 async fn fetch_all<F: std::future::Future<Output = ()>>(
-    plan: &HybridPlan,
+    fetching: &Fetching<'_>,
     progress: &Progress,
-    cancel: &Cancel,
     then: impl Fn(Fetched) -> F,
 ) -> Result<Vec<Fetched>, HybridError> {
+    let plan = fetching.plan;
     let next = Cell::new(0);
     let done = RefCell::new(Vec::new());
     let slots = (0..plan.c.min(plan.n)).map(|slot| {
@@ -305,7 +309,7 @@ async fn fetch_all<F: std::future::Future<Output = ()>>(
                     return Ok::<(), HybridError>(());
                 }
                 next.set(id + 1);
-                let item = fetch_one(plan, id, slot, cancel).await?;
+                let item = fetch_one(fetching, id, slot).await?;
                 progress.tick();
                 let (copy, body) = item.split();
                 if copy.failure.is_none() {
@@ -324,14 +328,14 @@ async fn fetch_all<F: std::future::Future<Output = ()>>(
     Ok(done.into_inner())
 }
 
-async fn phased(plan: &HybridPlan, progress: &Progress, cancel: &Cancel) -> Outcome {
+async fn phased(fetching: &Fetching<'_>, progress: &Progress) -> Outcome {
     let bodies = RefCell::new(Vec::new());
-    let fetched = fetch_all(plan, progress, cancel, |item| {
+    let fetched = fetch_all(fetching, progress, |item| {
         bodies.borrow_mut().push((item.id, item.body));
         async {}
     })
     .await?;
-    let job = plan.job;
+    let job = fetching.plan.job;
     let bodies = bodies.into_inner();
     let count = bodies.len() as u32;
     let expected_ms = job.single_thread_ms() * f64::from(count);
@@ -352,11 +356,13 @@ async fn phased(plan: &HybridPlan, progress: &Progress, cancel: &Cancel) -> Outc
 }
 
 // snippet: pipelined
-async fn pipelined(plan: &HybridPlan, progress: &Progress, cancel: &Cancel) -> Outcome {
+async fn pipelined(fetching: &Fetching<'_>, progress: &Progress) -> Outcome {
     let in_pool = RefCell::new(FuturesUnordered::new());
-    let fetched = fetch_all(plan, progress, cancel, |item| {
+    let fetched = fetch_all(fetching, progress, |item| {
         // Handed to the pool at once; the slot goes on fetching without waiting for it.
-        in_pool.borrow_mut().push(on_pool(plan.job, item, progress));
+        in_pool
+            .borrow_mut()
+            .push(on_pool(fetching.plan.job, item, progress));
         async {}
     })
     .await?;

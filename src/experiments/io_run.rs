@@ -13,11 +13,11 @@ use lab_core::config::Target;
 use lab_core::resource_timing::{pair, Entry};
 use lab_core::schema::{ErrorKind, RequestRecord};
 use lab_core::span::{Lane, Span};
-use web_sys::AbortSignal;
 
 use super::{Cancel, Progress};
 use crate::runtime::event_loop::Slices;
 use crate::runtime::fetch::{self, FetchError};
+use crate::runtime::time_limit::TimeLimits;
 use crate::runtime::{clock, event_loop, microtask, pool, resource_timing, sim_server};
 
 /// One of the app's own static files, for runs that measure the network stack without a
@@ -97,6 +97,7 @@ async fn measure(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
         start_ms,
         progress,
         cancel,
+        limits: TimeLimits::new(plan.timeout_ms, cancel.signal()),
         messages: &messages,
     };
     let mut requests = match &plan.pattern {
@@ -195,6 +196,7 @@ struct Context<'a> {
     start_ms: f64,
     progress: &'a Progress,
     cancel: &'a Cancel,
+    limits: TimeLimits,
     messages: &'a RefCell<Vec<String>>,
 }
 
@@ -263,11 +265,7 @@ fn take_slot(busy: &mut Vec<bool>) -> u32 {
 
 async fn one(context: &Context<'_>, id: u32, slot: u32, intended_abs: f64) -> RequestRecord {
     let plan = context.plan;
-    let signals = js_sys::Array::of2(
-        &context.cancel.signal(),
-        &AbortSignal::timeout_with_u32(plan.timeout_ms),
-    );
-    let signal = AbortSignal::any(&signals);
+    let signal = context.limits.signal();
     let start_abs = clock::now_ms();
     let result = fetch::get(&plan.url_for(id), &signal).await;
     let resumed_abs = clock::now_ms();
