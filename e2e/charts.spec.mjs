@@ -59,6 +59,16 @@ test('dragging across a timeline zooms into that stretch of time, and a click sh
   expect(whole.from).toBe(0);
   await expect(bars).toHaveCount(40);
   const { spans } = (await lab.exportJson()).runs.at(-1);
+  // Pointing at a bar says which request it is and when it ran, as the export has it.
+  const pointed = figure.getByTestId('timeline-pointed');
+  await bars.nth(5).hover();
+  await expect(pointed).toContainText(/#\d+: /);
+  const [, lane, id, start, end] = (await pointed.textContent()).match(/^(\S+) #(\d+): ([\d.]+) → ([\d.]+) ms/);
+  const span = spans.find((s) => s.id === Number(id));
+  expect(await bars.nth(5).getAttribute('data-lane')).toBe(lane);
+  expect(span.lane).toBe(lane);
+  expect(Math.abs(span.start_ms - Number(start))).toBeLessThanOrEqual(0.005);
+  expect(Math.abs(span.end_ms - Number(end))).toBeLessThanOrEqual(0.005);
 
   // The lanes are drawn from x = 78 to 588 of the drawing's 600 units.
   const shown = await lab.dragTimeline(figure, 200, 300);

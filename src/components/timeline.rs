@@ -6,9 +6,10 @@
 use lab_core::labels;
 use lab_core::scale::{format_tick, LinearScale, Rows};
 use lab_core::schema::RunRecord;
-use lab_core::span::{coalesce, tick_bands, window, Lane};
+use lab_core::span::{coalesce, tick_bands, window, Bar, Lane};
 use leptos::prelude::*;
 use leptos::svg::Svg;
+use wasm_bindgen::JsCast;
 
 use super::chart_scroll::ChartScroll;
 
@@ -135,12 +136,28 @@ pub fn Timeline(
     let verdict = record.main_thread.verdict().text;
     let record = StoredValue::new(record);
     let lanes = StoredValue::new(lanes);
+    // The bars drawn now, and the one pointed at: its description is the readout under the
+    // drawing.
+    let drawn = StoredValue::new(Vec::<Bar>::new());
+    let pointed = RwSignal::new(None::<String>);
     let drawing = move || {
         let x = scale();
         let whole_run = zoom.with(Option::is_none);
-        record.with_value(|record| {
+        let (view, bars) = record.with_value(|record| {
             lanes.with_value(|lanes| draw(record, lanes, rows, x, whole_run, workers_wait))
-        })
+        });
+        drawn.set_value(bars);
+        pointed.set(None);
+        view
+    };
+    let on_over = move |event: web_sys::PointerEvent| {
+        let bar = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.get_attribute("data-bar"))
+            .and_then(|index| index.parse::<usize>().ok())
+            .and_then(|index| drawn.with_value(|bars| bars.get(index).map(Bar::describe)));
+        pointed.set(bar);
     };
     // What the timeline shows, for a reader who cannot see it.
     let description = move || {
@@ -165,6 +182,11 @@ pub fn Timeline(
             None => "Drag across the lanes to zoom into a stretch of time.".to_owned(),
         }
     };
+    let pointed_text = move || {
+        pointed
+            .get()
+            .unwrap_or_else(|| "Point at a bar for its times.".to_owned())
+    };
     view! {
         <figure
             class="timeline"
@@ -182,6 +204,8 @@ pub fn Timeline(
                     on:pointermove=on_move
                     on:pointerup=on_up
                     on:pointercancel=move |_| drag.set(None)
+                    on:pointerover=on_over
+                    on:pointerleave=move |_| pointed.set(None)
                 >
                     {drawing}
                     {selection}
@@ -201,6 +225,7 @@ pub fn Timeline(
                     </button>
                 </Show>
             </p>
+            <p class="timeline-pointed" data-testid="timeline-pointed">{pointed_text}</p>
             <figcaption class="legend">
                 <span class="key main">"main thread: a tick per frame drawn"</span>
                 {has_blocks.then(|| view! { <span class="key blocked">"main thread blocked over 50 ms"</span> })}
@@ -217,35 +242,32 @@ pub fn Timeline(
 
 /// The main thread's row: a tick per frame drawn in `x`'s window. Where ticks would be closer
 /// than [`TICK_SPACING`] pixels on average (a run of minutes is tens of thousands of frames),
-/// those closer than that merge into bands, and a stall shows as the gap between two.
+/// those closer than that merge into bands, and a stall shows as the gap between two. Either way
+/// they are one path, not an element a mark: `data-marks` says how many it draws.
 fn frames(frame_times_ms: &[f64], x: LinearScale) -> impl IntoView {
+    use std::fmt::Write;
+
     let (from, to) = x.domain();
     let first = frame_times_ms.partition_point(|&t| t < from);
     let last = frame_times_ms.partition_point(|&t| t <= to);
     let shown = &frame_times_ms[first..last.max(first)];
     let plot_px = WIDTH - LEFT - RIGHT;
+    let (top, height) = (TOP + 3.0, MAIN_ROW - 6.0);
+    let mut path = String::new();
     if (shown.len() as f64) * TICK_SPACING <= plot_px {
-        return shown
-            .iter()
-            .map(|&t| {
-                let px = format!("{:.1}", x.map(t));
-                view! { <line class="frame-tick" x1=px.clone() x2=px y1=TOP + 3.0 y2=TOP + MAIN_ROW - 3.0 /> }
-            })
-            .collect_view()
-            .into_any();
+        for &t in shown {
+            let _ = write!(path, "M{:.1} {top}v{height}", x.map(t));
+        }
+        return view! { <path class="frame-ticks" data-marks=shown.len() d=path /> }.into_any();
     }
     let gap_ms = TICK_SPACING * (to - from) / plot_px;
-    tick_bands(shown, gap_ms)
-        .into_iter()
-        .map(|(start, end)| {
-            let (x0, x1) = (x.map(start), x.map(end));
-            view! {
-                <rect class="frame-band" x=format!("{x0:.1}") y=TOP + 3.0
-                    width=format!("{:.1}", (x1 - x0).max(0.8)) height=MAIN_ROW - 6.0 />
-            }
-        })
-        .collect_view()
-        .into_any()
+    let bands = tick_bands(shown, gap_ms);
+    for &(start, end) in &bands {
+        let (x0, x1) = (x.map(start), x.map(end));
+        let width = (x1 - x0).max(0.8);
+        let _ = write!(path, "M{x0:.1} {top}h{width:.1}v{height}h-{width:.1}z");
+    }
+    view! { <path class="frame-bands" data-marks=bands.len() d=path /> }.into_any()
 }
 
 /// The top of lane `index` of `rows`, under the main thread's row.
@@ -263,7 +285,8 @@ fn short_ms(ms: f64) -> String {
 }
 
 /// Everything inside the drawing that depends on the window shown (`whole_run`, or a zoom):
-/// grid, frames, blocks, lanes and the spans that fall in `x`'s domain.
+/// grid, frames, blocks, lanes and the spans that fall in `x`'s domain; and the bars drawn, in
+/// the order of their `data-bar`.
 fn draw(
     record: &RunRecord,
     lanes: &[Lane],
@@ -271,7 +294,7 @@ fn draw(
     x: LinearScale,
     whole_run: bool,
     workers_wait: bool,
-) -> impl IntoView {
+) -> (AnyView, Vec<Bar>) {
     let main = &record.main_thread;
     let (from, to) = x.domain();
     let axis_y = lane_top(rows, lanes.len()) + 2.0;
@@ -333,57 +356,51 @@ fn draw(
     // Thousands of tiny tasks would be thousands of elements: merge what is closer than a pixel.
     // The whole run needs no clipping, and merges from the overview made with its spans.
     let pixel_ms = (to - from) / (WIDTH - LEFT - RIGHT);
-    let spans = if whole_run {
+    let bars: Vec<Bar> = if whole_run {
         if record.spans.len() > MAX_BARS {
             record.spans.bars(pixel_ms)
         } else {
-            record.spans.to_vec()
+            record.spans.iter().map(Bar::from).collect()
         }
     } else {
         let shown = window(&record.spans, from, to);
         if shown.len() > MAX_BARS {
             coalesce(&shown, lanes, pixel_ms)
         } else {
-            shown
+            shown.iter().map(Bar::from).collect()
         }
     };
-    let bars = spans
+    // Each bar says what it is when pointed at (`data-bar` is its place in `bars`), through one
+    // readout under the drawing rather than a `<title>` element each: a run of 256 lanes lays out
+    // half as many elements.
+    let drawn = bars
         .iter()
-        .map(|span| {
-            let row = lanes.binary_search(&span.lane).unwrap_or(0);
-            let (x0, x1) = (x.map(span.start_ms), x.map(span.end_ms));
-            let class = match span.lane {
+        .enumerate()
+        .map(|(index, bar)| {
+            let row = lanes.binary_search(&bar.lane).unwrap_or(0);
+            let (x0, x1) = (x.map(bar.start_ms), x.map(bar.end_ms));
+            let class = match bar.lane {
                 Lane::Main => "span main",
                 Lane::Io(_) => "span io",
                 Lane::Worker(_) if workers_wait => "span worker waiting",
                 Lane::Worker(_) => "span worker",
             };
-            let shade = match span.lane {
-                Lane::Worker(i) => format!("--shade:{}", i % 8),
-                _ => String::new(),
+            let shade = match bar.lane {
+                Lane::Worker(i) => Some(format!("--shade:{}", i % 8)),
+                _ => None,
             };
-            let tip = format!(
-                "{} #{}: {:.2} → {:.2} ms ({:.2} ms){}",
-                span.lane,
-                span.id,
-                span.start_ms,
-                span.end_ms,
-                span.duration_ms(),
-                if span.ok { "" } else { ", failed" }
-            );
             view! {
                 <rect
                     class=class
-                    class:failed=!span.ok
+                    class:failed=!bar.ok()
                     style=shade
-                    data-lane=span.lane.to_string()
+                    data-lane=bar.lane.to_string()
+                    data-bar=index
                     x=format!("{x0:.2}")
                     y=format!("{:.2}", lane_top(rows, row))
                     width=format!("{:.2}", (x1 - x0).max(0.75))
                     height=format!("{:.2}", rows.height)
-                >
-                    <title>{tip}</title>
-                </rect>
+                />
             }
         })
         .collect_view();
@@ -415,7 +432,7 @@ fn draw(
             }
         })
         .collect_view();
-    view! {
+    let drawing = view! {
         <g class="grid">{ticks}</g>
         <text class="lane-label" x=LEFT - 6.0 y=TOP + MAIN_ROW - 5.0 text-anchor="end">"main"</text>
         <rect class="main-lane" x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=MAIN_ROW />
@@ -423,6 +440,8 @@ fn draw(
         {blocks}
         {stalls}
         {lane_labels}
-        {bars}
+        {drawn}
     }
+    .into_any();
+    (drawing, bars)
 }

@@ -120,7 +120,7 @@ struct Shared {
     any_failed: bool,
     /// The spans [`coalesce`]d at `overview_gap_ms`: what a view of the whole run merges
     /// further, rather than every span.
-    overview: Vec<Span>,
+    overview: Vec<Bar>,
     overview_gap_ms: f64,
 }
 
@@ -147,7 +147,7 @@ impl Spans {
     /// The spans merged into bars, as [`coalesce`] with `gap_ms` does: from the overview made
     /// with the spans when the gap is at least its own (as for a drawing of the whole run),
     /// so a million spans are a few thousand bars to merge.
-    pub fn bars(&self, gap_ms: f64) -> Vec<Span> {
+    pub fn bars(&self, gap_ms: f64) -> Vec<Bar> {
         let shared = &self.0;
         if gap_ms >= shared.overview_gap_ms {
             coalesce(&shared.overview, &shared.lanes, gap_ms)
@@ -351,57 +351,133 @@ pub fn window(spans: &[Span], from_ms: f64, to_ms: f64) -> Vec<Span> {
         .collect()
 }
 
-/// Merges each lane's spans that follow one another within `gap_ms` into one bar. `lanes` are
-/// the lanes of `spans` as [`lanes`] lists them (a superset will do); spans on any other lane
-/// are left out.
+/// What a timeline draws as one rectangle: one span, or a lane's spans merged by [`coalesce`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    /// The lane of its spans.
+    pub lane: Lane,
+    /// The id of its first span.
+    pub first_id: u32,
+    /// How many spans it stands for.
+    pub count: u32,
+    /// How many of them failed.
+    pub failed: u32,
+    /// When its first span started, in ms since the run started.
+    pub start_ms: f64,
+    /// When the last of its spans ended.
+    pub end_ms: f64,
+}
+
+impl Bar {
+    /// Whether every span in it succeeded.
+    pub fn ok(&self) -> bool {
+        self.failed == 0
+    }
+
+    /// What the bar stands for, for a reader pointing at it: one span's id and times, or how
+    /// many spans were merged, so a merged bar never reads as one long span.
+    pub fn describe(&self) -> String {
+        let duration = (self.end_ms - self.start_ms).max(0.0);
+        if self.count == 1 {
+            let failed = if self.ok() { "" } else { ", failed" };
+            return format!(
+                "{} #{}: {:.2} → {:.2} ms ({duration:.2} ms){failed}",
+                self.lane, self.first_id, self.start_ms, self.end_ms
+            );
+        }
+        let failed = match self.failed {
+            0 => String::new(),
+            n => format!(", {n} failed"),
+        };
+        format!(
+            "{}: {} spans from #{}, {:.2} → {:.2} ms ({duration:.2} ms), merged because they are \
+             closer than a pixel at this zoom{failed}",
+            self.lane, self.count, self.first_id, self.start_ms, self.end_ms
+        )
+    }
+
+    /// Takes `other`, the next bar on its lane, into this one.
+    fn absorb(&mut self, other: &Bar) {
+        self.end_ms = self.end_ms.max(other.end_ms);
+        self.count = self.count.saturating_add(other.count);
+        self.failed = self.failed.saturating_add(other.failed);
+    }
+}
+
+impl From<&Span> for Bar {
+    fn from(span: &Span) -> Bar {
+        Bar {
+            lane: span.lane,
+            first_id: span.id,
+            count: 1,
+            failed: u32::from(!span.ok),
+            start_ms: span.start_ms,
+            end_ms: span.end_ms,
+        }
+    }
+}
+
+impl From<&Bar> for Bar {
+    fn from(bar: &Bar) -> Bar {
+        bar.clone()
+    }
+}
+
+/// Merges each lane's spans (or bars) that follow one another within `gap_ms` into one bar.
+/// `lanes` are the lanes of `items` as [`lanes`] lists them (a superset will do); items on any
+/// other lane are left out.
 ///
-/// A span joins the bar before it on its lane when it starts less than `gap_ms` after the bar
-/// ends (overlapping spans always join when `gap_ms` is positive); the bar keeps the first span's
-/// id and is ok only if all its spans are. The bars come sorted by lane, then by start, so a
-/// timeline of tens of thousands of tiny tasks draws a few hundred rectangles.
-pub fn coalesce(spans: &[Span], lanes: &[Lane], gap_ms: f64) -> Vec<Span> {
+/// An item joins the bar before it on its lane when it starts less than `gap_ms` after the bar
+/// ends (overlapping items always join when `gap_ms` is positive); the bar counts its spans and
+/// how many of them failed. The bars come sorted by lane, then by start, so a timeline of tens of
+/// thousands of tiny tasks draws a few hundred rectangles.
+pub fn coalesce<'a, T>(items: &'a [T], lanes: &[Lane], gap_ms: f64) -> Vec<Bar>
+where
+    Bar: From<&'a T>,
+{
     // A run's spans come in order of start on each lane (interleaved across lanes), so one pass
     // that keeps each lane's bars merges them; spans out of order on a lane (an imported file
     // may have them) take the way that sorts.
-    let mut by_lane: Vec<Vec<Span>> = vec![Vec::new(); lanes.len()];
-    for span in spans {
-        let Ok(index) = lanes.binary_search(&span.lane) else {
+    let mut by_lane: Vec<Vec<Bar>> = vec![Vec::new(); lanes.len()];
+    for item in items {
+        let item = Bar::from(item);
+        let Ok(index) = lanes.binary_search(&item.lane) else {
             continue;
         };
         let bars = &mut by_lane[index];
         match bars.last_mut() {
-            Some(bar) if span.start_ms < bar.start_ms => {
-                return coalesce_sorted(spans, lanes, gap_ms)
+            Some(bar) if item.start_ms < bar.start_ms => {
+                return coalesce_sorted(items, lanes, gap_ms)
             }
-            Some(bar) if span.start_ms - bar.end_ms < gap_ms => {
-                bar.end_ms = bar.end_ms.max(span.end_ms);
-                bar.ok &= span.ok;
-            }
-            _ => bars.push(span.clone()),
+            Some(bar) if item.start_ms - bar.end_ms < gap_ms => bar.absorb(&item),
+            _ => bars.push(item),
         }
     }
     by_lane.concat()
 }
 
-/// [`coalesce`] for spans in any order: each lane's sorted by start first.
-fn coalesce_sorted(spans: &[Span], lanes: &[Lane], gap_ms: f64) -> Vec<Span> {
-    let mut by_lane: Vec<Vec<&Span>> = vec![Vec::new(); lanes.len()];
-    for span in spans {
-        if let Ok(index) = lanes.binary_search(&span.lane) {
-            by_lane[index].push(span);
+/// [`coalesce`] for items in any order: each lane's sorted by start first.
+fn coalesce_sorted<'a, T>(items: &'a [T], lanes: &[Lane], gap_ms: f64) -> Vec<Bar>
+where
+    Bar: From<&'a T>,
+{
+    let mut by_lane: Vec<Vec<Bar>> = vec![Vec::new(); lanes.len()];
+    for item in items {
+        let item = Bar::from(item);
+        if let Ok(index) = lanes.binary_search(&item.lane) {
+            by_lane[index].push(item);
         }
     }
     for lane in &mut by_lane {
         lane.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
     }
-    let mut bars: Vec<Span> = Vec::new();
-    for span in by_lane.into_iter().flatten() {
+    let mut bars: Vec<Bar> = Vec::new();
+    for item in by_lane.into_iter().flatten() {
         match bars.last_mut() {
-            Some(bar) if bar.lane == span.lane && span.start_ms - bar.end_ms < gap_ms => {
-                bar.end_ms = bar.end_ms.max(span.end_ms);
-                bar.ok &= span.ok;
+            Some(bar) if bar.lane == item.lane && item.start_ms - bar.end_ms < gap_ms => {
+                bar.absorb(&item);
             }
-            _ => bars.push(span.clone()),
+            _ => bars.push(item),
         }
     }
     bars
@@ -626,17 +702,29 @@ mod tests {
             span(6, Lane::Main, 0.0, 100.0),
         ];
         let bars = coalesce(&spans, &lanes(&spans), 0.5);
-        let shape: Vec<(u32, Lane, f64, f64, bool)> = bars
+        let shape: Vec<(u32, Lane, f64, f64, u32, u32)> = bars
             .iter()
-            .map(|b| (b.id, b.lane, b.start_ms, b.end_ms, b.ok))
+            .map(|b| (b.first_id, b.lane, b.start_ms, b.end_ms, b.count, b.failed))
             .collect();
         assert_eq!(
             shape,
             [
-                (6, Lane::Main, 0.0, 100.0, true),
-                (0, Lane::Worker(0), 0.0, 11.0, false),
-                (4, Lane::Worker(0), 20.0, 21.0, true),
-                (5, Lane::Worker(1), 0.0, 3.0, true),
+                (6, Lane::Main, 0.0, 100.0, 1, 0),
+                (0, Lane::Worker(0), 0.0, 11.0, 3, 1),
+                (4, Lane::Worker(0), 20.0, 21.0, 1, 0),
+                (5, Lane::Worker(1), 0.0, 3.0, 1, 0),
+            ]
+        );
+        // Bars merge further as bars, and keep their counts.
+        let merged = coalesce(&bars, &lanes(&spans), 10.0);
+        let counts: Vec<(Lane, u32, u32)> =
+            merged.iter().map(|b| (b.lane, b.count, b.failed)).collect();
+        assert_eq!(
+            counts,
+            [
+                (Lane::Main, 1, 0),
+                (Lane::Worker(0), 4, 1),
+                (Lane::Worker(1), 1, 0)
             ]
         );
         // A zero gap keeps touching spans apart but merges overlapping ones.
@@ -647,7 +735,34 @@ mod tests {
         ];
         assert_eq!(coalesce(&touching, &[Lane::Io(0)], 0.0).len(), 2);
         assert_eq!(coalesce(&touching, &[Lane::Io(0)], f64::NAN).len(), 3);
-        assert!(coalesce(&[], &[], 1.0).is_empty());
+        assert!(coalesce::<Span>(&[], &[], 1.0).is_empty());
+    }
+
+    #[test]
+    fn a_bar_says_whether_it_is_one_span_or_many() {
+        let mut failed = span(7, Lane::Io(2), 1.0, 41.5);
+        failed.ok = false;
+        assert_eq!(
+            Bar::from(&span(3, Lane::Io(0), 0.0, 12.345)).describe(),
+            "io-0 #3: 0.00 → 12.35 ms (12.35 ms)"
+        );
+        assert_eq!(
+            Bar::from(&failed).describe(),
+            "io-2 #7: 1.00 → 41.50 ms (40.50 ms), failed"
+        );
+        let spans = [
+            span(9, Lane::Io(2), 0.0, 1.0),
+            failed,
+            span(8, Lane::Io(2), 42.0, 50.0),
+        ];
+        let [bar] = &coalesce(&spans, &[Lane::Io(2)], 5.0)[..] else {
+            panic!("one bar");
+        };
+        assert_eq!(
+            bar.describe(),
+            "io-2: 3 spans from #9, 0.00 → 50.00 ms (50.00 ms), merged because they are closer \
+             than a pixel at this zoom, 1 failed"
+        );
     }
 
     #[test]
@@ -662,8 +777,9 @@ mod tests {
             .collect();
         let bars = coalesce(&spans, &lanes(&spans), 0.5);
         assert_eq!(bars.len(), 4 * 32);
-        assert!(bars.iter().all(|bar| bar.ok));
-        assert_eq!(bars[0].id, 0);
+        assert!(bars.iter().all(Bar::ok));
+        assert_eq!(bars[0].first_id, 0);
+        assert_eq!(bars.iter().map(|bar| bar.count).sum::<u32>(), 65_536);
     }
 
     #[test]
