@@ -2,24 +2,20 @@
 //! of a line through points.
 
 use lab_core::labels;
-use lab_core::scale::{tick_label, LinearScale};
+use lab_core::scale::{label_extent, tick_label, tick_step, LinearScale};
+use leptos::prelude::*;
 
 /// The size of a tick label, in the chart's units (as `.chart svg` in the stylesheet).
 const TICK_FONT: f64 = 11.5;
-use leptos::prelude::*;
-
-fn step(ticks: &[f64]) -> f64 {
-    match ticks {
-        [a, b, ..] => b - a,
-        _ => 1.0,
-    }
-}
+/// The least room between two tick labels on a horizontal axis.
+const TICK_GAP: f64 = 6.0;
 
 /// A horizontal axis at `y` with grid lines up to `top` and a centred `label`, in a chart
-/// `width` wide: a tick label that would cross the chart's right edge ends at its tick instead.
+/// `width` wide: a tick label that would cross the chart's right edge ends at its tick instead,
+/// and where labels would collide the axis takes fewer, rounder ticks.
 pub fn x_axis(x: LinearScale, y: f64, top: f64, width: f64, label: &'static str) -> impl IntoView {
-    let ticks = x.ticks(6);
-    let step = step(&ticks);
+    let ticks = x.spaced_ticks(6, TICK_FONT, TICK_GAP, width);
+    let step = tick_step(&ticks);
     let (left, right) = x.range();
     view! {
         <g class="axis x">
@@ -28,11 +24,8 @@ pub fn x_axis(x: LinearScale, y: f64, top: f64, width: f64, label: &'static str)
                 .map(|t| {
                     let px = x.map(t);
                     let text = tick_label(t, step);
-                    let anchor = if px + labels::text_width(&text, TICK_FONT) / 2.0 > width {
-                        "end"
-                    } else {
-                        "middle"
-                    };
+                    let (_, end) = label_extent(px, labels::text_width(&text, TICK_FONT), width);
+                    let anchor = if end == px { "end" } else { "middle" };
                     view! {
                         <line class="grid" x1=px x2=px y1=top y2=y />
                         <text x=px y=y + 17.0 text-anchor=anchor>{text}</text>
@@ -47,7 +40,7 @@ pub fn x_axis(x: LinearScale, y: f64, top: f64, width: f64, label: &'static str)
 /// A vertical axis at `x` with grid lines across to `right` and a rotated `label`.
 pub fn y_axis(y: LinearScale, x: f64, right: f64, label: &'static str) -> impl IntoView {
     let ticks = y.ticks(5);
-    let step = step(&ticks);
+    let step = tick_step(&ticks);
     let (bottom, top) = y.range();
     let middle = (bottom + top) / 2.0;
     view! {

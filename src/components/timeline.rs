@@ -4,7 +4,7 @@
 //! of a hundred thousand spans stays a few hundred rectangles at any zoom.
 
 use lab_core::labels;
-use lab_core::scale::{format_tick, LinearScale, Rows};
+use lab_core::scale::{format_tick, label_extent, tick_step, LinearScale, Rows};
 use lab_core::schema::RunRecord;
 use lab_core::span::{coalesce, tick_bands, window, Bar, Lane};
 use leptos::prelude::*;
@@ -404,26 +404,16 @@ fn draw(
             }
         })
         .collect_view();
-    let step = {
-        let ticks = x.ticks(6);
-        if ticks.len() > 1 {
-            ticks[1] - ticks[0]
-        } else {
-            1.0
-        }
-    };
-    let ticks = x
-        .ticks(6)
+    let ticks = x.ticks(6);
+    let step = tick_step(&ticks);
+    let ticks = ticks
         .into_iter()
         .map(|t| {
             let px = x.map(t);
             let text = format_tick(t, step);
             // The last tick sits at the right edge: its label ends there rather than spilling over.
-            let anchor = if px + labels::text_width(&text, TICK_FONT) / 2.0 > WIDTH {
-                "end"
-            } else {
-                "middle"
-            };
+            let (_, end) = label_extent(px, labels::text_width(&text, TICK_FONT), WIDTH);
+            let anchor = if end == px { "end" } else { "middle" };
             view! {
                 <g class="tick">
                     <line x1=px x2=px y1=TOP y2=axis_y />

@@ -1,6 +1,7 @@
 //! Scales for charts: mapping data to drawing coordinates, and choosing round tick values.
 
 use crate::format::without_negative_zero;
+use crate::labels::text_width;
 
 /// The most ticks a scale produces, however many are asked for.
 const MAX_TICKS: usize = 1000;
@@ -73,6 +74,37 @@ impl LinearScale {
             .collect()
     }
 
+    /// Ticks for a horizontal axis: about `target` of them, or fewer where their labels (at
+    /// `font_size`, placed as [`label_extent`] says) would come closer than `gap` to each other.
+    /// A narrow chart of four-digit numbers gets every other round value, not overlapping text.
+    pub fn spaced_ticks(
+        &self,
+        target: usize,
+        font_size: f64,
+        gap: f64,
+        right_edge: f64,
+    ) -> Vec<f64> {
+        let mut ticks = Vec::new();
+        for want in (1..=target.max(1)).rev() {
+            ticks = self.ticks(want);
+            let step = tick_step(&ticks);
+            let extents: Vec<(f64, f64)> = ticks
+                .iter()
+                .map(|&t| {
+                    label_extent(
+                        self.map(t),
+                        text_width(&tick_label(t, step), font_size),
+                        right_edge,
+                    )
+                })
+                .collect();
+            if extents.windows(2).all(|pair| pair[0].1 + gap <= pair[1].0) {
+                break;
+            }
+        }
+        ticks
+    }
+
     /// The same scale with its domain pushed out to the nearest round tick values.
     pub fn nice(self, target: usize) -> LinearScale {
         let (mut lo, mut hi) = ascending(self.domain);
@@ -93,6 +125,24 @@ impl LinearScale {
             (hi, lo)
         };
         LinearScale::new(domain, self.range)
+    }
+}
+
+/// The step between ascending `ticks`; 1 when there are fewer than two.
+pub fn tick_step(ticks: &[f64]) -> f64 {
+    match ticks {
+        [a, b, ..] => b - a,
+        _ => 1.0,
+    }
+}
+
+/// Where a tick label `width` wide lies, left to right, for a tick at `px`: centred on it, or
+/// ending at it where centred it would cross `right_edge`.
+pub fn label_extent(px: f64, width: f64, right_edge: f64) -> (f64, f64) {
+    if px + width / 2.0 > right_edge {
+        (px - width, px)
+    } else {
+        (px - width / 2.0, px + width / 2.0)
     }
 }
 
@@ -254,6 +304,49 @@ impl Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spaced_ticks_thin_out_where_labels_would_collide() {
+        // 0 to 4000 over 230 px: round steps of 500 put four-digit labels 29 px apart, closer
+        // than their width, so the axis takes steps of 1000.
+        let narrow = LinearScale::new((0.0, 4000.0), (0.0, 230.0));
+        assert_eq!(
+            narrow.ticks(6),
+            (0..=8).map(|k| k as f64 * 500.0).collect::<Vec<_>>()
+        );
+        let spaced = narrow.spaced_ticks(6, 11.5, 6.0, 230.0);
+        assert_eq!(spaced, vec![0.0, 1000.0, 2000.0, 3000.0, 4000.0]);
+        // With room, the ticks asked for.
+        let wide = LinearScale::new((0.0, 4000.0), (0.0, 600.0));
+        assert_eq!(wide.spaced_ticks(6, 11.5, 6.0, 600.0), wide.ticks(6));
+        // Never a pair of labels closer than the gap, wherever the last one is anchored.
+        for width in [40.0, 90.0, 150.0, 230.0, 400.0] {
+            for top in [7.0, 95.0, 4000.0, 123_456.0, 2.5e6] {
+                let scale = LinearScale::new((0.0, top), (0.0, width));
+                let ticks = scale.spaced_ticks(6, 11.5, 6.0, width);
+                assert!(!ticks.is_empty());
+                let step = tick_step(&ticks);
+                let extents: Vec<_> = ticks
+                    .iter()
+                    .map(|&t| {
+                        label_extent(scale.map(t), text_width(&tick_label(t, step), 11.5), width)
+                    })
+                    .collect();
+                if ticks.len() > 2 {
+                    assert!(
+                        extents.windows(2).all(|p| p[0].1 + 6.0 <= p[1].0),
+                        "{width} {top} {ticks:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_label_crossing_the_right_edge_ends_at_its_tick() {
+        assert_eq!(label_extent(100.0, 20.0, 200.0), (90.0, 110.0));
+        assert_eq!(label_extent(195.0, 20.0, 200.0), (175.0, 195.0));
+    }
 
     #[test]
     fn tick_labels_shorten_long_numbers_and_start_at_a_plain_zero() {
