@@ -2,7 +2,7 @@
 //! of a line through points.
 
 use lab_core::labels;
-use lab_core::scale::{label_extent, tick_label, tick_step, LinearScale};
+use lab_core::scale::{ends_at_tick, tick_label, tick_step, LinearScale};
 use leptos::prelude::*;
 
 /// The size of a tick label, in the chart's units (as `.chart svg` in the stylesheet).
@@ -24,8 +24,11 @@ pub fn x_axis(x: LinearScale, y: f64, top: f64, width: f64, label: &'static str)
                 .map(|t| {
                     let px = x.map(t);
                     let text = tick_label(t, step);
-                    let (_, end) = label_extent(px, labels::text_width(&text, TICK_FONT), width);
-                    let anchor = if end == px { "end" } else { "middle" };
+                    let anchor = if ends_at_tick(px, labels::text_width(&text, TICK_FONT), width) {
+                        "end"
+                    } else {
+                        "middle"
+                    };
                     view! {
                         <line class="grid" x1=px x2=px y1=top y2=y />
                         <text x=px y=y + 17.0 text-anchor=anchor>{text}</text>

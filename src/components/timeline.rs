@@ -4,7 +4,7 @@
 //! of a hundred thousand spans stays a few hundred rectangles at any zoom.
 
 use lab_core::labels;
-use lab_core::scale::{format_tick, label_extent, tick_step, LinearScale, Rows};
+use lab_core::scale::{ends_at_tick, format_tick, tick_step, LinearScale, Rows};
 use lab_core::schema::RunRecord;
 use lab_core::span::{coalesce, tick_bands, window, Bar, Lane};
 use leptos::prelude::*;
@@ -412,8 +412,11 @@ fn draw(
             let px = x.map(t);
             let text = format_tick(t, step);
             // The last tick sits at the right edge: its label ends there rather than spilling over.
-            let (_, end) = label_extent(px, labels::text_width(&text, TICK_FONT), WIDTH);
-            let anchor = if end == px { "end" } else { "middle" };
+            let anchor = if ends_at_tick(px, labels::text_width(&text, TICK_FONT), WIDTH) {
+                "end"
+            } else {
+                "middle"
+            };
             view! {
                 <g class="tick">
                     <line x1=px x2=px y1=TOP y2=axis_y />

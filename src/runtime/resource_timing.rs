@@ -36,6 +36,7 @@ export function observe_resources() {
   seen.stop = () => {
     take(observer.takeRecords());
     observer.disconnect();
+    seen.stop = () => {};
   };
   return seen;
 }")]
@@ -45,6 +46,7 @@ extern "C" {
     fn observe_resources() -> Seen;
 
     type Seen;
+    /// Takes what is still queued and stops observing; once only, later calls do nothing.
     #[wasm_bindgen(method)]
     fn stop(this: &Seen);
     #[wasm_bindgen(method, getter)]
@@ -92,6 +94,13 @@ impl Recording {
             });
         }
         entries
+    }
+}
+
+/// A run dropped before its entries were read (its page or future gone) stops observing too.
+impl Drop for Recording {
+    fn drop(&mut self) {
+        self.0.stop();
     }
 }
 

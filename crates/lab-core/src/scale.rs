@@ -136,10 +136,16 @@ pub fn tick_step(ticks: &[f64]) -> f64 {
     }
 }
 
-/// Where a tick label `width` wide lies, left to right, for a tick at `px`: centred on it, or
-/// ending at it where centred it would cross `right_edge`.
+/// Whether a tick label `width` wide at `px` ends at its tick (`text-anchor="end"`) rather than
+/// centred on it: where centred it would cross `right_edge`.
+pub fn ends_at_tick(px: f64, width: f64, right_edge: f64) -> bool {
+    px + width / 2.0 > right_edge
+}
+
+/// Where a tick label `width` wide lies, left to right, for a tick at `px`, anchored as
+/// [`ends_at_tick`] says.
 pub fn label_extent(px: f64, width: f64, right_edge: f64) -> (f64, f64) {
-    if px + width / 2.0 > right_edge {
+    if ends_at_tick(px, width, right_edge) {
         (px - width, px)
     } else {
         (px - width / 2.0, px + width / 2.0)
