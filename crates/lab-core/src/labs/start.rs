@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Target;
 use crate::field::{FloatField, IntField};
 use crate::format;
-use crate::meter::Tone;
+use crate::meter::{Tone, LONG_TASK_MS};
 use crate::schema::{RunKind, RunRecord};
 use crate::setting::Setting;
 
@@ -267,9 +267,17 @@ impl Slogan {
     /// show it.
     pub fn sentence(&self) -> String {
         let [main, one, all] = &self.strategies;
-        let ms = |v: f64| format::ms(v, 1.0);
+        // Tenths below 10 ms, so two sub-millisecond waits do not both read "0 ms".
+        let ms = |v: f64| format::ms(v, if v < 10.0 { 0.1 } else { 1.0 });
         let rate = |v: f64| format!("{v:.0} tasks/s");
-        let async_half = if one.answer_ms < main.answer_ms / 2.0 {
+        let async_half = if main.answer_ms < LONG_TASK_MS {
+            format!(
+                "The job was too short to hold up the page even on the main thread (a click \
+                 could wait {} there, {} awaited on one worker)",
+                ms(main.answer_ms),
+                ms(one.answer_ms)
+            )
+        } else if one.answer_ms < main.answer_ms / 2.0 {
             format!(
                 "Async kept the page answering: with the job on the main thread a click could \
                  wait {}; awaited on one worker, {}",
@@ -463,7 +471,7 @@ mod tests {
         assert_eq!(
             slogan.sentence(),
             "Async kept the page answering: with the job on the main thread a click could wait \
-             560 ms; awaited on one worker, 9 ms, at about the same pace (110 tasks/s and 105 \
+             560 ms; awaited on one worker, 9.0 ms, at about the same pace (110 tasks/s and 105 \
              tasks/s). Parallel got more done: on 2 workers, 200 tasks/s, 1.9× one worker's."
         );
         let mut flat = slogan.clone();
@@ -475,6 +483,17 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Parallel gained little here"), "{text}");
+        let mut tiny = slogan.clone();
+        tiny.strategies[0].answer_ms = 0.1;
+        tiny.strategies[1].answer_ms = 0.09;
+        let text = tiny.sentence();
+        assert!(
+            text.starts_with(
+                "The job was too short to hold up the page even on the main thread (a click \
+                 could wait 0.1 ms there, 0.1 ms awaited on one worker)"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
