@@ -1,7 +1,8 @@
 // The lab's simulated server: a service worker that answers the page's `io/` requests after a
 // service time drawn from a chosen distribution, with an optional capacity.
 //
-// Protocol (the only place it is written down; src/runtime/sim_server.rs speaks it):
+// Protocol (the only place it is written down; src/runtime/sim_server.rs and, for the headers,
+// src/runtime/fetch.rs speak it):
 //
 //   GET <scope>io/req?run=R&id=I&latency_ms=&dist=&spread_ms=&capacity=&payload_kb=&error_rate=&fault=&seed=
 //     run         a run id: requests of one run share one server (queue, occupancy)

@@ -193,7 +193,7 @@ async fn fetch_one(fetching: &Fetching<'_>, id: u32, slot: u32) -> Result<Fetche
     let (body, failure) = match answer {
         Err(fetch::FetchError::Aborted) => return Err(HybridError::Cancelled),
         Err(other) => (Vec::new(), Some(other.to_string())),
-        Ok(answer) if answer.header("x-lab-sim").is_none() => (
+        Ok(answer) if answer.simulated.is_none() => (
             Vec::new(),
             Some(format!(
                 "HTTP {} without the simulated server's mark",

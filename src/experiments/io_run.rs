@@ -9,6 +9,7 @@
 use std::cell::{Cell, RefCell};
 
 use futures::future::join_all;
+use js_sys::JsString;
 use lab_core::config::Target;
 use lab_core::resource_timing::{pair, Entry};
 use lab_core::schema::{ErrorKind, RequestRecord};
@@ -18,7 +19,7 @@ use super::{Cancel, Progress};
 use crate::runtime::event_loop::Slices;
 use crate::runtime::fetch::{self, FetchError};
 use crate::runtime::time_limit::TimeLimits;
-use crate::runtime::{clock, event_loop, microtask, pool, resource_timing, sim_server};
+use crate::runtime::{clock, event_loop, microtask, pool, resource_timing};
 
 /// One of the app's own static files, for runs that measure the network stack without a
 /// simulated wait.
@@ -55,10 +56,12 @@ pub struct IoPlan {
 }
 
 impl IoPlan {
-    fn url_for(&self, id: u32) -> String {
+    /// Where each request goes: the simulated server's address wants the request's number
+    /// after it ([`fetch::get_numbered`]); other addresses are fetched as they are.
+    fn address(&self) -> (JsString, bool) {
         match self.target {
-            Target::Sim => format!("{}&id={id}", self.url),
-            Target::Static | Target::Url => self.url.clone(),
+            Target::Sim => (format!("{}&id=", self.url).into(), true),
+            Target::Static | Target::Url => (self.url.as_str().into(), false),
         }
     }
 }
@@ -92,8 +95,11 @@ async fn measure(plan: &IoPlan, progress: &Progress, cancel: &Cancel) -> IoRun {
     let seen = resource_timing::Recording::start();
     let start_ms = clock::now_ms();
     let messages = RefCell::new(Vec::new());
+    let (address, numbered) = plan.address();
     let context = Context {
         plan,
+        address,
+        numbered,
         start_ms,
         progress,
         cancel,
@@ -193,6 +199,8 @@ fn in_id_order(requests: Vec<RequestRecord>) -> Vec<RequestRecord> {
 
 struct Context<'a> {
     plan: &'a IoPlan,
+    address: JsString,
+    numbered: bool,
     start_ms: f64,
     progress: &'a Progress,
     cancel: &'a Cancel,
@@ -269,7 +277,11 @@ async fn one(context: &Context<'_>, id: u32, slot: u32, intended_abs: f64) -> Re
     let plan = context.plan;
     let signal = context.limits.signal();
     let start_abs = clock::now_ms();
-    let result = fetch::get(&plan.url_for(id), &signal).await;
+    let result = if context.numbered {
+        fetch::get_numbered(&context.address, id, &signal).await
+    } else {
+        fetch::get(&plan.url, &signal).await
+    };
     let resumed_abs = clock::now_ms();
     context.progress.tick();
     // A response ends when its body reached the page's code; a failure, when the code heard of it.
@@ -295,14 +307,13 @@ async fn one(context: &Context<'_>, id: u32, slot: u32, intended_abs: f64) -> Re
         Ok(answer) => {
             record.headers_ms = Some(at(answer.headers_at_ms));
             record.status = Some(answer.status);
-            let simulated = answer.header("x-lab-sim").is_some();
-            if simulated {
-                record.queue_ms = sim_server::header_ms(&answer, "x-lab-queue-ms");
-                record.service_ms = sim_server::header_ms(&answer, "x-lab-service-ms");
+            if let Some(simulated) = answer.simulated {
+                record.queue_ms = simulated.queue_ms;
+                record.service_ms = simulated.service_ms;
             }
-            record.error = if plan.target == Target::Sim && !simulated {
+            record.error = if plan.target == Target::Sim && answer.simulated.is_none() {
                 Some(ErrorKind::NotSimulated)
-            } else if answer.header("x-lab-error").as_deref() == Some("injected") {
+            } else if answer.simulated.is_some_and(|s| s.injected) {
                 Some(ErrorKind::Injected)
             } else if !answer.ok() {
                 Some(ErrorKind::Http)

@@ -102,7 +102,7 @@ pub async fn ensure_control() -> Result<(), String> {
     let answer = fetch::get("io/ping", &AbortSignal::timeout_with_u32(5_000))
         .await
         .map_err(|e| format!("the simulated server did not answer: {e}"))?;
-    if answer.header("x-lab-sim").is_none() {
+    if answer.simulated.is_none() {
         return Err(
             "the simulated server is registered but its answers do not reach this page".into(),
         );
@@ -160,15 +160,6 @@ fn forget_reload() {
     if let Some(storage) = session_storage() {
         let _ = storage.remove_item(RELOADED);
     }
-}
-
-/// Reads a number the simulated server put in a header.
-pub fn header_ms(answer: &fetch::Answer, name: &str) -> Option<f64> {
-    answer
-        .header(name)?
-        .parse()
-        .ok()
-        .filter(|v: &f64| v.is_finite())
 }
 
 /// The server's own account of a finished run (`io/stats`).
