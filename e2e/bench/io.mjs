@@ -1,7 +1,8 @@
 // The I/O benchmark: the lab's closed loop against the plain JavaScript client
 // (plain-client.js) on the same page, the same simulated server and the same browser, alternated
 // so that a busy moment of the machine hits both alike. Reports medians and spread, and the
-// simulated server's own ceiling (requests per second at 0 ms of service).
+// simulated server's own ceiling (requests per second at 0 ms of service), and what a request costs
+// each browser thread in CPU time (from Chromium's trace), the lab's against the plain client's.
 //   node e2e/bench/io.mjs [--reps 5] [--latency 40] [--levels 1,16,64] [--payload 1] [--out target/bench/io.json] [--profile]
 // --profile also traces what the main thread did (trace event names and their total ms).
 // Needs the release build in dist/ (scripts/bench builds it).
@@ -49,8 +50,8 @@ async function plain(page, { c, n, latency }) {
 /** How busy the page's main thread was while the requests of `work` were out: the time its
  *  tasks ran between the first request's start and the last response's end (Resource Timing),
  *  over that window; the tasks in it; and (with --profile) the time per kind of trace event. */
-async function busy(browser, page, work) {
-  const categories = ['toplevel', 'blink.user_timing', ...(PROFILE ? ['devtools.timeline', 'v8.execute'] : [])];
+async function busy(browser, page, work, n) {
+  const categories = ['toplevel', 'blink.user_timing', '__metadata', ...(PROFILE ? ['devtools.timeline', 'v8.execute'] : [])];
   await browser.startTracing(page, { categories });
   const markAt = await page.evaluate(() => performance.mark('bench-start').startTime);
   const result = await work();
@@ -67,7 +68,19 @@ async function busy(browser, page, work) {
   const kinds = {};
   for (const e of inside) if (e.name !== 'ThreadControllerImpl::RunTask') kinds[e.name] = (kinds[e.name] ?? 0) + overlap(e) / 1000;
   const top = Object.entries(kinds).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, ms]) => ({ name, ms: Math.round(ms) }));
-  return { result, busy_fraction: tasks.reduce((sum, t) => sum + overlap(t), 0) / (to - from), tasks: tasks.length, window_ms: (to - from) / 1000, top };
+  // The CPU time (not wall time) of every browser thread's top-level tasks that began in the
+  // window, per request: what a request costs the whole browser, whoever sends it.
+  const threadNames = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name]));
+  const cpu = {};
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.tdur || e.ts < from || e.ts > to) continue;
+    if (e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'ThreadPool_RunTask') continue;
+    const thread = (threadNames.get(`${e.pid}:${e.tid}`) ?? 'unnamed').replace(/\d+$/, '#');
+    const name = `${e.pid === mark.pid ? 'page' : 'other'}: ${thread}`;
+    cpu[name] = (cpu[name] ?? 0) + e.tdur / n;
+  }
+  const cpuPerRequest = Object.fromEntries(Object.entries(cpu).sort((a, b) => b[1] - a[1]).map(([name, us]) => [name, Math.round(us)]));
+  return { result, busy_fraction: tasks.reduce((sum, t) => sum + overlap(t), 0) / (to - from), tasks: tasks.length, window_ms: (to - from) / 1000, top, cpu_us_per_request: cpuPerRequest };
 }
 
 async function lab(page) {
@@ -135,9 +148,10 @@ try {
     level.throughput_ratio = spread(runs.lab.map((r, i) => r.throughput_per_s / runs.plain[i].throughput_per_s));
     // Main-thread busy time, from Chromium's trace (one traced run each; tracing costs a little).
     for (const [who, work] of [['lab', () => lab(page)], ['plain', () => plain(page, { c, n, latency: LATENCY })]]) {
-      const traced = await busy(browser, page, work);
+      const traced = await busy(browser, page, work, n);
       level[who].main_busy_fraction = traced.busy_fraction;
       level[who].main_tasks = traced.tasks;
+      level[who].cpu_us_per_request = traced.cpu_us_per_request;
       if (PROFILE) level[who].profile = traced.top;
     }
     report.levels.push(level);
@@ -187,6 +201,12 @@ for (const l of report.levels) {
 }
 console.log('Long tasks in the worst run (longest, ms): ' + report.levels.map((l) => `C = ${l.c}: lab ${l.lab.long_tasks} (${l.lab.frame_max_ms.toFixed(0)} ms frame), plain ${l.plain.long_tasks} (${l.plain.long_task_max_ms.toFixed(0)} ms)`).join('; '));
 console.log('Main thread busy during a run (Chromium trace): ' + report.levels.map((l) => `C = ${l.c}: lab ${(100 * l.lab.main_busy_fraction).toFixed(0)}% in ${l.lab.main_tasks} tasks, plain ${(100 * l.plain.main_busy_fraction).toFixed(0)}% in ${l.plain.main_tasks}`).join('; '));
+const cpuLine = (cpu) => {
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  return `${total} µs (` + Object.entries(cpu).slice(0, 4).map(([name, us]) => `${name} ${us}`).join(', ') + ')';
+};
+console.log('CPU time per request, all browser threads, over the requests\' window (Chromium trace):');
+for (const l of report.levels) console.log(`  C = ${l.c}: lab ${cpuLine(l.lab.cpu_us_per_request)}; plain ${cpuLine(l.plain.cpu_us_per_request)}`);
 if (PROFILE) {
   for (const l of report.levels) {
     for (const who of ['lab', 'plain']) console.log(`  C = ${l.c} ${who}: ` + l[who].profile.map((k) => `${k.name} ${k.ms}`).join(', '));

@@ -59,6 +59,12 @@ for (const k of cores?.kernels ?? []) {
   figure(`cores.${k.kernel}.workers`, `${k.kernel}: the workers' CPU, of T = ${k.threads} cores`, share('renderer: DedicatedWorker') / k.threads, { better: 'higher' });
   figure(`cores.${k.kernel}.main`, `${k.kernel}: the page's main thread meanwhile, of one core`, share('renderer: chromium'), { better: 'lower', noise: 0.5 });
 }
+// Attribution of an I/O run: the CPU time a request costs the whole browser, the lab's against the
+// plain client's on the same page (older cores.json files lack it).
+if (cores?.io) {
+  const { c, lab, plain } = cores.io;
+  figure('cores.io.cpu_ratio', `CPU time per request at C = ${c}, all threads, a whole run (the lab's drawing its results), lab / plain client`, lab.cpu_us_per_request / plain.cpu_us_per_request, { better: 'lower' });
+}
 // Attribution: the plain client's runs, on the same page and at the same C, show what the
 // browser's own request path does to the main thread (older io.json files lack it).
 const plainLongTasks = io.levels.map((l) => l.plain.long_tasks).filter((x) => x !== undefined);
