@@ -24,8 +24,6 @@ pub struct Answer {
     pub headers_at_ms: f64,
     /// When the whole body reached the page's code, on the shared clock.
     pub body_at_ms: f64,
-    /// Body length in bytes.
-    pub bytes: u32,
     /// The body itself, when asked for with [`get_body`].
     pub body: Option<Vec<u8>>,
     /// The simulated server's account of the request, when it was the one that answered.
@@ -110,13 +108,11 @@ async fn fetch(
         service_ms: Some(read.service_ms()).filter(|v| v.is_finite()),
         injected: read.injected(),
     });
-    let body = read.body();
     Ok(Answer {
         status: read.status(),
         headers_at_ms: read.headers_at(),
         body_at_ms: read.body_at(),
-        bytes: body.byte_length(),
-        body: keep_body.then(|| js_sys::Uint8Array::new(&body).to_vec()),
+        body: keep_body.then(|| js_sys::Uint8Array::new(&read.body()).to_vec()),
         simulated,
     })
 }
