@@ -56,8 +56,9 @@ pub struct IoPlan {
 }
 
 impl IoPlan {
-    /// Where each request goes: the simulated server's address wants the request's number
-    /// after it ([`fetch::get_numbered`]); other addresses are fetched as they are.
+    /// Where each request goes, and whether its number follows the address
+    /// ([`fetch::get_from`]): the simulated server's wants it; other addresses are fetched as
+    /// they are.
     fn address(&self) -> (JsString, bool) {
         match self.target {
             Target::Sim => (format!("{}&id=", self.url).into(), true),
@@ -277,11 +278,7 @@ async fn one(context: &Context<'_>, id: u32, slot: u32, intended_abs: f64) -> Re
     let plan = context.plan;
     let signal = context.limits.signal();
     let start_abs = clock::now_ms();
-    let result = if context.numbered {
-        fetch::get_numbered(&context.address, id, &signal).await
-    } else {
-        fetch::get(&plan.url, &signal).await
-    };
+    let result = fetch::get_from(&context.address, context.numbered.then_some(id), &signal).await;
     let resumed_abs = clock::now_ms();
     context.progress.tick();
     // A response ends when its body reached the page's code; a failure, when the code heard of it.

@@ -75,15 +75,15 @@ pub async fn get(url: &str, signal: &AbortSignal) -> Result<Answer, FetchError> 
     fetch(&url.into(), None, signal, false).await
 }
 
-/// Like [`get`], for one of many requests to one address: `base` followed by `id`. The address
-/// stays a JavaScript string, so a run's thousands of requests do not each copy it out of wasm
-/// memory.
-pub async fn get_numbered(
-    base: &JsString,
-    id: u32,
+/// Like [`get`], for one of a run's many requests: `address` stays a JavaScript string, so
+/// thousands of requests do not each copy it out of wasm memory, and `id`, when given, is
+/// appended to it there.
+pub async fn get_from(
+    address: &JsString,
+    id: Option<u32>,
     signal: &AbortSignal,
 ) -> Result<Answer, FetchError> {
-    fetch(base, Some(id), signal, false).await
+    fetch(address, id, signal, false).await
 }
 
 /// Like [`get`], and keeps the body's bytes for processing.
