@@ -59,17 +59,20 @@ export async function startWorkers(module, memory, builder) {
   _workers = await Promise.all(
     Array.from({ length: builder.numThreads() }, async () => {
       // Self-spawn into a new Worker.
-      // The script is fetched as a blob so it works even if this script is
-      // hosted remotely (e.g. on a CDN). This avoids a cross-origin
-      // security error.
-      let scriptBlob = await fetch(import.meta.url).then(r => r.blob());
-      let url = URL.createObjectURL(scriptBlob);
+      // The lab's copy starts it from this script's own address when that is on the page's
+      // origin: at once, in the same task. Upstream always fetches the script again first, as a
+      // blob (so that it also works from a CDN); that round trip waited for the page's first
+      // render, and the workers' start with it.
+      const sameOrigin = new URL(import.meta.url).origin === location.origin;
+      const url = sameOrigin
+        ? import.meta.url
+        : URL.createObjectURL(await fetch(import.meta.url).then(r => r.blob()));
       const worker = new Worker(url, {
         type: 'module'
       });
       worker.postMessage(workerInit);
       await waitForMsgType(worker, 'wasm_bindgen_worker_ready');
-      URL.revokeObjectURL(url);
+      if (!sameOrigin) URL.revokeObjectURL(url);
       return worker;
     })
   );
