@@ -80,6 +80,7 @@ test('where the cores went: the workers over T cores, the main thread over one, 
   const dir = await measurements();
   const io = JSON.parse(await readFile(path.join(dir, 'io.json'), 'utf8'));
   io.levels[0].plain.long_tasks = 2;
+  io.levels[0].plain.frame_max_ms = 83.3;
   await writeFile(path.join(dir, 'io.json'), JSON.stringify(io));
   const byThread = [
     { name: 'renderer: DedicatedWorker', of_wall: 1.5 },
@@ -92,6 +93,7 @@ test('where the cores went: the workers over T cores, the main thread over one, 
   assert.equal(value(report, 'cores.sha256.workers').value, 0.75);
   assert.equal(value(report, 'cores.sha256.main').value, 0.25);
   assert.equal(value(report, 'plain_long_tasks').value, 2);
+  assert.equal(value(report, 'plain_worst_frame_ms').value, 83.3);
 
   // A run from before cores.mjs existed still reports, without those figures.
   const older = await measurements();
@@ -99,4 +101,5 @@ test('where the cores went: the workers over T cores, the main thread over one, 
   const plain = JSON.parse(await readFile(path.join(older, 'report.json'), 'utf8'));
   assert.equal(value(plain, 'cores.sha256.workers'), undefined);
   assert.equal(value(plain, 'plain_long_tasks'), undefined);
+  assert.equal(value(plain, 'plain_worst_frame_ms'), undefined);
 });

@@ -44,6 +44,7 @@ async function plain(page, { c, n, latency }) {
     end_gap_p99_ms: percentile(r.end_gaps_ms, 99),
     long_tasks: r.long_tasks_ms.length,
     long_task_max_ms: Math.max(0, ...r.long_tasks_ms),
+    frame_max_ms: r.frame_max_ms,
   };
 }
 
@@ -132,6 +133,7 @@ try {
         // The worst of the runs, as for the lab: what the browser's own path did to the thread.
         long_tasks: Math.max(...runs.plain.map((r) => r.long_tasks)),
         long_task_max_ms: Math.max(...runs.plain.map((r) => r.long_task_max_ms)),
+        frame_max_ms: Math.max(...runs.plain.map((r) => r.frame_max_ms)),
       },
       lab: {
         throughput_per_s: spread(runs.lab.map((r) => r.throughput_per_s)),
@@ -199,7 +201,7 @@ for (const l of report.levels) {
     `${String(l.c).padStart(4)} ${String(l.n).padStart(5)} ${f(l.bound_per_s, 0).padStart(9)}   ${range(l.plain.throughput_per_s, 0).padEnd(20)} ${range(l.lab.throughput_per_s, 0).padEnd(20)} ${range(l.throughput_ratio, 2).padEnd(17)} ${range(l.plain.p50_ms).padEnd(18)} ${range(l.lab.p50_ms).padEnd(18)} ${(f(l.lab.end_gap_p50_ms.median) + ' / ' + f(l.lab.end_gap_p99_ms.median) + ' | ' + f(l.plain.end_gap_p50_ms.median) + ' / ' + f(l.plain.end_gap_p99_ms.median)).padEnd(38)} ${f(l.lab.resumed_p50_ms.median)}`,
   );
 }
-console.log('Long tasks in the worst run (longest, ms): ' + report.levels.map((l) => `C = ${l.c}: lab ${l.lab.long_tasks} (${l.lab.frame_max_ms.toFixed(0)} ms frame), plain ${l.plain.long_tasks} (${l.plain.long_task_max_ms.toFixed(0)} ms)`).join('; '));
+console.log('Long tasks in the worst run (longest, ms): ' + report.levels.map((l) => `C = ${l.c}: lab ${l.lab.long_tasks} (${l.lab.frame_max_ms.toFixed(0)} ms frame), plain ${l.plain.long_tasks} (${l.plain.long_task_max_ms.toFixed(0)} ms, ${l.plain.frame_max_ms.toFixed(0)} ms frame)`).join('; '));
 console.log('Main thread busy during a run (Chromium trace): ' + report.levels.map((l) => `C = ${l.c}: lab ${(100 * l.lab.main_busy_fraction).toFixed(0)}% in ${l.lab.main_tasks} tasks, plain ${(100 * l.plain.main_busy_fraction).toFixed(0)}% in ${l.plain.main_tasks}`).join('; '));
 const cpuLine = (cpu) => {
   const total = Object.values(cpu).reduce((a, b) => a + b, 0);
