@@ -78,11 +78,30 @@ export async function openLab({ browser, base }, query = '') {
       await lab.waitForState('env-sim', 'ready');
     },
     async waitForDone() {
-      await page.waitForFunction(
-        () => ['done', 'error', 'cancelled'].includes(document.querySelector('[data-testid=run-status]')?.getAttribute('data-state')),
-        { timeout: TIMEOUT, polling: 100 },
-      );
+      await page
+        .waitForFunction(
+          () => ['done', 'error', 'cancelled'].includes(document.querySelector('[data-testid=run-status]')?.getAttribute('data-state')),
+          { timeout: TIMEOUT, polling: 100 },
+        )
+        .catch(async (error) => {
+          throw new Error(`${error.message}; the page then: ${await lab.describe()}`);
+        });
       assert.equal(await lab.attribute('run-status', 'data-state'), 'done');
+    },
+    /** What the page says about its run, its pool and its simulated server, for a failure. */
+    async describe() {
+      return page
+        .evaluate(() =>
+          JSON.stringify(
+            Object.fromEntries(
+              ['run-status', 'env-pool', 'env-sim', 'pool-error', 'sim-error'].map((id) => {
+                const el = document.querySelector(`[data-testid="${id}"]`);
+                return [id, el && { state: el.getAttribute('data-state'), text: el.textContent.trim().slice(0, 300) }];
+              }),
+            ),
+          ),
+        )
+        .catch((error) => `(could not read it: ${error.message})`);
     },
     async attribute(id, name) {
       return page.$eval(`[data-testid="${id}"]`, (el, name) => el.getAttribute(name), name);
