@@ -66,11 +66,13 @@ export async function openLab({ browser, base }, query = '') {
     },
     /** Waits until `[data-testid=<id>]` has `data-state=<state>`. */
     async waitForState(id, state, timeout = TIMEOUT) {
-      await page.waitForFunction(
-        (id, state) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-state') === state,
-        { timeout, polling: 100 },
-        id,
-        state,
+      await lab.described(
+        page.waitForFunction(
+          (id, state) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-state') === state,
+          { timeout, polling: 100 },
+          id,
+          state,
+        ),
       );
     },
     async waitForReady() {
@@ -78,30 +80,32 @@ export async function openLab({ browser, base }, query = '') {
       await lab.waitForState('env-sim', 'ready');
     },
     async waitForDone() {
-      await page
-        .waitForFunction(
+      await lab.described(
+        page.waitForFunction(
           () => ['done', 'error', 'cancelled'].includes(document.querySelector('[data-testid=run-status]')?.getAttribute('data-state')),
           { timeout: TIMEOUT, polling: 100 },
-        )
-        .catch(async (error) => {
-          throw new Error(`${error.message}; the page then: ${await lab.describe()}`);
-        });
+        ),
+      );
       assert.equal(await lab.attribute('run-status', 'data-state'), 'done');
     },
-    /** What the page says about its run, its pool and its simulated server, for a failure. */
-    async describe() {
-      return page
-        .evaluate(() =>
-          JSON.stringify(
-            Object.fromEntries(
-              ['run-status', 'env-pool', 'env-sim', 'pool-error', 'sim-error'].map((id) => {
-                const el = document.querySelector(`[data-testid="${id}"]`);
-                return [id, el && { state: el.getAttribute('data-state'), text: el.textContent.trim().slice(0, 300) }];
-              }),
+    /** `waiting`, failing with what the page said about its run, its pool and its simulated
+     *  server when the wait gave up. */
+    async described(waiting) {
+      await waiting.catch(async (error) => {
+        const said = await page
+          .evaluate(() =>
+            JSON.stringify(
+              Object.fromEntries(
+                ['run-status', 'env-pool', 'env-sim', 'pool-error', 'sim-error'].map((id) => {
+                  const el = document.querySelector(`[data-testid="${id}"]`);
+                  return [id, el && { state: el.getAttribute('data-state'), text: el.textContent.trim().slice(0, 300) }];
+                }),
+              ),
             ),
-          ),
-        )
-        .catch((error) => `(could not read it: ${error.message})`);
+          )
+          .catch((failure) => `(could not read it: ${failure.message})`);
+        throw new Error(`${error.message}; the page then: ${said}`);
+      });
     },
     async attribute(id, name) {
       return page.$eval(`[data-testid="${id}"]`, (el, name) => el.getAttribute(name), name);

@@ -56,29 +56,29 @@ export async function startWorkers(module, memory, builder) {
     mainJS: builder.mainJS()
   };
 
+  // The lab's copy starts every worker at once, in the same task, from one blob that only
+  // imports this script and the page's module side by side (the worker's
+  // `import(data.mainJS)` then finds the module loaded). Upstream fetches this script again
+  // first and starts the workers from a blob of it (so that it also works from a CDN); that
+  // round trip waited for the page's first render, and the workers' start with it. A blob,
+  // not this script's own address: with workers at an address in its scope, the lab's service
+  // worker in Firefox now and then stopped answering the page at all (in 2 of 7 runs of the
+  // Firefox tests).
+  const url = URL.createObjectURL(
+    new Blob([`import ${JSON.stringify(import.meta.url)};\nimport ${JSON.stringify(workerInit.mainJS)};\n`], {
+      type: 'text/javascript'
+    })
+  );
   _workers = await Promise.all(
     Array.from({ length: builder.numThreads() }, async () => {
-      // Self-spawn into a new Worker.
-      // The lab's copy starts it at once, in the same task, from a blob that only imports this
-      // script and the page's module, side by side (the worker's `import(data.mainJS)` then
-      // finds the module loaded). Upstream fetches the script again first and starts the worker from a blob of
-      // it (so that it also works from a CDN); that round trip waited for the page's first
-      // render, and the workers' start with it. A blob, not this script's own address: with
-      // workers at an address in its scope, the lab's service worker in Firefox now and then
-      // stopped answering the page at all (in 2 of 7 runs of the Firefox tests).
-      const url = URL.createObjectURL(
-        new Blob([`import ${JSON.stringify(import.meta.url)};\nimport ${JSON.stringify(workerInit.mainJS)};\n`], {
-          type: 'text/javascript'
-        })
-      );
       const worker = new Worker(url, {
         type: 'module'
       });
       worker.postMessage(workerInit);
       await waitForMsgType(worker, 'wasm_bindgen_worker_ready');
-      URL.revokeObjectURL(url);
       return worker;
     })
   );
+  URL.revokeObjectURL(url);
   builder.build();
 }
